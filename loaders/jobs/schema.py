@@ -1,0 +1,72 @@
+"""The one normalized job row every source (sample, exports, REST, Log Analytics) is turned into."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+
+SCHEMA_VERSION = 1
+
+# Values used across sources after normalisation.
+STATUSES = ("Completed", "CompletedWithWarnings", "Failed", "InProgress", "Cancelled", "Cancelling")
+OPERATIONS = ("Backup", "Restore", "ConfigureBackup", "DisableBackup", "DeleteBackupData", "CrossRegionRestore")
+UNKNOWN_CATEGORY = "unknown"
+
+
+@dataclass
+class JobRow:
+    vault_id: str  # lower-cased ARM id of the vault: /subscriptions/<sub>/resourcegroups/<rg>/providers/microsoft.recoveryservices/vaults/<name>
+    job_id: str  # job GUID (JobResource.name / JobUniqueId)
+    subscription_id: str
+    resource_group: str
+    vault_name: str
+    region: str | None
+    vm_id: str | None  # lower-cased ARM id of the VM when known
+    vm_name: str | None
+    os_type: str | None  # "Windows" / "Linux" / None
+    backup_management_type: str | None  # REST vocabulary: AzureIaasVM, ...
+    operation: str | None  # JobOperationType vocabulary ("ConfigureBackup", not "Configure Backup")
+    status: str | None  # JobStatus vocabulary
+    is_scheduled: bool | None  # False = ad hoc / user triggered
+    start_time: dt.datetime | None  # naive UTC
+    end_time: dt.datetime | None  # naive UTC
+    duration_s: float | None
+    error_code_int: int | None  # REST errorDetails[0].errorCode
+    error_code: str | None  # string code name (UserErrorGuestAgentStatusUnavailable)
+    error_message: str | None  # English message as received
+    guide_article: str | None  # catalog resolution: article slug, or None
+    guide_error_id: str | None  # catalog resolution: error id in that article
+    error_category: str | None  # catalog category; "unknown" for an unmatched error; None when no error
+    source: str  # e.g. "sample", "az-cli:jobs.json", "rest:<vault>", "log-analytics:export.csv"
+    ingest_time: dt.datetime  # naive UTC
+
+
+JOB_COLUMNS = tuple(f.name for f in fields(JobRow))
+
+JOBS_DDL = """
+CREATE TABLE IF NOT EXISTS jobs (
+    vault_id VARCHAR NOT NULL,
+    job_id VARCHAR NOT NULL,
+    subscription_id VARCHAR,
+    resource_group VARCHAR,
+    vault_name VARCHAR,
+    region VARCHAR,
+    vm_id VARCHAR,
+    vm_name VARCHAR,
+    os_type VARCHAR,
+    backup_management_type VARCHAR,
+    operation VARCHAR,
+    status VARCHAR,
+    is_scheduled BOOLEAN,
+    start_time TIMESTAMP,
+    end_time TIMESTAMP,
+    duration_s DOUBLE,
+    error_code_int BIGINT,
+    error_code VARCHAR,
+    error_message VARCHAR,
+    guide_article VARCHAR,
+    guide_error_id VARCHAR,
+    error_category VARCHAR,
+    source VARCHAR,
+    ingest_time TIMESTAMP
+)
+"""
