@@ -70,3 +70,17 @@ CREATE TABLE IF NOT EXISTS jobs (
     ingest_time TIMESTAMP
 )
 """
+
+
+@dataclass
+class QuarantineRow:
+    """A record a source could not turn into a JobRow, kept with where it came from and why."""
+
+    source: str  # same labels as JobRow.source, e.g. "az-cli:jobs.json"
+    location: str  # "jobs.csv:17", "page.json:$.value[3]", "<vault>/page 4"
+    reason: str
+    raw: str | None = None  # the offending text, truncated to a readable size
+    quarantined_at: dt.datetime | None = None  # naive UTC; filled by the store when None
+
+
+QUARANTINE_COLUMNS = tuple(f.name for f in fields(QuarantineRow))

@@ -1,0 +1,584 @@
+"""The DuckDB file every job source writes into and every fleet view reads from.
+
+Tables: `jobs` (JOBS_DDL, one row per (vault_id, job_id)), `quarantine` (rejected records with
+their location and reason), `sync_state` (one watermark per source and scope) and `meta`
+(schema version, a write counter, timestamps). Opening a file applies the pending migrations in
+order, so files written by older versions keep working.
+
+Upserts are set-based: the incoming batch is handed to DuckDB as an Arrow table, rows whose key
+already exists are deleted in one join and the batch is appended. There is deliberately no
+primary-key index on `jobs`: at millions of rows an ART index on two strings costs more memory
+than the 2 GB budget allows, while a hash join against the (small) batch is fast.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import operator
+import os
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from loaders.jobs.schema import (
+    JOB_COLUMNS,
+    JOBS_DDL,
+    QUARANTINE_COLUMNS,
+    SCHEMA_VERSION,
+    JobRow,
+    QuarantineRow,
+)
+
+DB_ENV_VAR = "BACKUP_TRIAGE_DB"
+APP_NAME = "backup-triage"
+DB_FILE_NAME = "fleet.duckdb"
+RAW_TEXT_LIMIT = 2000  # characters of an offending record kept in the quarantine
+LOCK_WAIT_SECONDS = 10.0
+
+
+class StoreError(RuntimeError):
+    """The store file cannot be opened or used; the message says which file and why."""
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the write lock on the store file."""
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    inserted: int
+    updated: int
+    duplicates: int = 0  # rows of the batch superseded by a later row with the same key
+
+    @property
+    def written(self) -> int:
+        return self.inserted + self.updated
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    path: str
+    schema_version: int
+    jobs: int
+    sources: dict[str, int]
+    quarantined: int
+    last_ingest_time: dt.datetime | None
+    last_sync_time: dt.datetime | None
+    version: str
+    read_only: bool = False
+
+    def lines(self) -> list[str]:
+        out = [
+            f"store:           {self.path}",
+            f"schema version:  {self.schema_version}",
+            f"jobs:            {self.jobs}",
+            f"quarantined:     {self.quarantined}",
+            f"last ingest:     {_fmt_time(self.last_ingest_time)}",
+            f"last sync:       {_fmt_time(self.last_sync_time)}",
+            "sources:" + ("" if self.sources else "         (none)"),
+        ]
+        out += [f"  {source}: {count}" for source, count in sorted(self.sources.items())]
+        return out
+
+
+def _fmt_time(value: dt.datetime | None) -> str:
+    return "never" if value is None else value.isoformat(sep=" ", timespec="seconds") + " UTC"
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def default_db_path() -> Path:
+    """`$BACKUP_TRIAGE_DB`, else `<user data dir>/backup-triage/fleet.duckdb`."""
+    env = os.environ.get(DB_ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME, appauthor=False) / DB_FILE_NAME
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema and migrations
+
+META_DDL = "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
+SYNC_STATE_DDL = """
+CREATE TABLE IF NOT EXISTS sync_state (
+    source VARCHAR NOT NULL,
+    scope VARCHAR NOT NULL,
+    watermark VARCHAR,
+    updated_at TIMESTAMP,
+    PRIMARY KEY (source, scope)
+)
+"""
+QUARANTINE_DDL = """
+CREATE TABLE IF NOT EXISTS quarantine (
+    source VARCHAR NOT NULL,
+    location VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    raw VARCHAR,
+    quarantined_at TIMESTAMP NOT NULL
+)
+"""
+
+
+def _ddl_column_types(ddl: str) -> dict[str, str]:
+    """Column name -> SQL type, read from a CREATE TABLE statement of one column per line."""
+    types: dict[str, str] = {}
+    for line in ddl.splitlines():
+        match = re.match(r"\s+([a-z_][a-z0-9_]*)\s+([A-Z]+)", line)
+        if match:
+            types[match.group(1)] = match.group(2)
+    return types
+
+
+JOB_COLUMN_TYPES = _ddl_column_types(JOBS_DDL)
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int  # schema version the file has after this migration
+    description: str
+    apply: Callable[[duckdb.DuckDBPyConnection], None]
+
+
+def _migrate_to_v1(con: duckdb.DuckDBPyConnection) -> None:
+    """Baseline. Files from before versioning may already hold a `jobs` table with fewer columns:
+    keep their rows and add whatever columns are missing."""
+    con.execute(JOBS_DDL)
+    present = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'jobs'"
+    ).fetchall()}
+    for name in JOB_COLUMNS:
+        if name not in present:
+            con.execute(f'ALTER TABLE jobs ADD COLUMN "{name}" {JOB_COLUMN_TYPES[name]}')
+    con.execute(SYNC_STATE_DDL)
+    con.execute(QUARANTINE_DDL)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "jobs, sync_state, quarantine and meta tables; complete pre-versioning jobs tables",
+              _migrate_to_v1),
+)
+assert MIGRATIONS[-1].version == SCHEMA_VERSION, "every schema version needs a migration"
+
+
+def _file_schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    has_meta = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+    ).fetchone()[0]
+    if not has_meta:
+        return 0
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
+    """Apply pending migrations in order, each in its own transaction; return those applied."""
+    current = _file_schema_version(con)
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"store schema version {current} is newer than this program understands ({SCHEMA_VERSION})"
+        )
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.version <= current:
+            continue
+        con.begin()
+        try:
+            con.execute(META_DDL)
+            migration.apply(con)
+            _set_meta(con, "schema_version", str(migration.version))
+            if _get_meta(con, "store_id") is None:
+                _set_meta(con, "store_id", uuid.uuid4().hex)
+                _set_meta(con, "data_version", "0")
+            _set_meta(con, f"migrated_v{migration.version}", utc_now().isoformat())
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        applied.append(migration)
+    return applied
+
+
+def _get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return None if row is None else row[0]
+
+
+def _set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows in: anything job-shaped becomes one Arrow table with JOB_COLUMNS in order
+
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "VARCHAR": pa.string(),
+    "BOOLEAN": pa.bool_(),
+    "TIMESTAMP": pa.timestamp("us"),
+    "DOUBLE": pa.float64(),
+    "BIGINT": pa.int64(),
+}
+JOBS_ARROW_SCHEMA = pa.schema([(name, ARROW_TYPES[JOB_COLUMN_TYPES[name]]) for name in JOB_COLUMNS])
+KEY_COLUMNS = ("vault_id", "job_id")
+
+
+_JOB_ROW_VALUES = operator.attrgetter(*JOB_COLUMNS)
+
+
+def _rows_to_arrow(rows: Iterable[JobRow]) -> pa.Table:
+    tuples = [_JOB_ROW_VALUES(row) if isinstance(row, JobRow) else _reject_row(row) for row in rows]
+    columns = list(zip(*tuples)) if tuples else [[] for _ in JOB_COLUMNS]
+    return pa.table(
+        [pa.array(col, type=JOBS_ARROW_SCHEMA.field(i).type) for i, col in enumerate(columns)],
+        schema=JOBS_ARROW_SCHEMA,
+    )
+
+
+def _reject_row(row: Any) -> tuple:
+    raise TypeError(f"upsert_jobs expects JobRow items, got {type(row).__name__}")
+
+
+def _conform_column(array: pa.ChunkedArray, target: pa.DataType, name: str) -> pa.ChunkedArray:
+    if array.type == target:
+        return array
+    if pa.types.is_timestamp(target) and pa.types.is_timestamp(array.type) and array.type.tz:
+        # Arrow keeps instants in UTC underneath, so dropping the zone yields naive UTC.
+        array = array.cast(pa.timestamp(array.type.unit, tz="UTC"))
+        return array.cast(target)
+    if pa.types.is_timestamp(target) and pa.types.is_null(array.type):
+        return pa.chunked_array([pa.nulls(len(array), target)])
+    try:
+        return array.cast(target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise ValueError(f"column {name!r}: cannot use {array.type} as {target}: {exc}") from exc
+
+
+def to_jobs_arrow(rows: Any, source: str, ingest_time: dt.datetime) -> pa.Table:
+    """Normalise a batch (pyarrow.Table, pandas.DataFrame or iterable of JobRow) to JOBS_ARROW_SCHEMA.
+
+    Keys are lower-cased; missing `source` / `ingest_time` values are filled in. Extra columns
+    are ignored; missing ones (other than source and ingest_time) are an error.
+    """
+    if isinstance(rows, pa.Table):
+        table = rows
+    elif hasattr(rows, "columns") and hasattr(rows, "dtypes"):  # pandas.DataFrame
+        table = pa.Table.from_pandas(rows, preserve_index=False)
+    else:
+        table = _rows_to_arrow(rows)
+    n = table.num_rows
+    missing = [c for c in JOB_COLUMNS if c not in table.column_names and c not in ("source", "ingest_time")]
+    if missing:
+        raise ValueError(f"job rows lack columns: {', '.join(missing)}")
+    arrays = []
+    for fld in JOBS_ARROW_SCHEMA:
+        if fld.name in table.column_names:
+            arrays.append(_conform_column(table.column(fld.name), fld.type, fld.name))
+        else:
+            arrays.append(pa.chunked_array([pa.nulls(n, fld.type)]))
+    out = pa.Table.from_arrays(arrays, schema=JOBS_ARROW_SCHEMA)
+    for key in KEY_COLUMNS:
+        column = out.column(key)
+        bad = column.null_count + pc.sum(pc.equal(pc.utf8_length(column), 0)).as_py() if n else 0
+        if bad:
+            raise ValueError(f"{bad} job row(s) have an empty {key}")
+        out = out.set_column(out.schema.get_field_index(key), key, pc.utf8_lower(column))
+    source_idx = out.schema.get_field_index("source")
+    out = out.set_column(source_idx, "source", pc.fill_null(out.column("source"), source))
+    time_idx = out.schema.get_field_index("ingest_time")
+    out = out.set_column(time_idx, "ingest_time",
+                         pc.fill_null(out.column("ingest_time"), pa.scalar(ingest_time, pa.timestamp("us"))))
+    return out
+
+
+def _clip(text: str | None) -> str | None:
+    if text is None or len(text) <= RAW_TEXT_LIMIT:
+        return text
+    return text[:RAW_TEXT_LIMIT] + f"… [{len(text) - RAW_TEXT_LIMIT} more characters]"
+
+
+# ---------------------------------------------------------------------------------------------
+# The store
+
+
+@dataclass
+class Store:
+    path: Path
+    connection: duckdb.DuckDBPyConnection
+    read_only: bool = False
+    applied_migrations: list[Migration] = field(default_factory=list)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A connection to the same database for use in another thread."""
+        return self.connection.cursor()
+
+    # -- jobs ---------------------------------------------------------------------------------
+    def upsert_jobs(self, rows: Any, source: str) -> UpsertResult:
+        """Insert new jobs and replace existing ones, keyed by (vault_id, job_id).
+
+        Within one batch the last row of a key wins. Runs in one transaction: a failure leaves
+        the store as it was.
+        """
+        self._require_writable()
+        now = utc_now()
+        batch = to_jobs_arrow(rows, source, now)
+        if batch.num_rows == 0:
+            return UpsertResult(0, 0)
+        con = self.connection
+        view = f"incoming_{uuid.uuid4().hex}"
+        con.register(view, batch)
+        try:
+            distinct = con.execute(
+                f"SELECT count(*) FROM (SELECT DISTINCT vault_id, job_id FROM {view})"
+            ).fetchone()[0]
+            duplicates = batch.num_rows - distinct
+            columns = ", ".join(f'"{c}"' for c in JOB_COLUMNS)
+            source_sql = view
+            con.begin()
+            try:
+                if duplicates:
+                    source_sql = "dedup_batch"
+                    con.register("numbered_batch", batch.append_column(
+                        "batch_ordinal", pa.array(range(batch.num_rows), pa.int64())))
+                    con.execute(
+                        f"CREATE OR REPLACE TEMP TABLE dedup_batch AS SELECT {columns} FROM numbered_batch "
+                        "QUALIFY row_number() OVER (PARTITION BY vault_id, job_id ORDER BY batch_ordinal DESC) = 1"
+                    )
+                has_rows = con.execute("SELECT EXISTS (SELECT 1 FROM jobs)").fetchone()[0]
+                updated = 0
+                if has_rows:
+                    updated = con.execute(
+                        f"DELETE FROM jobs USING {source_sql} AS b "
+                        "WHERE jobs.vault_id = b.vault_id AND jobs.job_id = b.job_id"
+                    ).fetchone()[0]
+                con.execute(f"INSERT INTO jobs ({columns}) SELECT {columns} FROM {source_sql}")
+                self._touch("last_ingest_time", now)
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
+            finally:
+                if duplicates:
+                    con.unregister("numbered_batch")
+                    con.execute("DROP TABLE IF EXISTS dedup_batch")
+        finally:
+            con.unregister(view)
+        return UpsertResult(inserted=distinct - updated, updated=updated, duplicates=duplicates)
+
+    def job_count(self) -> int:
+        return self.connection.execute("SELECT count(*) FROM jobs").fetchone()[0]
+
+    # -- quarantine ---------------------------------------------------------------------------
+    def add_quarantine(self, rows: Iterable[QuarantineRow]) -> int:
+        """Record rejected records. A record at the same (source, location) replaces the earlier
+        one, so re-importing a file does not pile up copies. Returns the number recorded."""
+        self._require_writable()
+        now = utc_now()
+        latest: dict[tuple[str, str], tuple] = {}
+        for row in rows:
+            latest[(row.source, row.location)] = (
+                row.source, row.location, row.reason, _clip(row.raw), row.quarantined_at or now)
+        if not latest:
+            return 0
+        batch = pa.table(
+            list(zip(*latest.values())),
+            schema=pa.schema([("source", pa.string()), ("location", pa.string()), ("reason", pa.string()),
+                              ("raw", pa.string()), ("quarantined_at", pa.timestamp("us"))]),
+        )
+        con = self.connection
+        view = f"quarantine_{uuid.uuid4().hex}"
+        con.register(view, batch)
+        con.begin()
+        try:
+            con.execute(f"DELETE FROM quarantine USING {view} AS b "
+                        "WHERE quarantine.source = b.source AND quarantine.location = b.location")
+            con.execute(f"INSERT INTO quarantine SELECT * FROM {view}")
+            self._touch("last_quarantine_time", now)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        finally:
+            con.unregister(view)
+        return len(latest)
+
+    def quarantine(self, limit: int | None = 100, source: str | None = None) -> list[QuarantineRow]:
+        """Rejected records, newest first."""
+        sql = f"SELECT {', '.join(QUARANTINE_COLUMNS)} FROM quarantine"
+        params: list[Any] = []
+        if source is not None:
+            sql += " WHERE source = ?"
+            params.append(source)
+        sql += " ORDER BY quarantined_at DESC, source, location"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        return [QuarantineRow(*r) for r in self.connection.execute(sql, params).fetchall()]
+
+    def quarantine_count(self) -> int:
+        return self.connection.execute("SELECT count(*) FROM quarantine").fetchone()[0]
+
+    # -- sync state ---------------------------------------------------------------------------
+    def get_watermark(self, source: str, scope: str = "") -> str | None:
+        row = self.connection.execute(
+            "SELECT watermark FROM sync_state WHERE source = ? AND scope = ?", [source, scope]
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def set_watermark(self, source: str, scope: str, watermark: str | dt.datetime | None) -> None:
+        """Remember how far `source` got for `scope` (a vault id, a workspace...). Datetimes are
+        stored as naive-UTC ISO strings."""
+        self._require_writable()
+        if isinstance(watermark, dt.datetime):
+            if watermark.tzinfo is not None:
+                watermark = watermark.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            watermark = watermark.isoformat()
+        now = utc_now()
+        con = self.connection
+        con.begin()
+        try:
+            con.execute("INSERT OR REPLACE INTO sync_state VALUES (?, ?, ?, ?)", [source, scope, watermark, now])
+            self._touch("last_sync_time", now)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+
+    def sync_states(self) -> list[tuple[str, str, str | None, dt.datetime | None]]:
+        return self.connection.execute(
+            "SELECT source, scope, watermark, updated_at FROM sync_state ORDER BY source, scope"
+        ).fetchall()
+
+    # -- bookkeeping --------------------------------------------------------------------------
+    def version(self) -> str:
+        """Changes on every write (and differs between store files): use it as a cache key."""
+        con = self.connection
+        store_id = _get_meta(con, "store_id") or ""
+        return f"{store_id}:{_get_meta(con, 'data_version') or '0'}"
+
+    def schema_version(self) -> int:
+        return _file_schema_version(self.connection)
+
+    def info(self) -> StoreInfo:
+        con = self.connection
+        sources = dict(con.execute("SELECT source, count(*) FROM jobs GROUP BY source").fetchall())
+        return StoreInfo(
+            path=str(self.path),
+            schema_version=self.schema_version(),
+            jobs=sum(sources.values()),
+            sources=sources,
+            quarantined=self.quarantine_count(),
+            last_ingest_time=_parse_meta_time(_get_meta(con, "last_ingest_time")),
+            last_sync_time=_parse_meta_time(_get_meta(con, "last_sync_time")),
+            version=self.version(),
+            read_only=self.read_only,
+        )
+
+    def _touch(self, key: str, when: dt.datetime) -> None:
+        """Inside a write transaction: stamp `key` and bump the write counter."""
+        con = self.connection
+        con.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
+        )
+        _set_meta(con, key, when.isoformat())
+
+    def _require_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only")
+
+
+def _parse_meta_time(value: str | None) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromisoformat(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+
+def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.ConnectionException as exc:
+            if "different configuration" in str(exc) and read_only:
+                # This process already has the file open for writing; share that instance.
+                con = duckdb.connect(str(path), read_only=False)
+                break
+            raise StoreError(f"{path}: {exc}") from exc
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc):
+                raise StoreError(f"{path}: cannot open store: {exc}") from exc
+            if time.monotonic() >= deadline:
+                raise StoreLockedError(
+                    f"{path} is in use by another process (DuckDB allows one writer, or readers only): {exc}"
+                ) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+        except duckdb.Error as exc:
+            raise StoreError(f"{path}: cannot open store: {exc}") from exc
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def open_store(path: str | os.PathLike[str] | None = None, read_only: bool = False,
+               lock_wait: float = LOCK_WAIT_SECONDS) -> Store:
+    """Open (creating and migrating as needed) the job store at `path` (default: default_db_path()).
+
+    `read_only=True` is for readers such as the dashboard: several processes can read at once,
+    while a writer needs the file to itself. A missing or outdated file is first created or
+    migrated through a short read-write open. Waits up to `lock_wait` seconds for a lock.
+    """
+    target = Path(path).expanduser() if path is not None else default_db_path()
+    if str(target) != ":memory:":
+        target.parent.mkdir(parents=True, exist_ok=True)
+    applied: list[Migration] = []
+    if read_only and str(target) != ":memory:":
+        if not target.exists():
+            with open_store(target, read_only=False, lock_wait=lock_wait) as init:
+                applied = init.applied_migrations
+        con = _connect(target, True, lock_wait)
+        if _file_schema_version(con) < SCHEMA_VERSION:
+            con.close()
+            with open_store(target, read_only=False, lock_wait=lock_wait) as upgrade:
+                applied = upgrade.applied_migrations
+            con = _connect(target, True, lock_wait)
+        elif _file_schema_version(con) > SCHEMA_VERSION:
+            con.close()
+            raise StoreError(f"{target}: schema version is newer than this program understands ({SCHEMA_VERSION})")
+        return Store(target, con, read_only=True, applied_migrations=applied)
+    con = _connect(target, False, lock_wait)
+    try:
+        applied = migrate(con)
+    except StoreError as exc:
+        con.close()
+        raise StoreError(f"{target}: {exc}") from exc
+    except duckdb.Error as exc:
+        con.close()
+        raise StoreError(f"{target}: cannot prepare store: {exc}") from exc
+    return Store(target, con, read_only=False, applied_migrations=applied)
