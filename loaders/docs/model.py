@@ -38,6 +38,7 @@ class Include:
     target: str  # path as written, e.g. ../../includes/support-disclaimer.md
     line: int
     syntax: Literal["include", "azure-include"] = "include"
+    resolved: str = ""  # absolute path of the included file when it exists next to the article
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class CauseRef:
     target: str  # anchor without '#'
     title: str
     line: int
+    cause_id: str = ""  # id of the cause section it leads to; "" when the link has no target
 
 
 @dataclass
@@ -115,6 +117,7 @@ class Error:
     blocks: list[Block] = field(default_factory=list)  # intro content before/around the cause list
     markdown: str = ""
     end_line: int = 0
+    numeric_codes: list[int] = field(default_factory=list)  # numeric codes next to the named ones
 
     @property
     def causes(self) -> list[str]:
