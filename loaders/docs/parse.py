@@ -199,6 +199,7 @@ def _parse(data: str | bytes, path: str, locale: str | None) -> Article:
         article.links.extend(links_in(doc, chunk))
         article.includes.extend(includes_in(doc, chunk))
     article.errors, article.causes = _errors_and_causes(layout, problems)
+    problems.extend(_unclosed_fences(layout.doc))
     article.problems = sorted(problems, key=lambda p: p.line)
     return article
 
@@ -288,6 +289,22 @@ def _layout(doc: TokenDoc) -> _Layout:
         if ref_lines and ref_lines >= text_lines:
             ref_only.add(index)
     return _Layout(doc, chunks, sections, headings, skip, ref_only)
+
+
+def _unclosed_fences(doc: TokenDoc) -> list[Problem]:
+    """A fence without its closing line turns the rest of the article into code."""
+    found: list[Problem] = []
+    for token in doc.tokens:
+        if token.type != "fence" or not token.map:
+            continue
+        first, stop = token.map
+        closing = doc.lines[stop - 1].strip() if stop - 1 > first and stop - 1 < len(doc.lines) else ""
+        marker = token.markup[:1]
+        if not (closing.startswith(token.markup) and not closing.strip(marker)):
+            found.append(
+                Problem(first + 1, f"code fence {token.markup} is never closed: the rest of the article is read as code", kind="unclosed-fence")
+            )
+    return found
 
 
 def _is_anchor_chunk(doc: TokenDoc, chunk: Chunk) -> bool:
