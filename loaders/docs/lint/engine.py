@@ -1,0 +1,285 @@
+"""Run the rules over a set of files and collect findings.
+
+`lint(paths)` is the whole pipeline: find the files, read and parse each once, run every
+article rule on each file, pair each translation with its source-language article and run
+the translation rules, then drop what inline suppressions cover and apply configured severities.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from loaders.docs.lint.config import ActiveRule, LintConfig, check_locale, load_config
+from loaders.docs.lint.context import ArticleContext, TranslationContext
+from loaders.docs.lint.facts import ArticleFacts
+from loaders.docs.lint.findings import SEVERITY_RANK, Finding, Hit
+from loaders.docs.lint.registry import Rule, rules_by_key
+from loaders.docs.lint.rules import ALL_RULES
+from loaders.docs.lint.suppress import find_suppressions
+from loaders.docs.lint.tree import (
+    InputError,
+    SourceChoice,
+    choose_source,
+    discover,
+    display_path,
+    locale_index,
+    locale_of,
+)
+from loaders.docs.model import Article, Problem
+
+# Problem kinds the engine itself records on files it could not parse normally.
+TOO_LARGE = "too-large"
+PARSER_FAILURE = "parser-failure"
+
+
+@dataclass
+class LoadedFile:
+    path: Path
+    shown: str
+    article: Article
+    linted: bool = True  # False for a source article read only to compare a translation with
+
+
+@dataclass
+class LintReport:
+    findings: list[Finding]
+    files: list[str]  # shown paths of every linted file
+    input_errors: list[InputError]
+    rules: list[ActiveRule]
+    sources: dict[str, tuple[str, str]] = field(default_factory=dict)  # translation -> (source, how)
+    notes: list[str] = field(default_factory=list)  # run-level remarks (e.g. no source-language files)
+    base: Path = field(default_factory=Path.cwd)  # paths in findings are relative to this folder
+    help_uri: str | None = None  # where rule documentation is published (SARIF helpUri)
+
+    @property
+    def exit_code(self) -> int:
+        if self.input_errors:
+            return 2
+        return 1 if any(f.severity == "error" for f in self.findings) else 0
+
+    def summary(self) -> dict[str, object]:
+        counts = {name: 0 for name in SEVERITY_RANK}
+        by_rule: dict[str, int] = {}
+        for finding in self.findings:
+            counts[finding.severity] += 1
+            by_rule[finding.rule] = by_rule.get(finding.rule, 0) + 1
+        return {
+            "files": len(self.files),
+            "findings": len(self.findings),
+            "errors": counts["error"],
+            "warnings": counts["warning"],
+            "info": counts["info"],
+            "by_rule": dict(sorted(by_rule.items())),
+            "input_errors": [{"path": e.path, "message": e.message} for e in self.input_errors],
+            "exit_code": self.exit_code,
+        }
+
+
+def _placeholder(path: Path, locale: str | None, problem: Problem) -> Article:
+    return Article(path=str(path), locale=locale or "", title="", date=None, metadata={}, problems=[problem])
+
+
+class Workspace:
+    """Every file of the run, parsed once, plus cached look-ups rules share (existence, anchors)."""
+
+    def __init__(self, config: LintConfig, base: Path | None = None) -> None:
+        self.config = config
+        self.base = base or Path.cwd()
+        self.files: dict[Path, LoadedFile] = {}
+        self._facts: dict[int, ArticleFacts] = {}
+        self._exists: dict[Path, bool] = {}
+        self._anchors: dict[int, frozenset[str]] = {}
+
+    # -- loading -------------------------------------------------------------------------------
+    def load(self, path: Path, linted: bool = True) -> LoadedFile | InputError:
+        key = path.resolve()
+        if key in self.files:
+            loaded = self.files[key]
+            loaded.linted = loaded.linted or linted
+            return loaded
+        locale = locale_of(path)
+        shown = display_path(path, self.base)
+        try:
+            size = path.stat().st_size
+            if size > self.config.max_file_size:
+                problem = Problem(
+                    1,
+                    f"file is {size:,} bytes, over the {self.config.max_file_size:,}-byte limit "
+                    "(max-file-size); not parsed",
+                    kind=TOO_LARGE,
+                )
+                article = _placeholder(path, locale, problem)
+            else:
+                data = path.read_bytes()
+                article = self._parse(data, path, locale)
+        except OSError as exc:
+            return InputError(shown, f"cannot read: {exc.strerror or exc}")
+        loaded = LoadedFile(path, shown, article, linted)
+        self.files[key] = loaded
+        return loaded
+
+    @staticmethod
+    def _parse(data: bytes, path: Path, locale: str | None) -> Article:
+        from loaders.docs.parse import parse_text
+
+        try:
+            article = parse_text(data, str(path), locale=locale)
+        except Exception as exc:  # a parser bug must cost one file, not the run
+            problem = Problem(1, f"the article could not be parsed ({type(exc).__name__}: {exc})", kind=PARSER_FAILURE)
+            return _placeholder(path, locale, problem)
+        if not article.locale and locale:
+            article.locale = locale
+        return article
+
+    # -- shared look-ups -----------------------------------------------------------------------
+    def facts(self, article: Article) -> ArticleFacts:
+        key = id(article)
+        if key not in self._facts:
+            self._facts[key] = ArticleFacts(article)
+        return self._facts[key]
+
+    def exists(self, path: Path) -> bool:
+        key = Path(str(path))
+        if key not in self._exists:
+            try:
+                self._exists[key] = path.exists()
+            except OSError:
+                self._exists[key] = False
+        return self._exists[key]
+
+    def article_at(self, path: Path) -> Article | None:
+        """The parsed article at `path` (loading it, unlinted, when it is outside the run)."""
+        if not path.suffix.lower() in (".md", ".markdown") or not self.exists(path):
+            return None
+        loaded = self.load(path, linted=False)
+        return loaded.article if isinstance(loaded, LoadedFile) else None
+
+    def anchors(self, article: Article) -> frozenset[str]:
+        """Every fragment id a link may target in `article`: explicit anchors and heading ids."""
+        key = id(article)
+        if key not in self._anchors:
+            from loaders.docs.lint.anchors import anchor_ids
+
+            self._anchors[key] = anchor_ids(article, self.facts(article))
+        return self._anchors[key]
+
+    def shown(self, path: Path) -> str:
+        return display_path(path, self.base)
+
+
+def _collect(
+    rule: ActiveRule, hits: Iterable[Hit], loaded: LoadedFile, suppressions, findings: list[Finding]
+) -> None:
+    for hit in hits:
+        if any(s.covers(rule.rule.id, hit.line) for s in suppressions):
+            continue
+        findings.append(
+            Finding(
+                rule=rule.rule.id,
+                alias=rule.rule.alias,
+                severity=rule.severity,
+                path=loaded.shown,
+                line=max(1, hit.line),
+                column=hit.column,
+                locale=loaded.article.locale or None,
+                message=hit.message,
+                source_path=hit.source_path,
+                source_line=hit.source_line,
+            )
+        )
+
+
+def _twin_path(path: Path, source_locale: str, workspace: Workspace) -> Path | None:
+    """The file at the same relative path in the source-locale folder, if it exists."""
+    index = locale_index(path)
+    if index is None:
+        return None
+    root = Path(*path.parts[:index]) if index else Path(".")
+    rest = path.parts[index + 1 :]
+    try:
+        folders = [p for p in root.iterdir() if p.name.lower() == source_locale and p.is_dir()]
+    except OSError:
+        return None
+    for folder in folders:
+        twin = folder.joinpath(*rest)
+        if workspace.exists(twin):
+            return twin
+    return None
+
+
+def _find_source(workspace: Workspace, loaded: LoadedFile, source_locale: str) -> SourceChoice | None:
+    path = loaded.path
+    twin = _twin_path(path, source_locale, workspace)
+    if twin is not None:
+        source = workspace.article_at(twin)
+        if source is not None:
+            return SourceChoice(source, twin, "same path")
+    candidates = [
+        (f.article, f.path)
+        for f in workspace.files.values()
+        if f.article.locale == source_locale and f.path.name.lower() == path.name.lower()
+    ]
+    return choose_source(loaded.article, path, candidates, workspace.config.source_vintage)
+
+
+def lint(
+    paths: Sequence[str | Path],
+    config: LintConfig | None = None,
+    source_locale: str | None = None,
+    rules: Sequence[Rule] = ALL_RULES,
+    base: Path | None = None,
+) -> LintReport:
+    """Lint the Markdown files under `paths` (files or folders) with the configured rules."""
+    config = config or load_config()
+    source_locale = check_locale(source_locale or config.source_locale)
+    active = config.active_rules(rules)
+    lookup = {key: rule.id for key, rule in rules_by_key(rules).items()}
+    workspace = Workspace(config, base)
+    found = discover(paths, config.exclude, workspace.base)
+    input_errors = list(found.errors)
+    for path in found.files:
+        result = workspace.load(path)
+        if isinstance(result, InputError):
+            input_errors.append(result)
+    linted = [f for f in list(workspace.files.values()) if f.linted]
+    article_rules = [r for r in active if r.rule.scope == "article"]
+    translation_rules = [r for r in active if r.rule.scope == "translation"]
+    findings: list[Finding] = []
+    report = LintReport(
+        findings, [f.shown for f in linted], input_errors, active, base=workspace.base, help_uri=config.help_uri
+    )
+    has_source = any(f.article.locale == source_locale for f in linted)
+    for loaded in linted:
+        article = loaded.article
+        facts = workspace.facts(article)
+        suppressions = find_suppressions(article.text, lookup, lambda: facts.top_level_blocks)
+        for rule in article_rules:
+            ctx = ArticleContext(loaded.path, loaded.shown, rule.options, facts, workspace)
+            _collect(rule, rule.rule.run_article(article, ctx), loaded, suppressions, findings)
+        if not translation_rules or not article.locale or article.locale == source_locale:
+            continue
+        if _unparsed(article):
+            continue
+        choice = _find_source(workspace, loaded, source_locale)
+        if choice is None or _unparsed(choice.article):
+            continue
+        source_shown = workspace.shown(choice.path)
+        report.sources[loaded.shown] = (source_shown, choice.how)
+        for rule in translation_rules:
+            ctx = TranslationContext(
+                loaded.path, loaded.shown, rule.options, facts, workspace,
+                source=choice.article, source_path=choice.path, source_shown_path=source_shown,
+                source_facts=workspace.facts(choice.article), source_how=choice.how,
+            )
+            _collect(rule, rule.rule.run_translation(article, ctx), loaded, suppressions, findings)
+    if translation_rules and not has_source and any(f.article.locale for f in linted):
+        report.notes.append(f"no {source_locale} articles among the linted files: translations were "
+                            "compared only with sources found at the same path on disk")
+    findings.sort(key=Finding.sort_key)
+    return report
+
+
+def _unparsed(article: Article) -> bool:
+    return any(p.kind in (TOO_LARGE, PARSER_FAILURE) for p in article.problems)
+

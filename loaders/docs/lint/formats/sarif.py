@@ -1,0 +1,104 @@
+"""SARIF 2.1.0, as GitHub code scanning accepts it (rules in tool.driver.rules, located results)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from loaders.docs.lint.engine import LintReport
+from loaders.docs.lint.findings import Finding
+from loaders.docs.lint.registry import Rule
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+TOOL_NAME = "backup-triage-lint"
+TOOL_VERSION = "0.1.0"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+BASE_ID = "%SRCROOT%"
+DOCS = Path(__file__).resolve().parents[4] / "docs" / "rules.md"
+
+
+def _help_markdown(rule: Rule) -> str:
+    parts = [rule.description]
+    if rule.rationale:
+        parts.append(rule.rationale)
+    if rule.bad.source is not None:
+        parts.append("Source article:\n\n```markdown\n" + rule.bad.source.rstrip() + "\n```")
+    parts.append("Reported:\n\n```markdown\n" + rule.bad.text.rstrip() + "\n```")
+    parts.append("Not reported:\n\n```markdown\n" + rule.good.text.rstrip() + "\n```")
+    return "\n\n".join(parts)
+
+
+def _rule_entry(rule: Rule, severity: str, help_base: str) -> dict[str, object]:
+    return {
+        "id": rule.id,
+        "name": rule.alias,
+        "shortDescription": {"text": rule.description},
+        "fullDescription": {"text": (rule.rationale or rule.description)},
+        "helpUri": f"{help_base}#{rule.id.lower()}-{rule.alias}",
+        "help": {"text": rule.description, "markdown": _help_markdown(rule)},
+        "defaultConfiguration": {"level": LEVELS[severity]},
+        "properties": {"tags": ["documentation", rule.scope]},
+    }
+
+
+def _location(path: str, line: int, column: int | None) -> dict[str, object]:
+    if Path(path).is_absolute():
+        artifact: dict[str, object] = {"uri": Path(path).as_uri()}
+    else:
+        artifact = {"uri": path, "uriBaseId": BASE_ID}
+    region: dict[str, object] = {"startLine": max(1, line)}
+    if column:
+        region["startColumn"] = column
+    return {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+
+
+def _result(finding: Finding, index: int) -> dict[str, object]:
+    result: dict[str, object] = {
+        "ruleId": finding.rule,
+        "ruleIndex": index,
+        "level": LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [_location(finding.path, finding.line, finding.column)],
+    }
+    if finding.locale:
+        result["properties"] = {"locale": finding.locale}
+    if finding.source_path:
+        related = _location(finding.source_path, finding.source_line or 1, None)
+        related["id"] = 1
+        related["message"] = {"text": "source-language article compared against"}
+        result["relatedLocations"] = [related]
+    return result
+
+
+def sarif_log(report: LintReport, base: Path | None = None, help_uri: str | None = None) -> dict[str, object]:
+    base = (base or Path.cwd()).resolve()
+    help_base = help_uri or DOCS.as_uri()
+    rules = [active.rule for active in report.rules]
+    index = {rule.id: position for position, rule in enumerate(rules)}
+    driver_rules = [_rule_entry(a.rule, a.severity, help_base) for a in report.rules]
+    results = [_result(f, index[f.rule]) for f in report.findings if f.rule in index]
+    notifications = [
+        {"level": "error", "message": {"text": f"{e.path}: {e.message}"}} for e in report.input_errors
+    ]
+    run: dict[str, object] = {
+        "tool": {
+            "driver": {
+                "name": TOOL_NAME,
+                "version": TOOL_VERSION,
+                "informationUri": help_base,
+                "rules": driver_rules,
+            }
+        },
+        "originalUriBaseIds": {BASE_ID: {"uri": base.as_uri() + "/"}},
+        "results": results,
+        "invocations": [
+            {
+                "executionSuccessful": not report.input_errors,
+                "toolExecutionNotifications": notifications,
+            }
+        ],
+    }
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def render_sarif(report: LintReport) -> str:
+    return json.dumps(sarif_log(report, report.base, report.help_uri), ensure_ascii=False, indent=2) + "\n"

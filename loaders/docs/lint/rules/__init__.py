@@ -1,0 +1,58 @@
+"""Every lint rule, one module each; the order here is the order of --list-rules and the docs."""
+from __future__ import annotations
+
+from loaders.docs.lint.registry import Rule
+from loaders.docs.lint.rules import (
+    anchor_target,
+    cause_link_target,
+    cause_numbering,
+    cause_unreferenced,
+    cause_without_solution,
+    duplicate_anchor,
+    encoding,
+    error_without_causes,
+    front_matter,
+    heading_jump,
+    include_target,
+    line_endings,
+    link_target,
+    metadata_required,
+    step_numbering,
+    unreadable_article,
+)
+
+ARTICLE_RULES: tuple[Rule, ...] = tuple(
+    module.RULE
+    for module in (
+        cause_link_target,
+        cause_numbering,
+        step_numbering,
+        duplicate_anchor,
+        cause_without_solution,
+        cause_unreferenced,
+        error_without_causes,
+        heading_jump,
+        metadata_required,
+        include_target,
+        link_target,
+        front_matter,
+        encoding,
+        line_endings,
+        unreadable_article,
+        anchor_target,
+    )
+)
+TRANSLATION_RULES: tuple[Rule, ...] = ()
+ALL_RULES: tuple[Rule, ...] = ARTICLE_RULES + TRANSLATION_RULES
+
+
+def _check_unique(rules: tuple[Rule, ...]) -> None:
+    seen: set[str] = set()
+    for rule in rules:
+        for key in (rule.id.lower(), rule.alias.lower()):
+            if key in seen:
+                raise RuntimeError(f"rule id or alias {key!r} is used twice")
+            seen.add(key)
+
+
+_check_unique(ALL_RULES)

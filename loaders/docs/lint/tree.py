@@ -1,0 +1,162 @@
+"""The set of files a lint run looks at: discovery, locale of each file, and its source-language twin."""
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from loaders.docs.model import Article
+
+LOCALE_SEGMENT = re.compile(r"^[a-z]{2,3}(-[a-z]{4})?-([a-z]{2}|[0-9]{3})$", re.IGNORECASE)
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass(frozen=True)
+class InputError:
+    """A path the run could not read at all (missing, unreadable): reported, exit status 2."""
+
+    path: str
+    message: str
+
+
+@dataclass
+class Discovery:
+    files: list[Path] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+
+def display_path(path: Path | str, base: Path | None = None) -> str:
+    """The path as shown in findings: relative to the working directory when that is shorter."""
+    path = Path(path)
+    base = base or Path.cwd()
+    try:
+        relative = os.path.relpath(path, base)
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+    absolute = str(path.resolve())
+    chosen = relative if not relative.startswith("..") or len(relative) < len(absolute) else absolute
+    return Path(chosen).as_posix()
+
+
+def _excluded(path: Path, patterns: Sequence[str], base: Path) -> bool:
+    if not patterns:
+        return False
+    shown = display_path(path, base)
+    return any(fnmatch.fnmatch(shown, pattern) or fnmatch.fnmatch(path.as_posix(), pattern) for pattern in patterns)
+
+
+def discover(paths: Iterable[str | Path], exclude: Sequence[str] = (), base: Path | None = None) -> Discovery:
+    """Markdown files under the given paths (folders recursively); named files are taken as they are."""
+    base = base or Path.cwd()
+    found = Discovery()
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            try:
+                candidates = sorted(p for p in path.rglob("*") if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file())
+            except OSError as exc:
+                found.errors.append(InputError(str(raw), f"cannot list folder: {exc.strerror or exc}"))
+                continue
+            if not candidates:
+                found.errors.append(InputError(str(raw), "no Markdown (.md) files in this folder"))
+        elif path.is_file():
+            candidates = [path]
+        elif path.exists():
+            found.errors.append(InputError(str(raw), "not a regular file or folder"))
+            continue
+        else:
+            found.errors.append(InputError(str(raw), "no such file or folder"))
+            continue
+        for candidate in candidates:
+            key = candidate.resolve()
+            if key in seen or _excluded(candidate, exclude, base):
+                continue
+            seen.add(key)
+            found.files.append(candidate)
+    return found
+
+
+def locale_index(path: Path) -> int | None:
+    """Index in `path.parts` of the locale folder (`en-us`, `zh-tw`...), the last one when nested."""
+    parts = path.parts[:-1]
+    for index in range(len(parts) - 1, -1, -1):
+        if LOCALE_SEGMENT.match(parts[index]):
+            return index
+    return None
+
+
+def locale_of(path: Path) -> str | None:
+    index = locale_index(path)
+    return path.parts[index].lower() if index is not None else None
+
+
+def relative_key(path: Path) -> tuple[str, ...] | None:
+    """The path after the locale folder, the part that is the same in every language."""
+    index = locale_index(path)
+    if index is None:
+        return None
+    return tuple(part.lower() for part in path.parts[index + 1 :])
+
+
+def locale_root(path: Path) -> Path | None:
+    index = locale_index(path)
+    if index is None:
+        return None
+    return Path(*path.parts[:index]) if index else Path(".")
+
+
+@dataclass(frozen=True)
+class SourceChoice:
+    article: Article
+    path: Path
+    how: str  # "same path", "nearest ms.date", "newest"
+
+
+def choose_source(
+    translation: Article,
+    translation_path: Path,
+    candidates: Sequence[tuple[Article, Path]],
+    vintage: str = "nearest",
+) -> SourceChoice | None:
+    """The source-language article a translation is compared against.
+
+    Same relative path after the locale folder first. Otherwise, among source articles with the
+    same file name: "nearest" takes the oldest source whose ms.date is not older than the
+    translation's (the revision the translation was made from, or the first one after it), falling
+    back to the newest; "newest" always takes the newest.
+    """
+    if not candidates:
+        return None
+    key = relative_key(translation_path)
+    root = locale_root(translation_path)
+    for article, path in candidates:
+        if relative_key(path) == key and _same(locale_root(path), root):
+            return SourceChoice(article, path, "same path")
+    named = [(a, p) for a, p in candidates if p.name.lower() == translation_path.name.lower()]
+    if not named:
+        return None
+
+    def newest_key(item: tuple[Article, Path]) -> tuple:
+        article, path = item
+        return (article.date is not None, article.date or 0, path.as_posix())
+
+    if vintage == "nearest" and translation.date is not None:
+        later = [item for item in named if item[0].date is not None and item[0].date >= translation.date]
+        if later:
+            article, path = min(later, key=lambda item: (item[0].date, item[1].as_posix()))
+            return SourceChoice(article, path, "nearest ms.date")
+    article, path = max(named, key=newest_key)
+    return SourceChoice(article, path, "newest")
+
+
+def _same(a: Path | None, b: Path | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a == b
