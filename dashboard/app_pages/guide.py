@@ -1,0 +1,180 @@
+"""Guide page: pick an error, read its causes in order and how to fix each one, in your language.
+
+Deep link: guide?lang=it-it&article=<article>&error=<error id or code>[&cause=<cause id>]
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import guide_view, shell, url_state, widgets
+from dashboard.formatting import format_date
+from dashboard.graph_cache import guide_graph
+from dashboard.i18n import _, current_locale, language_name, ngettext
+from dashboard.render import escape_markdown, render_solution
+
+ERROR_KEY = "guide_error"
+STALE_KEY = "guide_show_stale"
+
+locale = current_locale()
+widgets.page_style()
+st.title(_("Troubleshooting guide"))
+st.caption(_("Choose the error a backup job failed with: its causes are listed in the order to check "
+             "them, each with its solution."))
+
+docs = shell.current_docs_root()
+folder = escape_markdown(str(docs.path))
+if docs.status == "missing":
+    st.error(_("The docs folder {path} does not exist. Enter another folder in the sidebar.", path=folder))
+    st.stop()
+if docs.status == "not-a-folder":
+    st.error(_("{path} is a file, not a folder. Enter the folder that holds the articles.", path=folder))
+    st.stop()
+if docs.status == "empty":
+    st.warning(_("The docs folder {path} holds no Markdown articles (*.md).", path=folder))
+    st.stop()
+
+try:
+    graph = guide_graph(docs)
+except Exception as exc:  # the loader promises problems, not exceptions; still, never a blank page
+    st.error(_("The articles in {path} could not be read: {reason}", path=folder, reason=escape_markdown(str(exc))))
+    st.stop()
+
+problems = guide_view.graph_problems(graph)
+choices = guide_view.error_choices(graph, locale)
+
+
+def show_problems() -> None:
+    if not problems:
+        return
+    with st.expander(ngettext("{count} problem found while reading the articles",
+                              "{count} problems found while reading the articles", len(problems)),
+                     icon=":material/report:"):
+        st.caption(_("The rest of each article is still shown; fix these lines in the source files."))
+        st.dataframe(
+            [{"file": _relative(p.path), "line": p.line, "problem": p.message} for p in problems],
+            column_config={"file": _("File"), "line": _("Line"), "problem": _("Problem")},
+            hide_index=True, width="stretch",
+        )
+
+
+def _relative(path: str) -> str:
+    try:
+        return Path(path).resolve().relative_to(docs.path).as_posix()
+    except ValueError:
+        return path
+
+
+if not choices:
+    st.warning(ngettext(
+        "No troubleshooting articles in {path}: its Markdown file has no error section.",
+        "No troubleshooting articles in {path}: none of its {count} Markdown files has an error section.",
+        docs.markdown_count, path=folder))
+    show_problems()
+    st.stop()
+
+# -- error picker, in step with ?article=&error= --------------------------------------------------
+by_key = {choice.key: choice for choice in choices}
+if st.session_state.get(ERROR_KEY) not in by_key:
+    st.session_state[ERROR_KEY] = None
+url_state.adopt_from_url(
+    st.query_params, st.session_state, ("article", "error"), ERROR_KEY,
+    normalize=lambda values: getattr(guide_view.find_choice(choices, values[1], values[0]), "key", None),
+)
+wanted_error = url_state.first_value(st.query_params, "error")
+linked = guide_view.find_choice(choices, wanted_error, url_state.first_value(st.query_params, "article"))
+selected_key = st.selectbox(
+    _("Error"),
+    options=list(by_key),
+    format_func=lambda key: by_key[key].label,
+    key=ERROR_KEY,
+    index=None,
+    placeholder=_("Type an error code or words of its title"),
+    help=_("Errors of all loaded articles, with their error codes. Type to search."),
+)
+selected = by_key.get(selected_key) if selected_key else None
+url_state.publish_to_url(st.query_params, st.session_state, {
+    "article": selected.article if selected else None,
+    "error": selected.error_id if selected else None,
+})
+if selected is None or selected != linked:
+    # The cause to open belongs to the error of the link it came with.
+    st.query_params.pop("cause", None)
+
+articles_count = len({c.article for c in choices})
+st.caption(ngettext("{count} error", "{count} errors", len(choices)) + " · "
+           + ngettext("{count} article", "{count} articles", articles_count) + " · "
+           + _("Languages: {languages}", languages=", ".join(graph.locales())) + " · "
+           + _("Folder: {path}", path=folder))
+
+if wanted_error and linked is None:
+    st.warning(_("The link asks for the error {error}, which none of the loaded articles describes.",
+                 error=escape_markdown(wanted_error)))
+
+if selected is None:
+    st.info(_("Choose an error above to see its causes and solutions."), icon=":material/search:")
+    show_problems()
+    st.stop()
+
+# -- the error, in the reader's language when possible ------------------------------------------------
+stale_requested = bool(st.session_state.get(STALE_KEY, False))
+view = guide_view.resolve_error(graph, selected, locale, prefer_stale_translation=stale_requested)
+if view is None:
+    st.error(_("The error {error} could not be found in the loaded articles.", error=escape_markdown(selected.error_id)))
+    st.stop()
+
+reader_language = language_name(locale, locale)
+shown_language = language_name(view.shown_locale, locale)
+if view.notice == "missing":
+    st.info(_("This error is not available in {language} yet; it is shown in English.", language=reader_language),
+            icon=":material/translate:")
+elif view.notice == "no-source" and locale.split("-")[0] == "en":
+    st.info(_("This error is not available in English; it is shown in {shown}.", shown=shown_language),
+            icon=":material/translate:")
+elif view.notice == "no-source":
+    st.info(_("This error is available neither in {language} nor in English; it is shown in {shown}.",
+              language=reader_language, shown=shown_language), icon=":material/translate:")
+elif view.notice == "outdated":
+    st.warning(_("This {language} text ({translated}) is older than the English article ({source}), which no "
+                 "longer describes this error.", language=reader_language,
+                 translated=format_date(view.translation_date, locale),
+                 source=format_date(view.source_date, locale)), icon=":material/update:")
+if view.stale_translation is not None:
+    if view.notice == "stale":
+        st.warning(_("The {language} translation ({translated}) is older than the English article ({source}); "
+                     "the English text is shown.", language=reader_language,
+                     translated=format_date(view.translation_date, locale),
+                     source=format_date(view.source_date, locale)), icon=":material/update:")
+    st.toggle(_("Show the older {language} translation", language=reader_language), key=STALE_KEY,
+              help=_("The translation may miss causes or steps added to the English article since."))
+
+st.header(escape_markdown(" ".join(view.error.title.split()) or view.error.id), anchor=view.error.id)
+if view.error.codes:
+    st.markdown(ngettext("**Error code:** {codes}", "**Error codes:** {codes}", len(view.error.codes),
+                         codes=", ".join(f"`{code.replace('`', '')}`" for code in view.error.codes)))
+for message in view.error.messages:
+    st.markdown(_("**Error message:** {message}", message=escape_markdown(" ".join(message.split()))))
+
+resolve_link = guide_view.link_resolver(graph, view, locale)
+opened_cause = url_state.first_value(st.query_params, "cause")
+if view.causes:
+    st.subheader(_("Causes and solutions"), anchor="causes")
+    st.caption(ngettext("Check the cause below.", "Check the {count} causes in this order.", len(view.causes)))
+    for cause_view in view.causes:
+        label = _("Cause {number}: {title}", number=cause_view.number, title=escape_markdown(cause_view.title))
+        with st.expander(label, expanded=cause_view.id == opened_cause or len(view.causes) == 1):
+            if cause_view.cause is None:
+                st.warning(_("The article lists this cause but has no section for it."))
+                continue
+            if cause_view.cause.platforms:
+                st.caption(_("Applies to: {platforms}", platforms=", ".join(
+                    {"windows": "Windows", "linux": "Linux"}.get(p, p) for p in cause_view.cause.platforms)))
+            widgets.show_segments(render_solution(cause_view.cause.markdown, resolve_link))
+else:
+    st.subheader(_("Solution"), anchor="solution")
+    widgets.show_segments(render_solution(view.error.markdown, resolve_link))
+
+st.caption(_("Source: {file} · {language} · updated {date}", file=escape_markdown(_relative(view.article.path)),
+             language=shown_language, date=format_date(view.article.date, locale)))
+show_problems()

@@ -1,0 +1,141 @@
+"""Numbers, percentages, dates and durations in the reader's language (Babel, CLDR data).
+
+Every helper takes a UI locale ("it-it"); None means the reader's current locale. Values that are
+missing (None / NaN) come back as an en dash so tables never show "nan".
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+from typing import Literal
+
+from babel import Locale, dates, lists, numbers
+
+from dashboard.i18n import babel_locale, current_locale, normalize_locale
+
+MISSING = "–"
+Number = int | float | Decimal
+DateStyle = Literal["short", "medium", "long", "full"]
+
+
+def _locale(locale: str | None) -> Locale:
+    return Locale.parse(babel_locale(normalize_locale(locale) or current_locale()))
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_integer(value: Number | None, locale: str | None = None) -> str:
+    """1234567 -> '1,234,567' / '1.234.567'."""
+    if _missing(value):
+        return MISSING
+    return numbers.format_decimal(round(value), format="#,##0", locale=_locale(locale))
+
+
+def format_decimal(value: Number | None, locale: str | None = None, digits: int | None = None) -> str:
+    """Locale-grouped decimal; `digits` fixes the number of fraction digits."""
+    if _missing(value):
+        return MISSING
+    loc = _locale(locale)
+    if digits is None:
+        return numbers.format_decimal(value, locale=loc)
+    pattern = numbers.parse_pattern(loc.decimal_formats[None].pattern)
+    return pattern.apply(value, loc, force_frac=(digits, digits))
+
+
+def format_percent(value: Number | None, locale: str | None = None, digits: int = 1) -> str:
+    """A ratio (0.953) as a percentage with the locale's sign and spacing ('95.3%', '95,3 %')."""
+    if _missing(value):
+        return MISSING
+    loc = _locale(locale)
+    pattern = numbers.parse_pattern(loc.percent_formats[None].pattern)
+    return pattern.apply(value, loc, force_frac=(digits, digits))
+
+
+def format_compact(value: Number | None, locale: str | None = None, digits: int = 1) -> str:
+    """Short form for KPI tiles: 1412345 -> '1.4M', '1,4 Mio.', '141.2万'."""
+    if _missing(value):
+        return MISSING
+    return numbers.format_compact_decimal(value, locale=_locale(locale), fraction_digits=digits)
+
+
+def format_delta(value: Number | None, locale: str | None = None, digits: int = 0) -> str:
+    """A signed change ('+12', '−3,5') for 'against previous period' captions."""
+    if _missing(value):
+        return MISSING
+    text = format_decimal(abs(value), locale, digits)
+    if value > 0:
+        return f"+{text}"
+    if value < 0:
+        return f"−{text}"
+    return text
+
+
+def format_percent_delta(value: Number | None, locale: str | None = None, digits: int = 1) -> str:
+    """A signed change of a ratio in percentage points of the ratio itself ('+1.2%')."""
+    if _missing(value):
+        return MISSING
+    text = format_percent(abs(value), locale, digits)
+    return f"+{text}" if value > 0 else f"−{text}" if value < 0 else text
+
+
+def format_datetime(
+    value: dt.datetime | None,
+    locale: str | None = None,
+    style: DateStyle | str = "medium",
+    tzinfo: dt.tzinfo | str | None = None,
+) -> str:
+    """Date and time; aware values are shown in `tzinfo` (default: as given)."""
+    if value is None:
+        return MISSING
+    zone = dates.get_timezone(tzinfo) if isinstance(tzinfo, str) else tzinfo
+    return dates.format_datetime(value, style, tzinfo=zone, locale=_locale(locale))
+
+
+def format_date(value: dt.date | dt.datetime | None, locale: str | None = None, style: DateStyle | str = "medium") -> str:
+    if value is None:
+        return MISSING
+    return dates.format_date(value, style, locale=_locale(locale))
+
+
+_UNITS: tuple[tuple[str, int], ...] = (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
+
+
+def format_duration(
+    value: dt.timedelta | Number | None,
+    locale: str | None = None,
+    width: Literal["long", "short", "narrow"] = "short",
+    max_units: int = 2,
+    smallest: Literal["day", "hour", "minute", "second"] = "minute",
+) -> str:
+    """A duration with up to `max_units` units ('1 day, 2 hr', '1 Tg., 2 Std.'); numbers are seconds."""
+    if _missing(value):
+        return MISSING
+    seconds = value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+    sign = "−" if seconds < 0 else ""
+    remaining = round(abs(seconds))
+    loc = _locale(locale)
+    units = _UNITS[: [name for name, _ in _UNITS].index(smallest) + 1]
+    parts: list[str] = []
+    for name, size in units:
+        count, remaining = divmod(remaining, size)
+        if count and len(parts) < max_units:
+            parts.append(dates.format_timedelta(dt.timedelta(seconds=count * size), threshold=1e9,
+                                                granularity=name, format=width, locale=loc))
+        elif parts:
+            # Units are contiguous: "1 day, 5 min" would hide the hours in between.
+            break
+    if not parts:
+        return dates.format_timedelta(dt.timedelta(0), granularity=smallest, threshold=1e9,
+                                      format=width, locale=loc)
+    return sign + lists.format_list(parts, style="unit-short" if width != "long" else "unit", locale=loc)
+
+
+def month_day_names(locale: str | None = None) -> tuple[list[str], list[str]]:
+    """(month names, weekday names Monday first) in the locale's standalone abbreviated form."""
+    loc = _locale(locale)
+    months = [loc.months["stand-alone"]["abbreviated"][m] for m in range(1, 13)]
+    weekdays = [loc.days["stand-alone"]["abbreviated"][d] for d in range(7)]
+    return months, weekdays

@@ -1,0 +1,266 @@
+"""What the Guide page shows, decided without Streamlit: which errors to offer, which language's
+article to show for the reader (with the English fallback), and the error's causes in order."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Literal, Protocol
+from urllib.parse import urlencode
+
+from loaders.docs.model import Article, Cause, CauseRef, Error, Problem
+
+SOURCE_LOCALE = "en-us"
+GUIDE_URL_PATH = "guide"
+# Why the text shown is not the reader's up-to-date translation:
+#   missing   – no translation of this error: English shown
+#   stale     – the translation is older (ms.date) than the English article: English shown
+#   outdated  – the translation is older, but the English article no longer has this error
+#   no-source – neither the reader's language nor English has it: another language shown
+Notice = Literal["missing", "stale", "outdated", "no-source"]
+
+
+class GraphLike(Protocol):
+    """The part of loaders.docs.graph.GuideGraph the guide needs."""
+
+    def locales(self) -> list[str]: ...
+
+    def articles(self, locale: str) -> list[Article]: ...
+
+    def article(self, slug: str, locale: str) -> Article | None: ...
+
+
+def article_slug(article: Article) -> str:
+    """Articles are identified across languages by file name, as on the docs site."""
+    return PurePath(article.path.replace("\\", "/")).stem
+
+
+def match_locale(available: Iterable[str], wanted: str) -> str | None:
+    """The graph locale to read for a reader locale: same tag, else same language."""
+    options = [loc for loc in available]
+    lowered = {loc.lower(): loc for loc in options}
+    if wanted.lower() in lowered:
+        return lowered[wanted.lower()]
+    language = wanted.split("-")[0].lower()
+    return next((loc for loc in options if loc.split("-")[0].lower() == language), None)
+
+
+@dataclass(frozen=True)
+class ErrorChoice:
+    key: str  # "<article slug>/<error id>": unique across articles
+    article: str
+    error_id: str
+    label: str  # codes and title in the reader's language when translated
+    codes: tuple[str, ...]
+    locale: str  # language of the label
+
+
+def choice_key(article: str, error_id: str) -> str:
+    return f"{article}/{error_id}"
+
+
+def error_label(error: Error) -> str:
+    """'Code — Title', without repeating a code the heading already starts with."""
+    title = " ".join(error.title.split())
+    codes = [c for c in error.codes if c.lower() not in title.lower()]
+    if codes:
+        return f"{' / '.join(codes)} — {title}" if title else " / ".join(codes)
+    return title or error.id
+
+
+def _indexed(graph: GraphLike, locale: str | None) -> dict[str, Article]:
+    if locale is None:
+        return {}
+    # A tree may hold several versions of one article; the graph picks the newest.
+    slugs = dict.fromkeys(article_slug(article) for article in graph.articles(locale))
+    return {slug: found for slug in slugs if (found := graph.article(slug, locale)) is not None}
+
+
+def reading_order(graph: GraphLike, ui_locale: str) -> list[str]:
+    """Locales to look in, best first: the reader's, English, then every other one."""
+    available = list(graph.locales())
+    order: list[str] = []
+    for candidate in (match_locale(available, ui_locale), match_locale(available, SOURCE_LOCALE), *available):
+        if candidate is not None and candidate not in order:
+            order.append(candidate)
+    return order
+
+
+def error_choices(graph: GraphLike, ui_locale: str) -> list[ErrorChoice]:
+    """Every error of every article, labelled in the best language available for the reader."""
+    seen: set[str] = set()
+    choices: list[ErrorChoice] = []
+    for locale in reading_order(graph, ui_locale):
+        for slug, article in sorted(_indexed(graph, locale).items()):
+            for error in article.errors:
+                key = choice_key(slug, error.id)
+                if key in seen:
+                    continue
+                seen.add(key)
+                choices.append(ErrorChoice(key, slug, error.id, error_label(error), tuple(error.codes), locale))
+    order = {slug: n for n, slug in enumerate(sorted({c.article for c in choices}))}
+    return sorted(choices, key=lambda c: order[c.article])  # stable: article order kept inside
+
+
+def find_choice(choices: Sequence[ErrorChoice], error: str | None, article: str | None = None) -> ErrorChoice | None:
+    """A deep link's error: by id (optionally within an article), else by error code; an article
+    alone opens its first error."""
+    if not error:
+        return next((c for c in choices if c.article == article), None) if article else None
+    wanted = error.strip()
+    in_article = [c for c in choices if article is None or c.article == article] or list(choices)
+    for matcher in (
+        lambda c: c.error_id == wanted,
+        lambda c: c.error_id.lower() == wanted.lower(),
+        lambda c: wanted.lower() in (code.lower() for code in c.codes),
+    ):
+        found = next((c for c in in_article if matcher(c)), None)
+        if found:
+            return found
+    return None
+
+
+@dataclass(frozen=True)
+class CauseView:
+    number: int  # as written in the cause list, else its position
+    id: str
+    title: str
+    cause: Cause | None  # None: the list points at a section the article does not have
+
+
+@dataclass(frozen=True)
+class ErrorView:
+    article: Article  # the article whose text is shown
+    error: Error
+    causes: list[CauseView]
+    shown_locale: str
+    wanted_locale: str  # the graph locale matching the reader, if any
+    notice: Notice | None
+    translation_date: dt.date | None = None
+    source_date: dt.date | None = None
+    stale_translation: Article | None = None  # shown on request instead of the English text
+    problems: list[Problem] = field(default_factory=list)
+
+
+def cause_views(article: Article, error: Error) -> list[CauseView]:
+    views: list[CauseView] = []
+    for position, ref in enumerate(error.cause_refs, start=1):
+        cause = article.cause(ref.target)
+        views.append(CauseView(_number(ref, position), ref.target,
+                               " ".join((cause.title if cause else ref.title).split()) or ref.target, cause))
+    return views
+
+
+def _number(ref: CauseRef, position: int) -> int:
+    return ref.number if ref.number is not None else position
+
+
+def resolve_error(
+    graph: GraphLike, choice: ErrorChoice, ui_locale: str, prefer_stale_translation: bool = False
+) -> ErrorView | None:
+    """The error in the reader's language, or in English when the translation is missing or
+    older than the English article (`ms.date`), or in whatever language has it."""
+    available = list(graph.locales())
+    wanted = match_locale(available, ui_locale)
+    source = match_locale(available, SOURCE_LOCALE)
+    translated = _indexed(graph, wanted).get(choice.article)
+    original = _indexed(graph, source).get(choice.article) if source else None
+    translated_error = translated.error(choice.error_id) if translated else None
+    original_error = original.error(choice.error_id) if original else None
+
+    if translated and translated_error:
+        stale = (
+            original is not None and wanted != source and translated.date is not None
+            and original.date is not None and translated.date < original.date
+        )
+        if stale and original_error is not None and not prefer_stale_translation:
+            return _view(original, original_error, source or "", wanted or "", "stale",
+                         translated.date, original.date, stale_translation=translated)
+        return _view(translated, translated_error, wanted or "", wanted or "",
+                     "outdated" if stale and original_error is None else None,
+                     translated.date, original.date if original else None,
+                     stale_translation=translated if stale and original_error is not None else None)
+    if original and original_error:
+        return _view(original, original_error, source or "", wanted or "",
+                     None if wanted == source else "missing", None, original.date)
+    for locale in reading_order(graph, ui_locale):
+        article = _indexed(graph, locale).get(choice.article)
+        error = article.error(choice.error_id) if article else None
+        if article and error:
+            return _view(article, error, locale, wanted or "", "no-source", None, None)
+    return None
+
+
+def _view(article: Article, error: Error, shown: str, wanted: str, notice: Notice | None,
+          translation_date: dt.date | None, source_date: dt.date | None,
+          stale_translation: Article | None = None) -> ErrorView:
+    return ErrorView(article, error, cause_views(article, error), shown, wanted, notice,
+                     translation_date, source_date, stale_translation, list(article.problems))
+
+
+@dataclass(frozen=True)
+class ArticleProblem:
+    path: str
+    line: int
+    message: str
+
+
+def graph_problems(graph: GraphLike) -> list[ArticleProblem]:
+    """Every problem any article reported, by file and line."""
+    found: list[ArticleProblem] = []
+    for locale in graph.locales():
+        for article in graph.articles(locale):
+            found.extend(ArticleProblem(article.path, p.line, p.message) for p in article.problems)
+    return sorted(found, key=lambda p: (p.path, p.line))
+
+
+def count_errors(graph: GraphLike) -> int:
+    return sum(len(article.errors) for locale in graph.locales() for article in graph.articles(locale))
+
+
+def guide_link(locale: str, article: str | None = None, error: str | None = None, cause: str | None = None,
+               base: str = GUIDE_URL_PATH) -> str:
+    """Deep link to the Guide page: `guide?lang=..&article=..&error=..&cause=..` (relative, so it
+    works under any base URL)."""
+    params = {"lang": locale, "article": article, "error": error, "cause": cause}
+    return f"{base}?{urlencode({k: v for k, v in params.items() if v})}"
+
+
+def link_resolver(graph: GraphLike, view: ErrorView, locale: str):
+    """How links inside an article are followed from the Guide page: anchors to a cause or error
+    and links to other loaded articles become Guide deep links; external links stay; anything
+    else (images, files the app does not serve) keeps only its text."""
+    article_slugs: dict[str, Article] = {}
+    for candidate in graph.locales():
+        for article in graph.articles(candidate):
+            article_slugs.setdefault(article_slug(article), article)
+    current = article_slug(view.article)
+    cause_ids = {c.id for c in view.article.causes}
+    error_ids = {e.id for e in view.article.errors}
+
+    def resolve(href: str) -> str | None:
+        href = href.strip()
+        if not href:
+            return None
+        lowered = href.lower()
+        if lowered.startswith(("http://", "https://", "mailto:")):
+            return href
+        if lowered.startswith("//"):
+            return "https:" + href
+        path, _, anchor = href.partition("#")
+        if not path:
+            if anchor in cause_ids:
+                return guide_link(locale, current, view.error.id, anchor)
+            if anchor in error_ids:
+                return guide_link(locale, current, anchor)
+            return None
+        slug = PurePath(path.split("?")[0]).stem
+        target = article_slugs.get(slug) if path.lower().split("?")[0].endswith(".md") else None
+        if target is None:
+            return None
+        if anchor and target.error(anchor):
+            return guide_link(locale, slug, anchor)
+        return guide_link(locale, slug)
+
+    return resolve

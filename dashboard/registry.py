@@ -1,0 +1,52 @@
+"""The pages of the app, in menu order. Adding a page is one `PageSpec(...)` line in PAGES.
+
+Titles and help texts are message ids (marked with N_) translated when the menu is built, so the
+menu follows the reader's language. Only pages whose module exists are registered.
+
+Page modules live in dashboard/app_pages/, not dashboard/pages/: a `pages/` folder beside the entry
+script switches Streamlit to its folder-based page discovery, which conflicts with st.navigation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard.i18n import N_
+
+DASHBOARD_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    script: str  # path relative to dashboard/, e.g. "app_pages/guide.py"
+    url_path: str  # the page's URL: /<url_path>?query...; deep links rely on it
+    title: str  # msgid, translated at run time
+    icon: str  # Material symbol, e.g. ":material/menu_book:"
+    help: str = ""  # msgid shown as the menu tooltip
+    default: bool = False  # opened at "/" when no ?page= is given
+
+    @property
+    def path(self) -> Path:
+        return DASHBOARD_DIR / self.script
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("app_pages/guide.py", "guide", N_("Guide"), ":material/menu_book:",
+             N_("Causes and solutions for each backup error, in your language.")),
+)
+
+
+def available_pages(pages: tuple[PageSpec, ...] = PAGES) -> list[PageSpec]:
+    """The registered pages whose module is present (a page in progress never shows up empty)."""
+    return [spec for spec in pages if spec.path.is_file()]
+
+
+def default_page(pages: list[PageSpec], requested: str | None = None) -> PageSpec:
+    """The page opened at the app's root URL: `?page=<url_path>` if it names one, else the
+    page flagged default, else the first."""
+    wanted = (requested or "").strip().strip("/").lower()
+    return (
+        next((p for p in pages if p.url_path == wanted), None)
+        or next((p for p in pages if p.default), None)
+        or pages[0]
+    )
