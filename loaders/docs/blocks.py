@@ -206,7 +206,7 @@ def commands_in(doc: TokenDoc, chunk: Chunk) -> list[Command]:
     found: list[Command] = []
     for index in range(chunk.start, chunk.end):
         token = doc.tokens[index]
-        if token.type == "inline":
+        if token.type == "inline" and "`" in token.content:
             line = doc.token_line(index, chunk.line)
             for code in doc.flat(index).code_spans:
                 if code.strip():
@@ -221,7 +221,8 @@ def commands_in(doc: TokenDoc, chunk: Chunk) -> list[Command]:
 def links_in(doc: TokenDoc, chunk: Chunk) -> list[Link]:
     found: list[Link] = []
     for index in range(chunk.start, chunk.end):
-        if doc.tokens[index].type == "inline":
+        token = doc.tokens[index]
+        if token.type == "inline" and ("[" in token.content or "<" in token.content):
             flat = doc.flat(index)
             if not flat.links:
                 continue

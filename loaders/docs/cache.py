@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .model import Article, Problem
+from .textio import decode
 
 PARALLEL_THRESHOLD = 24  # below this, process start-up costs more than it saves
 _PARSER_MODULES = (
@@ -56,13 +57,16 @@ def _entry(directory: Path, digest: str) -> Path:
     return directory / digest[:2] / f"{digest}.pickle"
 
 
-def _load(directory: Path, digest: str) -> Article | None:
+def _load(directory: Path, digest: str, data: bytes) -> Article | None:
     try:
         with open(_entry(directory, digest), "rb") as handle:
             article = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
-    return article if isinstance(article, Article) else None
+    if not isinstance(article, Article):
+        return None
+    article.text = decode(data).text  # not stored: the bytes are at hand and decode fast
+    return article
 
 
 def _store(directory: Path, digest: str, article: Article) -> None:
@@ -71,7 +75,7 @@ def _store(directory: Path, digest: str, article: Article) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_suffix(f".{os.getpid()}.tmp")
         with open(temporary, "wb") as handle:
-            pickle.dump(article, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(dataclasses.replace(article, text=""), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, target)
     except OSError:
         pass  # a read-only cache only costs speed
@@ -121,9 +125,9 @@ def parse_many(paths: list[Path], *, use_cache: bool = True, workers: int | None
             results[position] = _unreadable(name, exc)
             continue
         digest = hashlib.sha256(data).hexdigest()
-        cached = _load(directory, digest) if directory is not None else None
+        cached = _load(directory, digest, data) if directory is not None else None
         if cached is not None:
-            results[position] = _relocate(cached, name)
+            results[position] = cached if cached.path == name else _relocate(cached, name)
         else:
             todo.append((position, name, data, digest))
 

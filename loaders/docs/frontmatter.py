@@ -118,6 +118,8 @@ def split_front_matter(lines: list[str]) -> FrontMatter:
     return FrontMatter("none")
 
 
+_US_DATE = re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})$")
+_ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$")
 _DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y", "%Y/%m/%d", "%d.%m.%Y", "%m-%d-%Y")
 
 
@@ -128,6 +130,13 @@ def parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip().strip("'\"")
+    quick = _US_DATE.match(text) or _ISO_DATE.match(text)
+    if quick:
+        parts = quick.groupdict()
+        try:
+            return dt.date(int(parts["y"]), int(parts["m"]), int(parts["d"]))
+        except ValueError:
+            return None
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()

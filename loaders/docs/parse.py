@@ -41,6 +41,7 @@ _ANCHOR_ATTR = re.compile(r"""<a\s+[^>]*?\b(?:name|id)\s*=\s*["']([^"']*)["']"""
 _PLATFORM_WORDS = {"windows": re.compile(r"\bwindows\b", re.IGNORECASE), "linux": re.compile(r"\blinux\b", re.IGNORECASE)}
 _ID_SEPARATORS = re.compile(r"[-_\s.]+")
 INCLUDES_FOLDER = "includes"
+_COLONS = ":：︰∶"
 
 _markdown: MarkdownIt | None = None
 
@@ -194,10 +195,9 @@ def _parse(data: str | bytes, path: str, locale: str | None) -> Article:
     article.title = next((h.text for h in layout.headings if h.level == 1), "") or str(
         front.metadata.get("title") or ""
     )
-    doc, chunks = layout.doc, layout.chunks
-    for chunk in chunks:
-        article.links.extend(links_in(doc, chunk))
-        article.includes.extend(includes_in(doc, chunk))
+    whole = Chunk("document", 0, len(tokens), 1, max(len(body_lines), 1))
+    article.links = links_in(layout.doc, whole)
+    article.includes = includes_in(layout.doc, whole)
     article.errors, article.causes = _errors_and_causes(layout, problems)
     problems.extend(_unclosed_fences(layout.doc))
     article.problems = sorted(problems, key=lambda p: p.line)
@@ -273,20 +273,28 @@ def _layout(doc: TokenDoc) -> _Layout:
                     section.refs.append(CauseRef(ref.number, ref.target, ref.title, chunk.line + ref.line_offset))
             continue
         ref_lines = 0
-        text_lines = 0
+        other_text = False
         for inline_index in doc.inline_indexes(chunk, with_tables=False):
+            content = doc.tokens[inline_index].content
+            may_ref = "](#" in content
+            # cheap screens on the raw inline first: most paragraphs hold neither shape
+            if not may_ref and not any(colon in content for colon in _COLONS):
+                other_text = other_text or bool(content.strip())
+                continue
             flat = doc.flat(inline_index)
             line = doc.token_line(inline_index, chunk.line)
-            text_lines += sum(1 for part in flat.text.split("\n") if part.strip())
-            for ref in cause_refs(flat):
+            refs = cause_refs(flat) if may_ref else []
+            for ref in refs:
                 section.refs.append(CauseRef(ref.number, ref.target, ref.title, line + ref.line_offset))
-                ref_lines += 1
+            ref_lines += len(refs)
+            if not refs or sum(1 for part in flat.text.split("\n") if part.strip()) > len(refs):
+                other_text = other_text or bool(flat.text.strip())
             found = label_lines(flat)
             if found is not None:
                 section.codes.extend(code for code in found.codes if code not in section.codes)
                 section.numeric.extend(n for n in found.numeric if n not in section.numeric)
                 section.messages.extend(m for m in found.messages if m not in section.messages)
-        if ref_lines and ref_lines >= text_lines:
+        if ref_lines and not other_text:
             ref_only.add(index)
     return _Layout(doc, chunks, sections, headings, skip, ref_only)
 
@@ -322,7 +330,9 @@ def _section_index(sections: list[_Section]) -> tuple[dict[str, int], dict[str, 
     folded: dict[str, int] = {}
     for position, section in enumerate(sections):
         heading = section.heading
-        for key in (*heading.explicit_anchors, heading.id, slugify(heading.text)):
+        # the platform also gives an anchored heading the slug of its text
+        slug = (slugify(heading.text),) if heading.explicit_anchors else ()
+        for key in (*heading.explicit_anchors, heading.id, *slug):
             if key:
                 exact.setdefault(key, position)
                 folded.setdefault(key.lower(), position)
@@ -331,8 +341,9 @@ def _section_index(sections: list[_Section]) -> tuple[dict[str, int], dict[str, 
 
 def _errors_and_causes(layout: _Layout, problems: list[Problem]) -> tuple[list[Error], list[Cause]]:
     sections = layout.sections
-    exact, folded = _section_index(sections)
     error_positions = [p for p, s in enumerate(sections) if s.refs or s.codes]
+    if not error_positions and len(sections) < 2:
+        return [], []
     has_link_refs = any(sections[p].refs for p in error_positions)
     cause_positions: dict[int, None] = {}
 
@@ -349,6 +360,7 @@ def _errors_and_causes(layout: _Layout, problems: list[Problem]) -> tuple[list[E
         error_positions.sort()
 
     errors_set = set(error_positions)
+    exact, folded = _section_index(sections) if any(sections[p].refs for p in error_positions) else ({}, {})
     for position in error_positions:
         section = sections[position]
         for number, ref in enumerate(section.refs):
