@@ -300,6 +300,26 @@ def to_jobs_arrow(rows: Any, source: str, ingest_time: dt.datetime) -> pa.Table:
     return out
 
 
+_COLUMN_LIST = ", ".join(f'"{c}"' for c in JOB_COLUMNS)
+_GUIDE_COLUMNS = ("guide_article", "guide_error_id", "error_category")
+# The batch row takes the stored row's guidance only when it has none better of its own.
+_TAKE_NEW_GUIDE = (
+    "(e.vault_id IS NULL OR e.source = b.source OR e.error_category IS NULL"
+    " OR (b.error_category IS NOT NULL AND (b.guide_article IS NOT NULL OR e.guide_article IS NULL)))"
+)
+
+
+def _merged_column(name: str) -> str:
+    if name in KEY_COLUMNS or name in ("source", "ingest_time"):
+        return f'b."{name}"'
+    if name in _GUIDE_COLUMNS:
+        return f'CASE WHEN {_TAKE_NEW_GUIDE} THEN b."{name}" ELSE e."{name}" END'
+    return f'CASE WHEN e.vault_id IS NULL OR e.source = b.source THEN b."{name}" ELSE coalesce(b."{name}", e."{name}") END'
+
+
+_MERGED_SELECT = ", ".join(_merged_column(c) for c in JOB_COLUMNS)
+
+
 def _clip(text: str | None) -> str | None:
     if text is None or len(text) <= RAW_TEXT_LIMIT:
         return text
@@ -333,10 +353,12 @@ class Store:
 
     # -- jobs ---------------------------------------------------------------------------------
     def upsert_jobs(self, rows: Any, source: str) -> UpsertResult:
-        """Insert new jobs and replace existing ones, keyed by (vault_id, job_id).
+        """Insert new jobs and update existing ones, keyed by (vault_id, job_id).
 
-        Within one batch the last row of a key wins. Runs in one transaction: a failure leaves
-        the store as it was.
+        Within one batch the last row of a key wins. A row replaces a stored row from the same
+        source; a row from another source only overrides the values it has, so a Log Analytics
+        failure code and a REST error message of one job end up side by side. Runs in one
+        transaction: a failure leaves the store as it was.
         """
         self._require_writable()
         now = utc_now()
@@ -351,35 +373,42 @@ class Store:
                 f"SELECT count(*) FROM (SELECT DISTINCT vault_id, job_id FROM {view})"
             ).fetchone()[0]
             duplicates = batch.num_rows - distinct
-            columns = ", ".join(f'"{c}"' for c in JOB_COLUMNS)
-            source_sql = view
             con.begin()
             try:
+                incoming = view
                 if duplicates:
-                    source_sql = "dedup_batch"
+                    incoming = "upsert_batch"
                     con.register("numbered_batch", batch.append_column(
                         "batch_ordinal", pa.array(range(batch.num_rows), pa.int64())))
                     con.execute(
-                        f"CREATE OR REPLACE TEMP TABLE dedup_batch AS SELECT {columns} FROM numbered_batch "
+                        f"CREATE OR REPLACE TEMP TABLE upsert_batch AS SELECT {_COLUMN_LIST} FROM numbered_batch "
                         "QUALIFY row_number() OVER (PARTITION BY vault_id, job_id ORDER BY batch_ordinal DESC) = 1"
                     )
-                has_rows = con.execute("SELECT EXISTS (SELECT 1 FROM jobs)").fetchone()[0]
+                    con.unregister("numbered_batch")
                 updated = 0
-                if has_rows:
-                    updated = con.execute(
-                        f"DELETE FROM jobs USING {source_sql} AS b "
-                        "WHERE jobs.vault_id = b.vault_id AND jobs.job_id = b.job_id"
-                    ).fetchone()[0]
-                con.execute(f"INSERT INTO jobs ({columns}) SELECT {columns} FROM {source_sql}")
+                if con.execute("SELECT EXISTS (SELECT 1 FROM jobs)").fetchone()[0]:
+                    con.execute(
+                        "CREATE OR REPLACE TEMP TABLE upsert_existing AS "
+                        f"SELECT j.rowid AS stored_rowid, j.* FROM jobs j SEMI JOIN {incoming} b "
+                        "ON j.vault_id = b.vault_id AND j.job_id = b.job_id"
+                    )
+                    updated = con.execute("SELECT count(*) FROM upsert_existing").fetchone()[0]
+                if updated:
+                    con.execute("DELETE FROM jobs WHERE rowid IN (SELECT stored_rowid FROM upsert_existing)")
+                    con.execute(
+                        f"INSERT INTO jobs ({_COLUMN_LIST}) SELECT {_MERGED_SELECT} FROM {incoming} b "
+                        "LEFT JOIN upsert_existing e ON e.vault_id = b.vault_id AND e.job_id = b.job_id"
+                    )
+                else:
+                    con.execute(f"INSERT INTO jobs ({_COLUMN_LIST}) SELECT {_COLUMN_LIST} FROM {incoming}")
                 self._touch("last_ingest_time", now)
                 con.commit()
             except BaseException:
                 con.rollback()
                 raise
             finally:
-                if duplicates:
-                    con.unregister("numbered_batch")
-                    con.execute("DROP TABLE IF EXISTS dedup_batch")
+                con.execute("DROP TABLE IF EXISTS upsert_existing")
+                con.execute("DROP TABLE IF EXISTS upsert_batch")
         finally:
             con.unregister(view)
         return UpsertResult(inserted=distinct - updated, updated=updated, duplicates=duplicates)

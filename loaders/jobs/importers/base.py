@@ -1,0 +1,64 @@
+"""What every file reader produces: job rows with their location, and rejected records."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from loaders.jobs.schema import JobRow, QuarantineRow
+
+
+class RecordError(ValueError):
+    """One record cannot become a job row; the message says why (field and value)."""
+
+
+class UnreadableFile(Exception):
+    """The file as a whole is not something we can import; the message says why."""
+
+
+@dataclass
+class Parsed:
+    """Result of reading one file, before de-duplication and storage."""
+
+    format: str  # short name, see detect.FORMATS
+    source: str  # JobRow.source label, e.g. "az-cli:jobs.json"
+    rows: list[tuple[str, JobRow, Any]] = field(default_factory=list)  # (location, row, recency key)
+    rejected: list[QuarantineRow] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    _used_locations: set[str] = field(default_factory=set)
+
+    def reject(self, location: str, reason: str, raw: Any) -> None:
+        # Locations key the quarantine; two records on one line must not overwrite each other.
+        unique, n = location, 1
+        while unique in self._used_locations:
+            n += 1
+            unique = f"{location} #{n}"
+        self._used_locations.add(unique)
+        self.rejected.append(QuarantineRow(self.source, unique, reason, raw_text(raw)))
+
+
+def raw_text(raw: Any) -> str | None:
+    if raw is None or isinstance(raw, str):
+        return raw
+    try:
+        return json.dumps(raw, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return repr(raw)
+
+
+@dataclass(frozen=True)
+class VaultDirectory:
+    """Vaults the store already knows, to complete sources that name a vault without its
+    resource group (custom Log Analytics projections)."""
+
+    by_name: dict[tuple[str, str], list[tuple[str, str]]]  # (subscription, vault name) -> [(vault_id, rg)]
+
+    @classmethod
+    def empty(cls) -> VaultDirectory:
+        return cls({})
+
+    def lookup(self, subscription_id: str, vault_name: str) -> tuple[str, str] | None:
+        found = self.by_name.get((subscription_id.lower(), vault_name.lower()), [])
+        return found[0] if len(found) == 1 else None
+
