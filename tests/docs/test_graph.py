@@ -1,0 +1,113 @@
+"""GuideGraph over a small three-locale docs tree (tests/data/graph/<locale>/*.md)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from loaders.docs import align, load_graph, load_tree
+from loaders.docs import cache as article_cache
+
+TREE = Path(__file__).resolve().parents[1] / "data" / "graph"
+
+
+@pytest.fixture()
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv(article_cache.CACHE_ENV, str(directory))
+    monkeypatch.delenv(article_cache.NO_CACHE_ENV, raising=False)
+    return directory
+
+
+def test_locales_and_articles(cache_dir: Path) -> None:
+    graph = load_graph(TREE)
+    assert graph.locales() == ["de-de", "en-us", "it-it"]
+    assert [a.title for a in graph.articles("it-it")] == ["Errori del widget"]
+    assert graph.article("widget-errors", "de-de").title == "Widget-Fehler"
+    assert graph.article("no-such-article", "en-us") is None
+
+
+def test_find_error_in_reader_locale_marks_older_translation_stale(cache_dir: Path) -> None:
+    graph = load_graph(TREE)
+    article, error, used, stale = graph.find_error("widget-offline", "it-it")
+    assert used == "it-it" and stale is True  # 2024-01-15 translation of a 2024-03-10 source
+    assert error.title == "WidgetOffline - Il widget non è raggiungibile"
+    assert error.causes == ["network-down", "agent-stopped-windows"]
+    assert article.cause("agent-stopped-windows").platforms == ["windows"]
+
+
+def test_newer_translation_is_not_stale(cache_dir: Path) -> None:
+    match = load_graph(TREE).find_error("widget-offline", "de-de")
+    assert match.locale == "de-de" and match.stale is False
+
+
+def test_missing_error_falls_back_to_source_language(cache_dir: Path) -> None:
+    graph = load_graph(TREE)
+    match = graph.find_error("widget-full", "it-it")
+    assert match is not None
+    assert match.locale == "en-us" and match.stale is False
+    assert match.error.causes == ["disk-full"]
+    assert graph.find_error("widget-full", "it-it", fallback=None) is None
+    assert graph.find_error("no-such-error", "it-it") is None
+
+
+def test_find_code(cache_dir: Path) -> None:
+    graph = load_graph(TREE)
+    assert graph.find_code("widgetoffline", "de-de").error.id == "widget-offline"
+    assert graph.find_code("WidgetFull", "de-de").locale == "en-us"
+
+
+def test_alignment_reports_missing_ids(cache_dir: Path) -> None:
+    alignment = align(load_tree([TREE]))
+    assert alignment.errors["widget-offline"] == ["de-de", "en-us", "it-it"]
+    assert alignment.errors["widget-full"] == ["en-us"]
+    assert alignment.missing_causes("de-de") == ["agent-stopped-windows", "disk-full"]
+    assert alignment.cause_orders["widget-offline"]["de-de"] == ["network-down"]
+    assert alignment.order_disagreements() == {
+        "widget-offline": {
+            "de-de": ["network-down"],
+            "en-us": ["network-down", "agent-stopped-windows"],
+            "it-it": ["network-down", "agent-stopped-windows"],
+        }
+    }
+
+
+def test_cache_is_used_and_invalidated_by_content(cache_dir: Path, tmp_path: Path) -> None:
+    tree = tmp_path / "docs"
+    shutil.copytree(TREE, tree)
+    first = load_graph(tree)
+    entries = list(cache_dir.rglob("*.pickle"))
+    assert len(entries) == 3
+    again = load_graph(tree)
+    assert [e.id for e in again.article("widget-errors", "en-us").errors] == ["widget-offline", "widget-full"]
+    assert again.article("widget-errors", "en-us").text == first.article("widget-errors", "en-us").text
+
+    source = tree / "en-us" / "widget-errors.md"
+    source.write_text(source.read_text(encoding="utf-8").replace('name="widget-full"', 'name="widget-is-full"'), encoding="utf-8")
+    changed = load_graph(tree)
+    assert [e.id for e in changed.article("widget-errors", "en-us").errors] == ["widget-offline", "widget-is-full"]
+    assert len(list(cache_dir.rglob("*.pickle"))) == 4
+
+
+def test_cached_article_moved_to_another_locale_folder(cache_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "fr-fr").mkdir()
+    copy = tmp_path / "fr-fr" / "widget-errors.md"
+    shutil.copyfile(TREE / "de-de" / "widget-errors.md", copy)
+    load_graph(TREE)  # caches the de-de bytes
+    (article,) = load_tree([copy])
+    assert article.path == str(copy) and article.locale == "fr-fr"
+
+
+def test_parallel_parse_matches_sequential(tmp_path: Path) -> None:
+    source = (TREE / "en-us" / "widget-errors.md").read_text(encoding="utf-8")
+    paths = []
+    for number in range(article_cache.PARALLEL_THRESHOLD + 6):
+        path = tmp_path / f"article-{number:02d}.md"
+        path.write_text(source.replace("widget-full", f"widget-full-{number}"), encoding="utf-8")
+        paths.append(path)
+    parallel = article_cache.parse_many(paths, use_cache=False, workers=2)
+    sequential = article_cache.parse_many(paths, use_cache=False, workers=1)
+    assert [a.path for a in parallel] == [str(p) for p in paths]
+    assert [[e.id for e in a.errors] for a in parallel] == [[e.id for e in a.errors] for a in sequential]
+    assert parallel[7].errors[1].id == "widget-full-7"
