@@ -418,7 +418,8 @@ def _nearest_section(target: str, sections: list[_Section], errors: set[int]) ->
 
 
 def _numbered_children(sections: list[_Section]) -> dict[int, list[int]]:
-    """Sibling headings numbered 1, 2, 3… ("Cause 1: …", "Ursache 2 …") under one parent."""
+    """Sibling headings numbered 1, 2, 3… ("Cause 1: …", "Ursache 2 …") under one parent that
+    share a sub-heading, the 2016 layout of causes without a linked cause list."""
     groups: dict[int, list[int]] = {}
     for position, section in enumerate(sections):
         if section.parent is None:
@@ -434,7 +435,25 @@ def _numbered_children(sections: list[_Section]) -> dict[int, list[int]]:
         elif numbered[0] != 1:
             continue
         siblings.append(position)
-    return {parent: children for parent, children in groups.items() if len(children) >= 2}
+    sub_ids: dict[int, set[str]] = {}
+    for section in sections:
+        if section.parent is not None:
+            sub_ids.setdefault(section.parent, set()).add(section.heading.id.lower())
+    found: dict[int, list[int]] = {}
+    for parent, children in groups.items():
+        if len(children) < 2:
+            continue
+        # numbered causes repeat one sub-heading ("Solution", "Lösung": same anchor or slug);
+        # numbered walkthrough steps ("Step 1", "Step 2") do not
+        seen: set[str] = set()
+        repeated = False
+        for child in children:
+            ids = sub_ids.get(child, set())
+            repeated = repeated or bool(seen & ids)
+            seen |= ids
+        if repeated:
+            found[parent] = children
+    return found
 
 
 def _content(layout: _Layout, first: int, stop: int) -> tuple[list[Block], list, list[Link], int]:
