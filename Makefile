@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test bench lint-docs clean
+.PHONY: run test bench lint-docs messages clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ bench: $(VENV)/.dev
 
 lint-docs: $(VENV)/.runtime
 	$(PY) -m loaders lint docs_source
+
+# Refresh the dashboard's UI catalogs after changing marked strings (then translate the new ones).
+messages: $(VENV)/.runtime
+	$(PY) -m dashboard.messages update
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

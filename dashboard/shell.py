@@ -68,13 +68,22 @@ def docs_source() -> None:
 
 
 def navigation() -> st.navigation:
-    """The menu from the page registry, titles in the reader's language."""
-    specs = available_pages()
-    start = default_page(specs, url_state.first_value(st.query_params, PAGE_PARAM))
-    pages = [
-        st.Page(str(spec.path), title=translate(spec.title), icon=spec.icon, url_path=spec.url_path,
-                default=spec is start, help=translate(spec.help) if spec.help else None)
-        for spec in specs
-    ]
-    return st.navigation(pages, position="sidebar")
+    """The menu from the page registry, titles in the reader's language.
 
+    Every registered page keeps its own URL (/guide, ...), so deep links work. The app's root URL
+    serves a hidden start page that forwards to `?page=<url_path>` or to the registry's default,
+    carrying the other query parameters along."""
+    specs = available_pages()
+    pages = {
+        spec.url_path: st.Page(str(spec.path), title=translate(spec.title), icon=spec.icon,
+                               url_path=spec.url_path, help=translate(spec.help) if spec.help else None)
+        for spec in specs
+    }
+
+    def start() -> None:
+        target = default_page(specs, url_state.first_value(st.query_params, PAGE_PARAM))
+        carried = {name: value for name, value in st.query_params.to_dict().items() if name != PAGE_PARAM}
+        st.switch_page(pages[target.url_path], query_params=carried)
+
+    home = st.Page(start, title=APP_TITLE, url_path="start", default=True, visibility="hidden")
+    return st.navigation([home, *pages.values()], position="sidebar")
