@@ -236,7 +236,7 @@ def includes_in(doc: TokenDoc, chunk: Chunk) -> list[Include]:
     found: list[Include] = []
     for index in range(chunk.start, chunk.end):
         token = doc.tokens[index]
-        if token.type == "inline" and "include" in token.content.lower():
+        if token.type == "inline" and ("NCLUDE" in token.content or "nclude" in token.content):
             line = doc.token_line(index, chunk.line)
             for match in INCLUDE.finditer(token.content):
                 syntax = "azure-include" if match.group(1).upper().startswith("AZURE") else "include"

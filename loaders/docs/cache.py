@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .model import Article, Problem
-from .textio import decode
+from .textio import UTF8_BOM, decode
 
 PARALLEL_THRESHOLD = 24  # below this, process start-up costs more than it saves
 _PARSER_MODULES = (
@@ -53,8 +53,8 @@ def cache_enabled() -> bool:
     return os.environ.get(NO_CACHE_ENV, "") in ("", "0")
 
 
-def _entry(directory: Path, digest: str) -> Path:
-    return directory / digest[:2] / f"{digest}.pickle"
+def _entry(directory: Path, digest: str) -> str:
+    return os.path.join(directory, digest[:2], digest + ".pickle")
 
 
 def _load(directory: Path, digest: str, data: bytes) -> Article | None:
@@ -65,15 +65,19 @@ def _load(directory: Path, digest: str, data: bytes) -> Article | None:
         return None
     if not isinstance(article, Article):
         return None
-    article.text = decode(data).text  # not stored: the bytes are at hand and decode fast
+    # the text is not stored: the bytes are at hand and decode faster than a pickle loads them
+    if any(problem.kind == "encoding" for problem in article.problems):
+        article.text = decode(data).text
+    else:
+        article.text = (data[3:] if data.startswith(UTF8_BOM) else data).decode("utf-8")
     return article
 
 
 def _store(directory: Path, digest: str, article: Article) -> None:
     target = _entry(directory, digest)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        temporary = f"{target}.{os.getpid()}.tmp"
         with open(temporary, "wb") as handle:
             pickle.dump(dataclasses.replace(article, text=""), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, target)
@@ -118,9 +122,10 @@ def parse_many(paths: list[Path], *, use_cache: bool = True, workers: int | None
     results: list[Article | None] = [None] * len(paths)
     todo: list[tuple[int, str, bytes, str]] = []
     for position, path in enumerate(paths):
-        name = str(path)
+        name = os.fspath(path)
         try:
-            data = Path(path).read_bytes()
+            with open(name, "rb") as handle:
+                data = handle.read()
         except OSError as exc:
             results[position] = _unreadable(name, exc)
             continue

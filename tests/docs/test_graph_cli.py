@@ -74,3 +74,14 @@ def test_unreadable_file_exits_2(tmp_path: Path) -> None:
     result = _graph(str(locked), cache_dir=tmp_path)
     assert result.returncode == 2
     assert str(locked) in result.stderr
+
+
+def test_alignment_across_locales_in_json(tmp_path: Path) -> None:
+    tree = REPO / "tests" / "data" / "graph"
+    result = _graph(str(tree), "--json", cache_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert [a["locale"] for a in payload["articles"]] == ["de-de", "en-us", "it-it"]
+    alignment = payload["alignment"]["widget-errors.md"]
+    assert alignment["errors"]["widget-full"] == ["en-us"]
+    assert alignment["cause_orders"]["widget-offline"]["it-it"] == ["network-down", "agent-stopped-windows"]
