@@ -138,3 +138,25 @@ def test_includes_folder_is_not_an_article(corpus_dir: Path) -> None:
     assert include.syntax == "azure-include"
     assert include.resolved and Path(include.resolved).name == "support-disclaimer.md"
     assert group_by_article(articles) == {TARGET: articles}
+
+
+def test_cjk_cause_numbers_as_written(corpus_dir: Path) -> None:
+    # "原因 1：" … "原因4：" (no space before the 4) in the 2020 Simplified Chinese article
+    article = parse_article(next((corpus_dir / "articles" / "zh-cn").glob(f"*/articles/backup/{TARGET}")))
+    error = article.error("guestagentsnapshottaskstatuserror---could-not-communicate-with-the-vm-agent-for-snapshot-status")
+    assert error is not None and error.codes == ["GuestAgentSnapshotTaskStatusError"]
+    assert [ref.number for ref in error.cause_refs] == [1, 2, 3, 4]
+    assert error.causes == [AGENT_WINDOWS, AGENT_LINUX, SNAPSHOT, "vm-agent-configuration-options-are-not-set-for-linux-vms"]
+    assert all(ref.cause_id for ref in error.cause_refs)
+
+
+def test_2018_error_message_and_code_lines(corpus_dir: Path) -> None:
+    article = parse_article(corpus_dir / "articles/en-us/2018-06-25/articles/backup" / TARGET)
+    first = article.error("vm-agent-unable-to-communicate-with-azure-backup")
+    assert first.codes == ["UserErrorGuestAgentStatusUnavailable"]
+    assert first.messages == ["VM Agent unable to communicate with Azure Backup"]
+    assert first.causes == SEED_ERRORS["vm-agent-unable-to-communicate-with-azure-backup"]
+    internal = article.error("backup-fails-with-an-internal-error")
+    assert internal.codes == ["BackUpOperationFailed", "BackUpOperationFailedV2"]
+    assert len(internal.causes) == 6
+    assert internal.causes[-1] == "backup-service-does-not-have-permission-to-delete-the-old-restore-points-due-to-resource-group-lock"
