@@ -381,8 +381,10 @@ NO_FAILURE_CODES = frozenset({"success", "none", "n/a", "na", "-", "0"})
 def parse_error_code(value: object) -> ErrorCode:
     """An error code as an integer (REST) or a name (Log Analytics); numeric strings count as
     integers and a float that is a whole number (CSV/pandas) too."""
-    if value is None or isinstance(value, bool):
+    if value is None:
         return ErrorCode(None, None)
+    if isinstance(value, (bool, dict, list)):
+        raise ValueError(f"not an error code: {value!r}")
     if isinstance(value, int):
         return ErrorCode(value, None)
     if isinstance(value, float):

@@ -601,7 +601,7 @@ def _timestamps(day0_us: int, seconds: np.ndarray, mask: np.ndarray | None = Non
 
 
 def _block_table(layout: FleetLayout, palette: ErrorPalette, block: np.ndarray, jobs: _Jobs, day0: dt.datetime,
-                 now: dt.datetime, rng: np.random.Generator) -> pa.Table:
+                 rng: np.random.Generator) -> pa.Table:
     vm = block[jobs.vm]
     vault = layout.vm_vault[vm]
     day0_us = int((day0 - dt.datetime(1970, 1, 1)).total_seconds()) * 1_000_000
@@ -637,7 +637,7 @@ def _block_table(layout: FleetLayout, palette: ErrorPalette, block: np.ndarray, 
         "guide_error_id": _take_nullable([k.guide_error_id for k in kinds], error, pa.string()),
         "error_category": _take_nullable([k.category for k in kinds], error, pa.string()),
         "source": pa.array(np.full(n, SOURCE, dtype=object), pa.string()),
-        "ingest_time": pa.array(np.full(n, np.datetime64(now, "us")), pa.timestamp("us")),
+        "ingest_time": pa.nulls(n, pa.timestamp("us")),  # the store stamps the time of ingest
     }
     return pa.table([columns[c] for c in JOB_COLUMNS], names=list(JOB_COLUMNS))
 
@@ -682,7 +682,10 @@ def plan_sample(vms: int = 2000, days: int = 90, seed: int = 7, now: dt.datetime
                 catalog: _Catalog | None = None) -> SamplePlan:
     if vms < 1 or days < 1:
         raise ValueError(f"the sample needs at least one VM and one day (got vms={vms}, days={days})")
-    now = (now or default_now()).replace(tzinfo=None) if now is None or now.tzinfo is None else now.astimezone(dt.UTC).replace(tzinfo=None)
+    if now is None:
+        now = default_now()
+    elif now.tzinfo is not None:
+        now = now.astimezone(dt.UTC).replace(tzinfo=None)
     palette = build_palette(catalog if catalog is not None else _load_default_catalog())
     day0 = dt.datetime.combine(now.date() - dt.timedelta(days=days - 1), dt.time())
     return SamplePlan(vms, days, seed, now, day0, build_layout(vms, days, seed, palette), palette)
@@ -696,7 +699,7 @@ def sample_batches(plan: SamplePlan) -> Iterator[pa.Table]:
         block = np.arange(b * CHUNK_VMS, min((b + 1) * CHUNK_VMS, plan.vms))
         rng = np.random.default_rng([plan.seed, 1, b])
         jobs = _block_jobs(plan.layout, plan.palette, block, plan.days, first_weekday, now_s, rng)
-        yield _block_table(plan.layout, plan.palette, block, jobs, plan.day0, plan.now, rng)
+        yield _block_table(plan.layout, plan.palette, block, jobs, plan.day0, rng)
 
 
 def sample_table(vms: int = 2000, days: int = 90, seed: int = 7, now: dt.datetime | None = None,

@@ -67,11 +67,13 @@ def salvage(text: str, opener: str, is_record: Callable[[Any], bool],
         gap = text[start:end]
         if _is_noise(gap):
             return
-        stripped_start = start + (len(gap) - len(gap.lstrip()))
+        # Point at the damaged text itself, not at the comma that ended the previous record.
+        body = gap.lstrip(" \t\r\n,")
+        stripped_start = start + (len(gap) - len(body))
         damages.append(Damage(
             line=lines.line_of(stripped_start),
             message="damaged or incomplete JSON; this part could not be read",
-            raw=gap.strip(),
+            raw=body.strip(),
         ))
 
     while True:

@@ -36,7 +36,7 @@ from loaders.jobs.schema import JobRow
 
 # Columns of AddonAzureBackupJobs (current reference) plus the common Log Analytics system
 # columns; anything else in a file is reported as ignored.
-KNOWN_COLUMNS = frozenset(c.lower() for c in (
+_COLUMN_NAMES = (
     "AdHocOrScheduledJob", "ArchiveTierStorageReplicationType", "AzureDataCenter", "BackupItemFriendlyName",
     "BackupItemId", "BackupItemUniqueId", "BackupManagementServerUniqueId", "BackupManagementType",
     "_BilledSize", "Category", "DatasourceFriendlyName", "DatasourceResourceId", "DatasourceSetFriendlyName",
@@ -50,8 +50,10 @@ KNOWN_COLUMNS = frozenset(c.lower() for c in (
     # system / tool columns
     "TenantId", "TableName", "_ItemId", "_TimeReceived", "_Internal_WorkspaceResourceId",
     # extensions some exports project alongside (not in the table itself)
-    "ErrorMessage", "JobFailureMessage", "OSType", "OsType",
-))
+    "ErrorMessage", "JobFailureMessage", "OSType",
+)
+KNOWN_COLUMNS = frozenset(c.lower() for c in _COLUMN_NAMES)
+DISPLAY_NAMES = {c.lower(): c for c in _COLUMN_NAMES}  # for messages: the column as Azure spells it
 IDENTITY_COLUMNS = ("resourceid", "_resourceid", "subscriptionid", "_subscriptionid")
 UNKNOWN_RESOURCE_GROUP = "unknown"
 
@@ -114,7 +116,7 @@ def _parse(record: dict[str, Any], column: str, parse: Callable[[Any], Any]) -> 
     try:
         return parse(record.get(column))
     except ValueError as exc:
-        raise RecordError(f"{column}: {exc}") from None
+        raise RecordError(f"{DISPLAY_NAMES.get(column, column)}: {exc}") from None
 
 
 def _text(record: dict[str, Any], *columns: str) -> str | None:
