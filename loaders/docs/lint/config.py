@@ -3,6 +3,7 @@
     [tool.backup-triage.lint]
     source-locale = "en-us"          # the language translations are compared against
     source-vintage = "nearest"       # "nearest" or "newest" (see docs/rules.md, "Which source")
+    compare-outdated = false         # also diff translations older than their source, item by item
     disable = ["cause-unreferenced"] # rule ids or aliases
     enable = ["heading-jump"]        # rules that are off by default
     required-metadata = ["title", "description", "ms.date"]
@@ -39,7 +40,7 @@ SOURCE_VINTAGES = ("nearest", "newest")
 LOCALE_TAG = re.compile(r"^[a-z]{2,3}(-[a-z]{4})?-([a-z]{2}|[0-9]{3})$", re.IGNORECASE)
 KNOWN_KEYS = {
     "source-locale", "source-vintage", "disable", "enable", "required-metadata", "heading-jump",
-    "max-file-size", "exclude", "severity", "rules", "help-uri",
+    "max-file-size", "exclude", "severity", "rules", "help-uri", "compare-outdated",
 }
 
 
@@ -58,6 +59,7 @@ class ActiveRule:
 class LintConfig:
     source_locale: str = "en-us"
     source_vintage: str = "nearest"
+    compare_outdated: bool = False
     enable: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
     severity: Mapping[str, str] = field(default_factory=dict)  # rule id or alias -> severity | "off"
@@ -154,6 +156,8 @@ def config_from_table(table: Mapping[str, Any], origin: str) -> LintConfig:
     for key, attr in (("enable", "enable"), ("disable", "disable"), ("exclude", "exclude")):
         if key in table:
             values[attr] = _string_list(table[key], f"{origin}: {key}")
+    if "compare-outdated" in table:
+        values["compare_outdated"] = _expect(table["compare-outdated"], bool, f"{origin}: compare-outdated")
     if "help-uri" in table:
         uri = _expect(table["help-uri"], str, f"{origin}: help-uri")
         if not re.match(r"^[a-z][a-z0-9+.-]*://", uri, re.IGNORECASE):

@@ -32,3 +32,16 @@ class TranslationContext(ArticleContext):
     source_shown_path: str
     source_facts: ArticleFacts
     source_how: str  # why this source was chosen: "same path", "nearest ms.date", "newest"
+
+    @property
+    def pairing(self):
+        """Errors and causes of this translation paired with the source's (computed once per pair)."""
+        from loaders.docs.lint.pairing import pair_articles
+
+        article = self.facts.article
+        return self.workspace.memo(
+            ("pairing", id(self.source), id(article)), lambda: pair_articles(self.source, article, self.source_facts, self.facts)
+        )
+
+    def source_hit_fields(self, line: int | None) -> dict[str, object]:
+        return {"source_path": self.source_shown_path, "source_line": line}

@@ -83,13 +83,15 @@ def _placeholder(path: Path, locale: str | None, problem: Problem) -> Article:
 class Workspace:
     """Every file of the run, parsed once, plus cached look-ups rules share (existence, anchors)."""
 
-    def __init__(self, config: LintConfig, base: Path | None = None) -> None:
+    def __init__(self, config: LintConfig, base: Path | None = None, source_locale: str = "en-us") -> None:
         self.config = config
+        self.source_locale = source_locale
         self.base = base or Path.cwd()
         self.files: dict[Path, LoadedFile] = {}
         self._facts: dict[int, ArticleFacts] = {}
         self._exists: dict[Path, bool] = {}
         self._anchors: dict[int, frozenset[str]] = {}
+        self._memo: dict[tuple, object] = {}
 
     # -- loading -------------------------------------------------------------------------------
     def load(self, path: Path, linted: bool = True) -> LoadedFile | InputError:
@@ -164,6 +166,19 @@ class Workspace:
             self._anchors[key] = anchor_ids(article, self.facts(article))
         return self._anchors[key]
 
+    def source_for(self, path: Path) -> SourceChoice | None:
+        """The source-language article the file at `path` is compared with (None for source files)."""
+        loaded = self.files.get(path.resolve())
+        if loaded is None or not loaded.article.locale or loaded.article.locale == self.source_locale:
+            return None
+        return self.memo(("source", path.resolve()), lambda: _find_source(self, loaded, self.source_locale))
+
+    def memo(self, key: tuple, compute):
+        """A value computed once per run (articles live as long as the run, so their ids are stable)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
     def shown(self, path: Path) -> str:
         return display_path(path, self.base)
 
@@ -235,7 +250,7 @@ def lint(
     source_locale = check_locale(source_locale or config.source_locale)
     active = config.active_rules(rules)
     lookup = {key: rule.id for key, rule in rules_by_key(rules).items()}
-    workspace = Workspace(config, base)
+    workspace = Workspace(config, base, source_locale)
     found = discover(paths, config.exclude, workspace.base)
     input_errors = list(found.errors)
     for path in found.files:
@@ -261,12 +276,15 @@ def lint(
             continue
         if _unparsed(article):
             continue
-        choice = _find_source(workspace, loaded, source_locale)
+        choice = workspace.source_for(loaded.path)
         if choice is None or _unparsed(choice.article):
             continue
         source_shown = workspace.shown(choice.path)
         report.sources[loaded.shown] = (source_shown, choice.how)
+        outdated = is_outdated(article, choice.article) and not config.compare_outdated
         for rule in translation_rules:
+            if outdated and rule.rule.same_revision_only:
+                continue
             ctx = TranslationContext(
                 loaded.path, loaded.shown, rule.options, facts, workspace,
                 source=choice.article, source_path=choice.path, source_shown_path=source_shown,
@@ -278,6 +296,11 @@ def lint(
                             "compared only with sources found at the same path on disk")
     findings.sort(key=Finding.sort_key)
     return report
+
+
+def is_outdated(translation: Article, source: Article) -> bool:
+    """Translated from an earlier revision of the source (by ms.date)."""
+    return translation.date is not None and source.date is not None and translation.date < source.date
 
 
 def _unparsed(article: Article) -> bool:

@@ -19,7 +19,8 @@ class Example:
     """A document that shows the rule; translation rules also carry the source-language article."""
 
     text: str
-    source: str | None = None
+    source: str | None = None  # the source-language article, for translation rules
+    locale: str = "en-us"  # the folder the example lives in; translations use another locale
     files: Mapping[str, str] = field(default_factory=dict)  # other files of the tree, relative to the article
     config: Mapping[str, Any] = field(default_factory=dict)  # lint settings the example is run with
 
@@ -36,6 +37,8 @@ class Rule:
     good: Example
     rationale: str = ""  # why it matters; rendered in docs/rules.md
     enabled_by_default: bool = True
+    # translation rules that compare content only make sense against the revision translated from
+    same_revision_only: bool = True
     options: Mapping[str, Any] = field(default_factory=dict)  # defaults, overridable in config
 
     def run_article(self, article: Article, ctx: ArticleContext) -> Iterable[Hit]:

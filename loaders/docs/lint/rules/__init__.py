@@ -3,7 +3,19 @@ from __future__ import annotations
 
 from loaders.docs.lint.registry import Rule
 from loaders.docs.lint.rules import (
+    anchor_changed,
     anchor_target,
+    cause_mismatch,
+    cause_order,
+    command_changed,
+    error_mismatch,
+    link_changed,
+    markdown_problem,
+    number_changed,
+    step_count,
+    translation_outdated,
+    translation_source,
+    untranslated_prose,
     cause_link_target,
     cause_numbering,
     cause_unreferenced,
@@ -40,9 +52,25 @@ ARTICLE_RULES: tuple[Rule, ...] = tuple(
         line_endings,
         unreadable_article,
         anchor_target,
+        markdown_problem,
+        translation_source,
     )
 )
-TRANSLATION_RULES: tuple[Rule, ...] = ()
+TRANSLATION_RULES: tuple[Rule, ...] = tuple(
+    module.RULE
+    for module in (
+        error_mismatch,
+        cause_mismatch,
+        cause_order,
+        step_count,
+        command_changed,
+        link_changed,
+        number_changed,
+        translation_outdated,
+        untranslated_prose,
+        anchor_changed,
+    )
+)
 ALL_RULES: tuple[Rule, ...] = ARTICLE_RULES + TRANSLATION_RULES
 
 

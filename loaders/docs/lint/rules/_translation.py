@@ -1,0 +1,42 @@
+"""Helpers of the translation rules: where a missing item belongs, and text with code and URLs removed."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from loaders.docs.lint.context import TranslationContext
+from loaders.docs.lint.pairing import Pairing
+from loaders.docs.model import Article
+
+CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+LINK_TARGET = re.compile(r"\]\(\s*<?[^)\s>]*>?(?:\s+\"[^\"]*\")?\s*\)")
+REFERENCE = re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$", re.M)
+URL = re.compile(r"\b(?:https?|ftp)://[^\s)<>\]]+|\bwww\.[^\s)<>\]]+", re.IGNORECASE)
+HTML_TAG = re.compile(r"<[^>]+>")
+MARKUP = re.compile(r"[*_~#>|\[\]!]+")
+SPACES = re.compile(r"\s+")
+
+
+def where_missing(pairing: Pairing, source_items: Sequence, index: int, translation: Article) -> int:
+    """The translation line after which source item `index` would have been: after its predecessor's twin."""
+    for previous in range(index - 1, -1, -1):
+        twin = pairing.translation_of(source_items[previous].id)
+        if twin is not None:
+            return twin.line
+    first = [*translation.errors, *translation.causes]
+    return min((item.line for item in first), default=1)
+
+
+def source_note(ctx: TranslationContext) -> str:
+    return f"source {ctx.source_shown_path} ({ctx.source_how})"
+
+
+def prose(markdown: str) -> str:
+    """Visible prose of some Markdown: code, URLs, link targets, HTML and markup removed, spaces folded."""
+    text = CODE_SPAN.sub(" ", markdown)
+    text = REFERENCE.sub(" ", text)
+    text = LINK_TARGET.sub("]", text)
+    text = URL.sub(" ", text)
+    text = HTML_TAG.sub(" ", text)
+    text = MARKUP.sub(" ", text)
+    return SPACES.sub(" ", text).strip()
