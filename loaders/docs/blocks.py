@@ -222,7 +222,9 @@ def links_in(doc: TokenDoc, chunk: Chunk) -> list[Link]:
     found: list[Link] = []
     for index in range(chunk.start, chunk.end):
         token = doc.tokens[index]
-        if token.type == "inline" and ("[" in token.content or "<" in token.content):
+        content = token.content
+        # links are [text](target) or autolinks <scheme:...>; skip the flattening otherwise
+        if token.type == "inline" and ("[" in content or ("<" in content and ":" in content)):
             flat = doc.flat(index)
             if not flat.links:
                 continue

@@ -41,7 +41,7 @@ _ANCHOR_ATTR = re.compile(r"""<a\s+[^>]*?\b(?:name|id)\s*=\s*["']([^"']*)["']"""
 _PLATFORM_WORDS = {"windows": re.compile(r"\bwindows\b", re.IGNORECASE), "linux": re.compile(r"\blinux\b", re.IGNORECASE)}
 _ID_SEPARATORS = re.compile(r"[-_\s.]+")
 INCLUDES_FOLDER = "includes"
-_COLONS = ":：︰∶"
+_COLON = re.compile("[:：︰∶]")
 
 _markdown: MarkdownIt | None = None
 
@@ -278,7 +278,7 @@ def _layout(doc: TokenDoc) -> _Layout:
             content = doc.tokens[inline_index].content
             may_ref = "](#" in content
             # cheap screens on the raw inline first: most paragraphs hold neither shape
-            if not may_ref and not any(colon in content for colon in _COLONS):
+            if not may_ref and _COLON.search(content) is None:
                 other_text = other_text or bool(content.strip())
                 continue
             flat = doc.flat(inline_index)
