@@ -5,6 +5,7 @@ missing (None / NaN) come back as an en dash so tables never show "nan".
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 from decimal import Decimal
@@ -21,6 +22,13 @@ DateStyle = Literal["short", "medium", "long", "full"]
 
 def _locale(locale: str | None) -> Locale:
     return Locale.parse(babel_locale(normalize_locale(locale) or current_locale()))
+
+
+def _with_fraction_digits(pattern: numbers.NumberPattern, digits: int) -> numbers.NumberPattern:
+    """The locale's own pattern (grouping, sign placement, spacing) with a fixed fraction length."""
+    fixed = copy.copy(pattern)
+    fixed.frac_prec = (digits, digits)
+    return fixed
 
 
 def _missing(value: object) -> bool:
@@ -41,8 +49,7 @@ def format_decimal(value: Number | None, locale: str | None = None, digits: int 
     loc = _locale(locale)
     if digits is None:
         return numbers.format_decimal(value, locale=loc)
-    pattern = numbers.parse_pattern(loc.decimal_formats[None].pattern)
-    return pattern.apply(value, loc, force_frac=(digits, digits))
+    return _with_fraction_digits(loc.decimal_formats[None], digits).apply(value, loc)
 
 
 def format_percent(value: Number | None, locale: str | None = None, digits: int = 1) -> str:
@@ -50,8 +57,7 @@ def format_percent(value: Number | None, locale: str | None = None, digits: int 
     if _missing(value):
         return MISSING
     loc = _locale(locale)
-    pattern = numbers.parse_pattern(loc.percent_formats[None].pattern)
-    return pattern.apply(value, loc, force_frac=(digits, digits))
+    return _with_fraction_digits(loc.percent_formats[None], digits).apply(value, loc)
 
 
 def format_compact(value: Number | None, locale: str | None = None, digits: int = 1) -> str:

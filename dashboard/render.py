@@ -68,7 +68,11 @@ _CLOSE_SPAN = re.compile(r"^</span\s*>", re.I)
 
 
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    # Parse every link as a link, whatever its scheme: the sanitiser and the link resolver decide
+    # what stays clickable, and a refused link then reads as its text instead of raw Markdown.
+    md.validateLink = lambda url: True
+    return md
 
 
 _MD = _markdown()
@@ -109,11 +113,18 @@ def sanitize_html(fragment: str, resolve_link: LinkResolver | None = None) -> st
 
 def escape_markdown(text: str) -> str:
     """Plain text as Markdown that renders as the same text (no HTML, math, directives)."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return _LINE_START_SPECIAL.sub(r"\1\\\2", escaped)
+    return _escape_line_starts(_escape_inline(text))
 
 
-_DIRECTIVE_IMAGE = re.compile(r"^([ \t>]*):::image\b(.*?):::\s*$", re.I | re.M)
+def _escape_inline(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _escape_line_starts(text: str) -> str:
+    return _LINE_START_SPECIAL.sub(r"\1\\\2", text)
+
+
+_DIRECTIVE_IMAGE = re.compile(r"^([ \t>]*):::image\b(.*?):::[ \t]*$", re.I | re.M)
 _DIRECTIVE_ALT = re.compile(r'\balt-text\s*=\s*"([^"]*)"', re.I)
 
 
@@ -355,6 +366,7 @@ class _MarkdownWriter:
                 first_inline = False
                 indent = "".join(prefixes[:-1]) if pending_prefix else "".join(prefixes)
                 for number, line in enumerate(text.split("\n")):
+                    line = _escape_line_starts(line)
                     lead = indent + pending_prefix if number == 0 and pending_prefix else "".join(prefixes)
                     lines.append(lead + line)
                 pending_prefix = ""
@@ -377,7 +389,7 @@ class _MarkdownWriter:
                 if marker_pending:
                     content = CALLOUT_MARKER.sub("", content, count=1)
                     marker_pending = False
-                parts.append(escape_markdown(content))
+                parts.append(_escape_inline(content))
             elif child.type in ("softbreak", "hardbreak"):
                 if marker_pending or not parts or not "".join(parts).strip():
                     continue  # the line break after "[!NOTE]"
@@ -400,7 +412,7 @@ class _MarkdownWriter:
                     parts.append(f"]({target.replace(' ', '%20').replace(')', '%29')})")
             elif child.type == "image":
                 alt = child.content or "".join(c.content for c in child.children or [])
-                parts.append(escape_markdown(f"[{alt}]") if alt else "")
+                parts.append(_escape_inline(f"[{alt}]") if alt else "")
             # html_inline and anything else is dropped: callout boxes show no raw HTML
             marker_pending = marker_pending and child.type != "text"
         return "".join(parts).strip()

@@ -1,0 +1,98 @@
+"""Numbers, dates and durations in the six UI languages (CLDR conventions via Babel)."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from dashboard import formatting as f
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+def spaced(text: str) -> str:
+    """Locale spacing uses (narrow) no-break spaces; compare with plain ones."""
+    return text.replace(NBSP, " ").replace(NNBSP, " ")
+
+
+@pytest.mark.parametrize(("locale", "integer", "decimal", "percent"), [
+    ("en-us", "1,234,567", "3.14", "95.3%"),
+    ("it-it", "1.234.567", "3,14", "95,3%"),
+    ("de-de", "1.234.567", "3,14", "95,3 %"),
+    ("fr-fr", "1 234 567", "3,14", "95,3 %"),
+    ("es-es", "1.234.567", "3,14", "95,3 %"),
+    ("ja-jp", "1,234,567", "3.14", "95.3%"),
+])
+def test_numbers_follow_the_locale(locale, integer, decimal, percent) -> None:
+    assert spaced(f.format_integer(1234567, locale)) == integer
+    assert spaced(f.format_decimal(3.14159, locale, digits=2)) == decimal
+    assert spaced(f.format_percent(0.9534, locale)) == percent
+
+
+def test_percent_digits_and_rounding() -> None:
+    assert f.format_percent(0.5, "en-us", digits=0) == "50%"
+    assert f.format_percent(1, "en-us", digits=2) == "100.00%"
+    assert f.format_percent(0.00049, "en-us", digits=1) == "0.0%"
+
+
+def test_decimal_without_fixed_digits_keeps_the_value() -> None:
+    assert f.format_decimal(2.5, "de-de") == "2,5"
+    assert f.format_decimal(1200, "en-us") == "1,200"
+
+
+def test_compact_numbers_for_tiles() -> None:
+    assert f.format_compact(1_412_345, "en-us") == "1.4M"
+    assert spaced(f.format_compact(1_412_345, "de-de")) == "1,4 Mio."
+    assert f.format_compact(1_412_345, "ja-jp") == "141.2万"
+    assert f.format_compact(950, "en-us") == "950"
+
+
+def test_signed_changes() -> None:
+    assert f.format_delta(12, "en-us") == "+12"
+    assert f.format_delta(-3.5, "it-it", digits=1) == "−3,5"
+    assert f.format_delta(0, "en-us") == "0"
+    assert f.format_percent_delta(0.012, "en-us") == "+1.2%"
+    assert f.format_percent_delta(-0.05, "en-us", digits=0) == "−5%"
+
+
+@pytest.mark.parametrize("helper", [f.format_integer, f.format_decimal, f.format_percent, f.format_compact,
+                                    f.format_delta, f.format_percent_delta, f.format_duration])
+def test_missing_values_show_a_dash(helper) -> None:
+    assert helper(None, "en-us") == f.MISSING
+    assert helper(math.nan, "en-us") == f.MISSING
+
+
+def test_dates_and_times() -> None:
+    moment = dt.datetime(2024, 3, 5, 14, 7, tzinfo=dt.timezone.utc)
+    assert spaced(f.format_datetime(moment, "en-us", tzinfo="UTC")) == "Mar 5, 2024, 2:07:00 PM"
+    assert f.format_datetime(moment, "de-de", tzinfo="Europe/Berlin") == "05.03.2024, 15:07:00"
+    assert f.format_datetime(moment, "ja-jp", tzinfo="Asia/Tokyo") == "2024/03/05 23:07:00"
+    assert f.format_date(dt.date(2017, 8, 17), "it-it") == "17 ago 2017"
+    assert f.format_date(dt.date(2017, 8, 17), "fr-fr", style="long") == "17 août 2017"
+    assert f.format_date(None, "en-us") == f.MISSING
+    assert f.format_datetime(None, "en-us") == f.MISSING
+
+
+def test_durations_use_up_to_two_adjacent_units() -> None:
+    assert f.format_duration(dt.timedelta(hours=26, minutes=3), "en-us") == "1 day, 2 hr"
+    assert f.format_duration(5400, "en-us") == "1 hr, 30 min"
+    assert f.format_duration(dt.timedelta(days=3, seconds=60), "en-us") == "3 days"
+    assert f.format_duration(30, "en-us") == "0 min"
+    assert f.format_duration(45, "en-us", smallest="second") == "45 sec"
+    assert f.format_duration(-7200, "en-us", width="long") == "−2 hours"
+    assert f.format_duration(dt.timedelta(hours=26), "it-it", width="long") == "1 giorno e 2 ore"
+    assert f.format_duration(dt.timedelta(hours=26), "de-de", width="long") == "1 Tag, 2 Stunden"
+
+
+def test_month_and_weekday_names_start_on_monday() -> None:
+    months, weekdays = f.month_day_names("en-us")
+    assert months[0] == "Jan" and len(months) == 12
+    assert weekdays[0] == "Mon" and weekdays[6] == "Sun"
+    assert f.month_day_names("de-de")[1][0] == "Mo"
+    assert f.month_day_names("ja-jp")[1][0] == "月"
+
+
+def test_default_locale_is_the_readers() -> None:
+    # Outside a Streamlit run the reader's locale is English.
+    assert f.format_integer(1234) == "1,234"

@@ -1,0 +1,107 @@
+"""Article Markdown → ordered, sanitised segments (fixtures: tests/data/render/<case>.md + .json)."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from dashboard.render import escape_markdown, render_solution, sanitize_html
+
+CASES = Path(__file__).resolve().parents[1] / "data" / "render"
+
+
+def resolve(href: str) -> str | None:
+    """A Guide-like resolver: in-page anchors become deep links, external links stay."""
+    if href.startswith("#"):
+        return f"guide?cause={href[1:]}"
+    if href.startswith(("https://", "http://", "mailto:")):
+        return href
+    if href.startswith("//"):
+        return "https:" + href
+    return None
+
+
+def normalized(segment: dict) -> dict:
+    if "html" in segment:
+        segment = {**segment, "html": re.sub(r">\s+<", "><", segment["html"]).strip()}
+    return segment
+
+
+def as_dicts(segments) -> list[dict]:
+    out = []
+    for segment in segments:
+        data = {k: v for k, v in dataclasses.asdict(segment).items() if v != ""}
+        out.append(normalized(data))
+    return out
+
+
+@pytest.mark.parametrize("case", sorted(p.stem for p in CASES.glob("*.md")))
+def test_fixture(case: str) -> None:
+    markdown = (CASES / f"{case}.md").read_text(encoding="utf-8")
+    expected = [normalized(s) for s in json.loads((CASES / f"{case}.json").read_text(encoding="utf-8"))]
+    assert as_dicts(render_solution(markdown, resolve)) == expected
+
+
+def test_every_fixture_has_an_expectation() -> None:
+    assert {p.stem for p in CASES.glob("*.md")} == {p.stem for p in CASES.glob("*.json")}
+
+
+@pytest.mark.parametrize("payload", [
+    '<img src=x onerror="alert(1)">',
+    '<svg onload="alert(1)"></svg>',
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<div style="position:fixed;top:0">x</div>',
+    '<form action="https://evil.example"><input name="q"></form>',
+    '<object data="x.swf"></object><embed src="x.swf">',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+    '<p onmouseover="alert(1)">x</p>',
+])
+def test_sanitizer_removes_active_content(payload: str) -> None:
+    cleaned = sanitize_html(payload, resolve)
+    lowered = cleaned.lower()
+    for marker in ("onerror", "onload", "onmouseover", "javascript:", "style=", "<form", "<input", "<object",
+                   "<embed", "<meta", "<svg", "<img"):
+        assert marker not in lowered, (payload, cleaned)
+
+
+def test_raw_html_links_go_through_the_same_resolver() -> None:
+    cleaned = sanitize_html('<a href="#cause-one">one</a> <a href="notes.md">two</a>', resolve)
+    assert 'href="guide?cause=cause-one"' in cleaned
+    assert 'href="notes.md"' not in cleaned
+
+
+def test_code_inside_callout_stays_a_fenced_block_of_the_callout() -> None:
+    segments = render_solution("> [!TIP]\n> Run this:\n>\n> ```bash\n> waagent -version\n> ```\n")
+    assert [s.kind for s in segments] == ["callout"]
+    assert segments[0].callout == "TIP"
+    assert "```\nwaagent -version\n```" in segments[0].markdown
+
+
+def test_nested_lists_keep_numbering_around_code() -> None:
+    markdown = "1. One\n   - sub a\n\n     ```\n     cmd a\n     ```\n   - sub b\n2. Two\n"
+    segments = render_solution(markdown)
+    assert [s.kind for s in segments] == ["html", "code", "html"]
+    assert segments[1].code == "cmd a"
+    after = segments[2].html
+    # The interrupted item and sub-list continue without a new bullet or number.
+    assert after.count('class="bt-continued"') == 2
+    assert '<li value="2">' in after
+
+
+@pytest.mark.parametrize("text", [
+    "Cost: $5 and $6", "*not bold*", "[not a link](x)", "<b>not html</b>", "# not a heading",
+    "1. not a list", ":red[not red]", "a | b", "a_b_c", "- not a bullet",
+])
+def test_escape_markdown_keeps_text_literal(text: str) -> None:
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").enable("table").render(escape_markdown(text))
+    # Exactly one plain paragraph whose text is the input (HTML-escaped by the renderer).
+    import html
+
+    assert rendered.startswith("<p>") and rendered.rstrip().endswith("</p>"), rendered
+    assert html.unescape(rendered.strip()[3:-4]) == text
