@@ -62,6 +62,7 @@ def article_json(article: Article) -> dict:
         "title": article.title,
         "date": article.date.isoformat() if article.date else None,
         "line_endings": article.line_endings,
+        "metadata": article.metadata,
         "errors": [error_json(article, error) for error in article.errors],
         "causes": [cause_json(cause) for cause in article.causes],
         "includes": [
