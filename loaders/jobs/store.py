@@ -171,14 +171,24 @@ MIGRATIONS: tuple[Migration, ...] = (
 assert MIGRATIONS[-1].version == SCHEMA_VERSION, "every schema version needs a migration"
 
 
+def _first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> tuple | None:
+    """First row of a query, always consuming the whole result: DuckDB refuses further work on a
+    connection whose last result was left unfinished."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
+    row = _first_row(con, sql, params)
+    return None if row is None else row[0]
+
+
 def _file_schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    has_meta = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-    ).fetchone()[0]
+    has_meta = _scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'")
     if not has_meta:
         return 0
-    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else 0
+    value = _scalar(con, "SELECT value FROM meta WHERE key = 'schema_version'")
+    return int(value) if value is not None else 0
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
@@ -210,8 +220,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
 
 
 def _get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-    return None if row is None else row[0]
+    return _scalar(con, "SELECT value FROM meta WHERE key = ?", [key])
 
 
 def _set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
@@ -369,9 +378,7 @@ class Store:
         view = f"incoming_{uuid.uuid4().hex}"
         con.register(view, batch)
         try:
-            distinct = con.execute(
-                f"SELECT count(*) FROM (SELECT DISTINCT vault_id, job_id FROM {view})"
-            ).fetchone()[0]
+            distinct = _scalar(con, f"SELECT count(*) FROM (SELECT DISTINCT vault_id, job_id FROM {view})")
             duplicates = batch.num_rows - distinct
             con.begin()
             try:
@@ -386,13 +393,13 @@ class Store:
                     )
                     con.unregister("numbered_batch")
                 updated = 0
-                if con.execute("SELECT EXISTS (SELECT 1 FROM jobs)").fetchone()[0]:
+                if _scalar(con, "SELECT EXISTS (SELECT 1 FROM jobs)"):
                     con.execute(
                         "CREATE OR REPLACE TEMP TABLE upsert_existing AS "
                         f"SELECT j.rowid AS stored_rowid, j.* FROM jobs j SEMI JOIN {incoming} b "
                         "ON j.vault_id = b.vault_id AND j.job_id = b.job_id"
                     )
-                    updated = con.execute("SELECT count(*) FROM upsert_existing").fetchone()[0]
+                    updated = _scalar(con, "SELECT count(*) FROM upsert_existing")
                 if updated:
                     con.execute("DELETE FROM jobs WHERE rowid IN (SELECT stored_rowid FROM upsert_existing)")
                     con.execute(
@@ -414,7 +421,7 @@ class Store:
         return UpsertResult(inserted=distinct - updated, updated=updated, duplicates=duplicates)
 
     def job_count(self) -> int:
-        return self.connection.execute("SELECT count(*) FROM jobs").fetchone()[0]
+        return _scalar(self.connection, "SELECT count(*) FROM jobs")
 
     # -- quarantine ---------------------------------------------------------------------------
     def add_quarantine(self, rows: Iterable[QuarantineRow]) -> int:
@@ -464,14 +471,12 @@ class Store:
         return [QuarantineRow(*r) for r in self.connection.execute(sql, params).fetchall()]
 
     def quarantine_count(self) -> int:
-        return self.connection.execute("SELECT count(*) FROM quarantine").fetchone()[0]
+        return _scalar(self.connection, "SELECT count(*) FROM quarantine")
 
     # -- sync state ---------------------------------------------------------------------------
     def get_watermark(self, source: str, scope: str = "") -> str | None:
-        row = self.connection.execute(
-            "SELECT watermark FROM sync_state WHERE source = ? AND scope = ?", [source, scope]
-        ).fetchone()
-        return None if row is None else row[0]
+        return _scalar(self.connection, "SELECT watermark FROM sync_state WHERE source = ? AND scope = ?",
+                       [source, scope])
 
     def set_watermark(self, source: str, scope: str, watermark: str | dt.datetime | None) -> None:
         """Remember how far `source` got for `scope` (a vault id, a workspace...). Datetimes are
