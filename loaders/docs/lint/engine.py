@@ -26,11 +26,9 @@ from loaders.docs.lint.tree import (
     locale_index,
     locale_of,
 )
-from loaders.docs.model import Article, Problem
+from loaders.docs.lint.prepare import PARSER_FAILURE, TOO_LARGE, Prepared, prepare_many, prepare_one
+from loaders.docs.model import Article
 
-# Problem kinds the engine itself records on files it could not parse normally.
-TOO_LARGE = "too-large"
-PARSER_FAILURE = "parser-failure"
 
 
 @dataclass
@@ -76,10 +74,6 @@ class LintReport:
         }
 
 
-def _placeholder(path: Path, locale: str | None, problem: Problem) -> Article:
-    return Article(path=str(path), locale=locale or "", title="", date=None, metadata={}, problems=[problem])
-
-
 class Workspace:
     """Every file of the run, parsed once, plus cached look-ups rules share (existence, anchors)."""
 
@@ -100,39 +94,17 @@ class Workspace:
             loaded = self.files[key]
             loaded.linted = loaded.linted or linted
             return loaded
-        locale = locale_of(path)
+        return self.add(path, prepare_one(str(path), locale_of(path), self.config.max_file_size), linted)
+
+    def add(self, path: Path, prepared: Prepared, linted: bool = True) -> LoadedFile | InputError:
         shown = display_path(path, self.base)
-        try:
-            size = path.stat().st_size
-            if size > self.config.max_file_size:
-                problem = Problem(
-                    1,
-                    f"file is {size:,} bytes, over the {self.config.max_file_size:,}-byte limit "
-                    "(max-file-size); not parsed",
-                    kind=TOO_LARGE,
-                )
-                article = _placeholder(path, locale, problem)
-            else:
-                data = path.read_bytes()
-                article = self._parse(data, path, locale)
-        except OSError as exc:
-            return InputError(shown, f"cannot read: {exc.strerror or exc}")
-        loaded = LoadedFile(path, shown, article, linted)
-        self.files[key] = loaded
+        if prepared.article is None:
+            return InputError(shown, prepared.error or "cannot read")
+        loaded = LoadedFile(path, shown, prepared.article, linted)
+        self.files[path.resolve()] = loaded
+        if prepared.derived is not None:
+            self._facts[id(prepared.article)] = ArticleFacts.seeded(prepared.article, prepared.derived)
         return loaded
-
-    @staticmethod
-    def _parse(data: bytes, path: Path, locale: str | None) -> Article:
-        from loaders.docs.parse import parse_text
-
-        try:
-            article = parse_text(data, str(path), locale=locale)
-        except Exception as exc:  # a parser bug must cost one file, not the run
-            problem = Problem(1, f"the article could not be parsed ({type(exc).__name__}: {exc})", kind=PARSER_FAILURE)
-            return _placeholder(path, locale, problem)
-        if not article.locale and locale:
-            article.locale = locale
-        return article
 
     # -- shared look-ups -----------------------------------------------------------------------
     def facts(self, article: Article) -> ArticleFacts:
@@ -253,8 +225,9 @@ def lint(
     workspace = Workspace(config, base, source_locale)
     found = discover(paths, config.exclude, workspace.base)
     input_errors = list(found.errors)
-    for path in found.files:
-        result = workspace.load(path)
+    items = [(str(path), locale_of(path), config.max_file_size) for path in found.files]
+    for path, prepared in zip(found.files, prepare_many(items)):
+        result = workspace.add(path, prepared)
         if isinstance(result, InputError):
             input_errors.append(result)
     linted = [f for f in list(workspace.files.values()) if f.linted]

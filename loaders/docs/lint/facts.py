@@ -22,10 +22,14 @@ _block_parser: MarkdownIt | None = None
 
 
 def block_parser() -> MarkdownIt:
-    """CommonMark + tables, block level only: list structure and line maps without inline parsing."""
+    """CommonMark at block level only: list structure and line maps without inline parsing.
+
+    Tables are left off: they cannot hold lists or code blocks, and the table rule is the costliest
+    block rule (it probes every line); a table then reads as one paragraph.
+    """
     global _block_parser
     if _block_parser is None:
-        _block_parser = MarkdownIt("commonmark").enable("table")
+        _block_parser = MarkdownIt("commonmark")
         _block_parser.disable(["inline", "text_join"], ignoreInvalid=True)
     return _block_parser
 
@@ -128,6 +132,29 @@ class ArticleFacts:
                     )
         found.sort(key=lambda lst: lst.line)
         return found
+
+    @cached_property
+    def paragraphs(self) -> list[tuple[int, str]]:
+        """(first line, raw text) of every paragraph, in lists and quotes too; tables read as paragraphs."""
+        found = []
+        lines = self.body_lines
+        for token in self.block_tokens:
+            if token.type == "paragraph_open" and token.map:
+                first, last = token.map
+                found.append((first + 1, "\n".join(lines[first:last])))
+        return found
+
+    # what the block-level reading yields; computed where the file is parsed and shipped with it
+    DERIVED = ("body_start", "top_level_blocks", "heading_lines", "ordered_lists", "code_lines", "paragraphs")
+
+    def derived(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.DERIVED}
+
+    @classmethod
+    def seeded(cls, article: Article, values: dict[str, object]) -> ArticleFacts:
+        facts = cls(article)
+        facts.__dict__.update(values)
+        return facts
 
     @cached_property
     def code_lines(self) -> frozenset[int]:

@@ -11,22 +11,21 @@ from loaders.docs.lint.registry import Example, Rule
 from loaders.docs.lint.rules._translation import prose
 from loaders.docs.model import Article
 
+TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*\|", re.M)
 WORD = re.compile(r"[^\W\d_]{2,}")
 # paths, file names, dotted keys and key=value settings are not prose even when they read as words
 TECHNICAL = re.compile(r"\S*(?:[/\\=@]|\w[._:]\w)\S*")
 
 
 def paragraphs(facts: ArticleFacts) -> list[tuple[int, str]]:
-    """(first line, prose) of every paragraph, list items and quotes included, tables excluded."""
+    """(first line, prose) of every paragraph, list items and quotes included."""
     found = []
-    tokens = facts.block_tokens
-    lines = facts.body_lines
-    for token in tokens:
-        if token.type == "paragraph_open" and token.map:
-            first, last = token.map
-            text = "\n".join(line.lstrip(" >\t") for line in lines[first:last])
-            text = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", text)
-            found.append((first + 1, prose(text).lower()))
+    for line, raw in facts.paragraphs:
+        if TABLE_DELIMITER.search(raw):
+            continue  # a table: cells of names and values, compared by the other rules
+        text = "\n".join(part.lstrip(" >\t") for part in raw.split("\n"))
+        text = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", text)
+        found.append((line, prose(text).lower()))
     return found
 
 
