@@ -41,7 +41,7 @@ def test_fixture_import(expected_path: Path, tmp_path: Path, catalog) -> None:
 
         if "error" in expected:
             assert report.error is not None and expected["error"] in report.error
-            assert source_file.name in report.error
+            assert source_file.name in report.summary()
             assert store.job_count() == 0
         else:
             assert report.error is None, report.error

@@ -158,16 +158,16 @@ def parse_bytes(data: bytes, name: str, ingest_time: dt.datetime,
                 vaults: Callable[[], VaultDirectory] = VaultDirectory.empty) -> Parsed:
     """Recognise and read one export; UnreadableFile when the file as a whole is unusable."""
     if not data.strip():
-        raise UnreadableFile(f"{name}: file is empty")
+        raise UnreadableFile("file is empty")
     kind = binary_kind(data)
     if kind:
-        raise UnreadableFile(f"{name}: not a job export, looks like {kind}; {EXPECTED}")
+        raise UnreadableFile(f"not a job export, looks like {kind}; {EXPECTED}")
     decoded = decode_bytes(data)
     if looks_like_json(decoded.text):
         return _parse_json(decoded, data, name, ingest_time, vaults)
     first_line = decoded.text.lstrip().split("\n", 1)[0]
     if not any(d in first_line for d in (",", ";", "\t")):
-        raise UnreadableFile(f"{name}: neither JSON nor a CSV header line; {EXPECTED}")
+        raise UnreadableFile(f"neither JSON nor a CSV header line; {EXPECTED}")
     parsed = Parsed("la-csv", _label("la-csv", name))
     loganalytics.read_csv(parsed, decoded, data, name, ingest_time, vaults)
     return parsed
@@ -187,7 +187,7 @@ def _parse_json(decoded: DecodedText, data: bytes, name: str, ingest_time: dt.da
     fmt = detect_json(doc) if error is None else detect_broken_json(decoded.text)
     if fmt is None:
         what = "JSON" if error is None else f"not valid JSON ({error.msg} at line {error.lineno})"
-        raise UnreadableFile(f"{name}: {what} and not a job export; {EXPECTED}")
+        raise UnreadableFile(f"{what} and not a job export; {EXPECTED}")
     parsed = Parsed(fmt, _label(fmt, name))
     if error is None and not decoded.bad_lines:
         _read_json_doc(parsed, doc, name, ingest_time, vaults)
@@ -220,13 +220,13 @@ def _read_json_by_lines(parsed: Parsed, decoded: DecodedText, data: bytes, name:
     if parsed.format == "la-query":
         match = _COLUMNS_KEY.search(text)
         if not match:
-            raise UnreadableFile(f"{name}: query result without a readable column list")
+            raise UnreadableFile("query result without a readable column list")
         try:
             raw_columns, _ = json.JSONDecoder().raw_decode(text, match.end())
         except json.JSONDecodeError as exc:
-            raise UnreadableFile(f"{name}: column list is damaged ({exc.msg} at line {exc.lineno})") from None
+            raise UnreadableFile(f"column list is damaged ({exc.msg} at line {exc.lineno})") from None
         columns = [str(c.get("name") if isinstance(c, dict) else c) for c in raw_columns]
-        check = loganalytics.check_columns(columns, name)
+        check = loganalytics.check_columns(columns)
         parsed.warnings.extend(loganalytics.column_warnings(check))
         width = len(columns)
         records, damages = salvage(
@@ -239,7 +239,7 @@ def _read_json_by_lines(parsed: Parsed, decoded: DecodedText, data: bytes, name:
     elif parsed.format == "la-rows":
         records, damages = salvage(text, "{", is_record=loganalytics.is_la_record, error=error)
         keys = list(dict.fromkeys(str(k) for r in records for k in r.value))
-        check = loganalytics.check_columns(keys, name)
+        check = loganalytics.check_columns(keys)
         parsed.warnings.extend(loganalytics.column_warnings(check))
     else:
         records, damages = salvage(

@@ -10,12 +10,12 @@ from loaders.jobs.importers.rest import is_job_object, is_page
 
 # format -> (source label prefix, description shown to the user)
 FORMATS: dict[str, tuple[str, str]] = {
-    "az-cli": ("az-cli", "az backup job list/show JSON"),
-    "rest": ("rest", "REST backupJobs response (page, list of pages or single job)"),
-    "resource-graph": ("resource-graph", "Resource Graph backup jobs response"),
-    "la-rows": ("log-analytics", "Log Analytics AddonAzureBackupJobs JSON rows"),
-    "la-query": ("log-analytics", "Log Analytics query API response (AddonAzureBackupJobs)"),
-    "la-csv": ("log-analytics", "Log Analytics AddonAzureBackupJobs CSV export"),
+    "az-cli": ("az-cli", "az backup job JSON"),
+    "rest": ("rest", "REST backupJobs JSON"),
+    "resource-graph": ("resource-graph", "Resource Graph JSON"),
+    "la-rows": ("log-analytics", "Log Analytics JSON rows"),
+    "la-query": ("log-analytics", "Log Analytics query JSON"),
+    "la-csv": ("log-analytics", "Log Analytics CSV"),
 }
 EXPECTED = ("expected az backup job JSON, a REST backupJobs response, or a Log Analytics "
             "AddonAzureBackupJobs export (CSV or JSON)")

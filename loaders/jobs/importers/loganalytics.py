@@ -79,7 +79,10 @@ class ColumnCheck:
     unknown: list[str]
 
 
-def check_columns(raw_names: list[str], where: str) -> ColumnCheck:
+def check_columns(raw_names: list[str], where: str | None = None) -> ColumnCheck:
+    """Normalised columns; UnreadableFile when they are not an AddonAzureBackupJobs record.
+    `where` names the part of the file (a table) in the message."""
+    prefix = f"{where}: " if where else ""
     names, local, unknown = [], [], []
     for raw in raw_names:
         name, is_local = normalize_column(str(raw))
@@ -90,11 +93,11 @@ def check_columns(raw_names: list[str], where: str) -> ColumnCheck:
             unknown.append(str(raw).strip())
     if "jobuniqueid" not in names:
         raise UnreadableFile(
-            f"{where}: unknown column set; an AddonAzureBackupJobs export needs JobUniqueId "
+            f"{prefix}unknown column set; an AddonAzureBackupJobs export needs JobUniqueId "
             f"(found: {', '.join(str(r) for r in raw_names[:30]) or 'no columns'})")
     if not any(c in names for c in IDENTITY_COLUMNS):
         raise UnreadableFile(
-            f"{where}: the columns name no vault: need ResourceId, or SubscriptionId with VaultName "
+            f"{prefix}the columns name no vault: need ResourceId, or SubscriptionId with VaultName "
             f"(found: {', '.join(str(r) for r in raw_names[:30])})")
     return ColumnCheck(names, local, unknown)
 
@@ -238,13 +241,13 @@ def read_csv(parsed: Parsed, decoded: Any, data: bytes, name: str, ingest_time: 
     lines = decoded.text.splitlines(keepends=True)
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
-        raise UnreadableFile(f"{name}: no header line")
+        raise UnreadableFile("no header line")
     reader = csv.reader(lines[first:], delimiter=sniff_delimiter(lines[first]))
     header = next(reader)
     header_line = first + 1
     if decoded.bad_lines.get(header_line):
-        raise UnreadableFile(f"{name}: header line is not valid UTF-8 ({decoded.bad_lines[header_line]})")
-    check = check_columns(header, name)
+        raise UnreadableFile(f"header line is not valid UTF-8 ({decoded.bad_lines[header_line]})")
+    check = check_columns(header)
     parsed.warnings.extend(column_warnings(check))
     width = len(check.columns)
     previous_end = header_line
@@ -287,7 +290,7 @@ def read_query_doc(parsed: Parsed, doc: dict[str, Any], name: str, ingest_time: 
     for t_index, table in enumerate(tables):
         raw_columns = _table_columns(table)
         try:
-            check = check_columns(raw_columns, f"{name} table {table.get('name') or t_index}")
+            check = check_columns(raw_columns, f"table {table.get('name') or t_index}")
         except UnreadableFile as exc:
             parsed.warnings.append(f"skipped: {exc}")
             continue
@@ -297,7 +300,7 @@ def read_query_doc(parsed: Parsed, doc: dict[str, Any], name: str, ingest_time: 
             location = f"{name}:$.tables[{t_index}].rows[{r_index}]"
             add_row_array(parsed, location, check.columns, row, ingest_time, vaults)
     if not usable:
-        raise UnreadableFile(f"{name}: no table with AddonAzureBackupJobs columns (JobUniqueId and a vault column)")
+        raise UnreadableFile("no table with AddonAzureBackupJobs columns (JobUniqueId and a vault column)")
 
 
 def add_row_array(parsed: Parsed, location: str, columns: list[str], row: Any, ingest_time: dt.datetime,
@@ -321,7 +324,7 @@ def read_rows_doc(parsed: Parsed, doc: list[Any], name: str, ingest_time: dt.dat
                 if key not in seen:
                     seen.add(key)
                     keys.append(str(key))
-    check = check_columns(keys, name)
+    check = check_columns(keys)
     parsed.warnings.extend(column_warnings(check))
     for index, item in enumerate(doc):
         location = f"{name}:$[{index}]"

@@ -1,0 +1,87 @@
+"""`python -m loaders jobs import|info|quarantine` run as a user would, in a subprocess."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "tests" / "data" / "jobs"
+
+
+def run(*args: str, env_db: Path | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "BACKUP_TRIAGE_DB"}
+    if env_db is not None:
+        env["BACKUP_TRIAGE_DB"] = str(env_db)
+    return subprocess.run([sys.executable, "-m", "loaders", "jobs", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_import_prints_counts_that_add_up_and_reimport_updates(tmp_path: Path) -> None:
+    db = tmp_path / "fleet.duckdb"
+    first = run("import", str(DATA / "az-cli-list.json"), str(DATA / "la-export.csv"), "--db", str(db))
+    assert first.returncode == 0, first.stderr
+    assert "az-cli-list.json (az backup job JSON): read 4 = 4 inserted + 0 updated + 0 quarantined + 0 duplicates" in first.stdout
+    assert "la-export.csv (Log Analytics CSV): read 5 = 4 inserted + 0 updated + 0 quarantined + 1 duplicates" in first.stdout
+    assert "total: read 9 = 8 inserted + 0 updated + 0 quarantined + 1 duplicates (2 of 2 files imported)" in first.stdout
+
+    again = run("import", str(DATA / "az-cli-list.json"), "--db", str(db))
+    assert again.returncode == 0, again.stderr
+    assert "read 4 = 0 inserted + 4 updated + 0 quarantined + 0 duplicates" in again.stdout
+
+    info = run("info", "--db", str(db), "--json")
+    assert info.returncode == 0, info.stderr
+    payload = json.loads(info.stdout)
+    assert payload["jobs"] == 8
+    assert payload["sources"] == {"az-cli:az-cli-list.json": 4, "log-analytics:la-export.csv": 4}
+    assert payload["path"] == str(db)
+
+
+def test_unreadable_files_are_named_and_the_others_still_imported(tmp_path: Path) -> None:
+    db = tmp_path / "fleet.duckdb"
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b"")
+    workbook = tmp_path / "jobs.xlsx"
+    workbook.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    result = run("import", str(tmp_path / "missing.json"), str(DATA / "jobs-table.csv"), str(empty),
+                 str(workbook), str(DATA / "rest-page.json"), "--db", str(db))
+    assert result.returncode == 2
+    assert "missing.json: not imported: cannot read: No such file or directory" in result.stderr
+    assert "jobs-table.csv: not imported: unknown column set" in result.stderr
+    assert "empty.json: not imported: file is empty" in result.stderr
+    assert "jobs.xlsx: not imported" in result.stderr and "Excel" in result.stderr
+    assert "rest-page.json (REST backupJobs JSON): read 3 = 3 inserted" in result.stdout
+    assert "(1 of 5 files imported)" in result.stdout
+    info = run("info", "--db", str(db))
+    assert "jobs:            3" in info.stdout
+
+
+def test_quarantine_lists_rejected_records_with_location(tmp_path: Path) -> None:
+    db = tmp_path / "fleet.duckdb"
+    imported = run("import", str(DATA / "la-bad-rows.csv"), str(DATA / "rest-truncated.json"), "--db", str(db))
+    assert imported.returncode == 0, imported.stderr
+    assert "read 8 = 2 inserted + 0 updated + 6 quarantined + 0 duplicates" in imported.stdout
+    assert "read 3 = 2 inserted + 0 updated + 1 quarantined + 0 duplicates" in imported.stdout
+    assert "warning: not valid JSON" in imported.stdout
+    assert "python -m loaders jobs quarantine" in imported.stdout
+
+    listing = run("quarantine", "--db", str(db))
+    assert listing.returncode == 0, listing.stderr
+    for location in ("la-bad-rows.csv:3", "la-bad-rows.csv:8", "rest-truncated.json:51"):
+        assert location in listing.stdout
+    assert "JobStartDateTime: not a date/time: 'yesterday 10pm'" in listing.stdout
+    assert "(7 of 7 shown)" in listing.stdout
+
+    as_json = json.loads(run("quarantine", "--db", str(db), "--json", "--source", "rest:rest-truncated.json").stdout)
+    assert [q["location"] for q in as_json] == ["rest-truncated.json:51"]
+
+
+def test_store_path_from_the_environment(tmp_path: Path) -> None:
+    db = tmp_path / "env" / "fleet.duckdb"
+    result = run("import", str(DATA / "la-rows.json"), env_db=db)
+    assert result.returncode == 0, result.stderr
+    assert db.is_file()
+    assert "jobs:            2" in run("info", env_db=db).stdout
+    assert "no quarantined records" in run("quarantine", env_db=db).stdout
