@@ -294,11 +294,14 @@ _HTML_RENDERER = _HtmlRenderer()
 
 
 _DEAD_ANCHOR = re.compile(r'<a rel="noopener noreferrer">(.*?)</a>', re.S)
+_EXTERNAL_WITHOUT_TARGET = re.compile(r'<a href="((?:https?:|mailto:)[^"]*)" rel=')
 
 
 def _unlink_dead_anchors(fragment: str) -> str:
-    """Links whose target was dropped read as plain text instead of inert links."""
-    return _DEAD_ANCHOR.sub(r"\1", fragment)
+    """Links whose target was dropped read as plain text instead of inert links, and external links
+    written as raw HTML open in a new tab like Markdown ones (nh3's output format is fixed)."""
+    fragment = _DEAD_ANCHOR.sub(r"\1", fragment)
+    return _EXTERNAL_WITHOUT_TARGET.sub(r'<a href="\1" target="_blank" rel=', fragment)
 
 
 def _inline_children(children: list[Token]) -> list[Token]:

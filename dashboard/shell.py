@@ -38,7 +38,7 @@ def select_locale() -> str:
     if st.session_state.get(LOCALE_STATE_KEY) not in UI_LOCALES:
         st.session_state[LOCALE_STATE_KEY] = SOURCE_LOCALE
     locale = st.sidebar.selectbox(
-        ":material/translate: " + _("Language"),
+        _("Language"),
         options=UI_LOCALES,
         format_func=language_name,
         key=LOCALE_STATE_KEY,
@@ -58,7 +58,7 @@ def docs_source() -> None:
     """The docs folder field; pages read the choice with `current_docs_root()`."""
     chosen, origin = docs_root.choose_docs_path(st.session_state.get(DOCS_FIELD_KEY))
     st.sidebar.text_input(
-        ":material/folder_open: " + _("Docs folder"),
+        _("Docs folder"),
         key=DOCS_FIELD_KEY,
         placeholder=str(chosen) if origin != "field" else "",
         help=_("Folder of troubleshooting articles: one sub-folder per language (en-us, it-it, ...) "

@@ -1,11 +1,12 @@
 """Small layout helpers shared by pages: they draw already-prepared content, nothing more."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
 
 import streamlit as st
 
-from dashboard.i18n import _
+from dashboard.i18n import _, current_locale
 from dashboard.render import STYLESHEET, Segment, escape_markdown
 
 # Code-fence languages used by the docs platform, mapped to what the highlighter knows.
@@ -14,6 +15,30 @@ _CODE_LANGUAGES = {
     "azurepowershell-interactive": "powershell", "console": "bash", "cmd": "batch", "ps": "powershell",
     "shell": "bash", "sh": "bash", "terminal": "bash",
 }
+
+
+def localized_key(state_key: str) -> str:
+    """Widget key of a widget whose option labels are translated, in the reader's language."""
+    return f"{state_key}__{current_locale()}"
+
+
+def localized_selectbox(label: str, options: Sequence[Hashable], format_func: Callable[[Any], str],
+                        state_key: str, **kwargs: Any) -> Any:
+    """A selectbox whose option labels change with the language.
+
+    Streamlit identifies the selected option by its label, so a label that changes under a live
+    widget loses the selection. Each language therefore gets its own widget, and the selected
+    option itself (language-free) lives in `st.session_state[state_key]`, the value to read,
+    set (e.g. from a link) and keep across languages and pages."""
+    widget_key = localized_key(state_key)
+    current = st.session_state.get(state_key)
+    st.session_state[widget_key] = current if current in options else None
+
+    def remember() -> None:
+        st.session_state[state_key] = st.session_state[widget_key]
+
+    return st.selectbox(label, options=options, format_func=format_func, key=widget_key, index=None,
+                        on_change=remember, **kwargs)
 
 
 def page_style() -> None:

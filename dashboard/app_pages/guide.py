@@ -84,12 +84,11 @@ url_state.adopt_from_url(
 )
 wanted_error = url_state.first_value(st.query_params, "error")
 linked = guide_view.find_choice(choices, wanted_error, url_state.first_value(st.query_params, "article"))
-selected_key = st.selectbox(
+selected_key = widgets.localized_selectbox(
     _("Error"),
     options=list(by_key),
     format_func=lambda key: by_key[key].label,
-    key=ERROR_KEY,
-    index=None,
+    state_key=ERROR_KEY,
     placeholder=_("Type an error code or words of its title"),
     help=_("Errors of all loaded articles, with their error codes. Type to search."),
 )

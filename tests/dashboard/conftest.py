@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.docs_root import ENV_VAR
+
+REPO = Path(__file__).resolve().parents[2]
+APP = REPO / "dashboard" / "app.py"
+GUIDE_TREE = REPO / "tests" / "data" / "guide" / "tree"
+
+
+@pytest.fixture
+def guide_tree() -> Path:
+    return GUIDE_TREE
+
+
+@pytest.fixture
+def corpus_locale_folder(corpus_dir) -> Path:
+    """One locale of one vintage of the corpus: a single-language docs folder."""
+    return corpus_dir / "articles" / "it-it" / "2017-10-05"
+
+
+@pytest.fixture
+def run_app(monkeypatch) -> Callable[..., AppTest]:
+    """Run the real app (dashboard/app.py) with BACKUP_TRIAGE_DOCS and query parameters."""
+
+    def run(docs: Path | None = None, **query: str) -> AppTest:
+        if docs is None:
+            monkeypatch.delenv(ENV_VAR, raising=False)
+        else:
+            monkeypatch.setenv(ENV_VAR, str(docs))
+        app = AppTest.from_file(str(APP), default_timeout=60)
+        for name, value in query.items():
+            app.query_params[name] = value
+        app.run()
+        assert not app.exception, [e.value for e in app.exception]
+        return app
+
+    return run

@@ -1,0 +1,181 @@
+"""The Guide page in the real app, through Streamlit's AppTest (dashboard/app.py, st.navigation)."""
+from __future__ import annotations
+
+import shutil
+
+from dashboard.i18n import translate
+from dashboard.render import escape_markdown
+from loaders.docs.graph import load_graph
+from loaders.docs.parse import parse_article
+
+ERROR_KEY = "guide_error"
+
+
+def error_box(app):
+    """The error picker: one widget per UI language (its labels are translated)."""
+    boxes = [box for box in app.selectbox if (box.key or "").startswith(ERROR_KEY + "__")]
+    assert len(boxes) == 1, [box.key for box in app.selectbox]
+    return boxes[0]
+
+
+def labels(app) -> list[str]:
+    """Labels of the cause expanders (the parse-problems expander carries the report icon)."""
+    return [e.label for e in app.expander if e.proto.icon != ":material/report:"]
+
+
+def test_language_switch_changes_ui_and_article_text(run_app, guide_tree) -> None:
+    app = run_app(guide_tree, error="agentdownerror")
+    assert app.title[0].value == "Troubleshooting guide"
+    assert labels(app) == ["Cause 1: The agent service is stopped", "Cause 2: The VM has no outbound network"]
+    assert app.header[0].value == escape_markdown("AgentDownError - The agent stopped answering")
+
+    app.selectbox(key="ui_locale").set_value("it-it").run()
+    assert not app.exception
+    assert app.title[0].value == translate("Troubleshooting guide", "it-it") != "Troubleshooting guide"
+    assert app.selectbox(key="ui_locale").label == translate("Language", "it-it")
+    assert labels(app) == ["Causa 1: Il servizio dell'agente è arrestato", "Causa 2: La VM non ha rete in uscita"]
+    assert app.header[0].value == escape_markdown("AgentDownError - L'agente non risponde più")
+    assert app.query_params["lang"] == "it-it" and app.query_params["error"] == "agentdownerror"
+    # The selection survives the language switch and stays usable: pick the other error in Italian.
+    assert error_box(app).value == "agent-failures/agentdownerror"
+    error_box(app).set_value("agent-failures/diskfullerror").run()
+    assert labels(app) == ["Causa 1: The VM has no outbound network", "Causa 2: The agent service is stopped"]
+    app.selectbox(key="ui_locale").set_value("en-us").run()
+    assert error_box(app).value == "agent-failures/diskfullerror"
+    assert labels(app) == ["Cause 1: The VM has no outbound network", "Cause 2: The agent service is stopped"]
+
+
+def test_language_switch_on_the_built_in_articles(run_app, docs_source_dir) -> None:
+    """The product's own articles: every language switch shows the translated error and causes."""
+    graph = load_graph(docs_source_dir)
+    english = {(a.path.rsplit("/", 1)[-1], e.id): e for a in graph.articles("en-us") for e in a.errors}
+    italian = {a.path.rsplit("/", 1)[-1]: a for a in graph.articles("it-it")}
+    pair = next(((name, error_id) for (name, error_id) in english
+                 if name in italian and italian[name].error(error_id) and italian[name].error(error_id).causes), None)
+    assert pair is not None, "docs_source has no error translated into Italian"
+    name, error_id = pair
+    it_article = italian[name]
+    it_error = it_article.error(error_id)
+
+    app = run_app(None, lang="en-us", error=error_id, article=name.removesuffix(".md"))
+    english_labels = labels(app)
+    assert english_labels and all(label.startswith("Cause ") for label in english_labels)
+
+    app.selectbox(key="ui_locale").set_value("it-it").run()
+    assert not app.exception
+    expected = [translate("Cause {number}: {title}", "it-it", number=ref.number or n,
+                          title=escape_markdown(" ".join(it_article.cause(ref.target).title.split())))
+                for n, ref in enumerate(it_error.cause_refs, start=1)]
+    assert labels(app) == expected
+    assert labels(app) != english_labels
+    assert app.header[0].value == escape_markdown(" ".join(it_error.title.split()))
+
+
+def test_picking_an_error_shows_its_causes_in_order(run_app, corpus_locale_folder) -> None:
+    """BACKUP_TRIAGE_DOCS pointing at a corpus locale folder; each error's causes in list order."""
+    article = parse_article(next(corpus_locale_folder.rglob("*.md")))
+    app = run_app(corpus_locale_folder)
+    assert error_box(app).value is None
+    assert len(error_box(app).options) == len(article.errors)
+    for error in article.errors:
+        key = f"{article.path.rsplit('/', 1)[-1].removesuffix('.md')}/{error.id}"
+        error_box(app).set_value(key).run()
+        assert not app.exception
+        titles = [escape_markdown(" ".join(article.cause(c).title.split())) for c in error.causes]
+        assert labels(app) == [f"Cause {n}: {t}" for n, t in enumerate(titles, start=1)]
+        assert app.query_params["error"] == error.id
+    # The corpus folder has only Italian: an English reader is told so.
+    assert any("it is shown in" in i.value for i in app.info)
+
+
+def test_deep_link_selects_language_error_and_cause(run_app, guide_tree) -> None:
+    app = run_app(guide_tree, page="guide", lang="it-it", error="AgentDownError", cause="no-outbound-network")
+    assert app.session_state["ui_locale"] == "it-it"
+    assert error_box(app).key == "guide_error__it-it"
+    assert error_box(app).value == "agent-failures/agentdownerror"
+    assert app.title[0].value == translate("Troubleshooting guide", "it-it")
+    expanded = {e.label: e.proto.expanded for e in app.expander}
+    assert expanded == {"Causa 1: Il servizio dell'agente è arrestato": False,
+                        "Causa 2: La VM non ha rete in uscita": True}
+    # The link is rewritten to the canonical error id.
+    assert app.query_params["error"] == "agentdownerror"
+    assert app.query_params["article"] == "agent-failures"
+
+
+def test_deep_link_to_an_unknown_error_says_so(run_app, guide_tree) -> None:
+    app = run_app(guide_tree, lang="en-us", error="NoSuchErrorCode")
+    assert error_box(app).value is None
+    assert any("NoSuchErrorCode" in w.value for w in app.warning)
+
+
+def test_missing_translation_and_stale_translation_notices(run_app, guide_tree) -> None:
+    app = run_app(guide_tree, lang="it-it", error="diskfullerror")
+    assert any(translate("This error is not available in {language} yet; it is shown in English.", "it-it",
+                         language="italiano") == i.value for i in app.info)
+    assert labels(app)[0] == "Causa 1: The VM has no outbound network"
+
+    app = run_app(guide_tree, lang="de-de", error="agentdownerror")
+    assert len(app.warning) == 1 and "15.01.2023" in app.warning[0].value and "01.03.2024" in app.warning[0].value
+    assert labels(app)[0] == "Ursache 1: The agent service is stopped"
+    app.toggle[0].set_value(True).run()
+    assert labels(app) == ["Ursache 1: Der Agentdienst ist beendet"]
+
+
+def test_article_html_is_sanitised(run_app, guide_tree) -> None:
+    app = run_app(guide_tree, lang="en-us", error="agentdownerror")
+    html = [m.value for m in app.markdown if m.proto.allow_html]
+    assert html, "solutions are rendered as sanitised HTML"
+    joined = "\n".join(html).lower()
+    assert "<script" not in joined and "javascript:" not in joined and "onclick" not in joined
+    assert 'href="https://portal.azure.com" target="_blank" rel="noopener noreferrer"' in joined
+    assert '<a href="https://example.com/docs" target="_blank" rel="noopener noreferrer">' in joined
+    # An in-page link inside a callout becomes a deep link to that cause.
+    notes = [i.value for i in app.info if i.value.startswith("**Note:**")]
+    assert len(notes) == 1
+    assert "(guide?lang=en-us&article=agent-failures&error=agentdownerror&cause=no-outbound-network)" in notes[0]
+    assert [c.value for c in app.code] == ["Restart-Service -Name SampleGuestAgent"]
+
+
+def test_folder_with_a_malformed_file_keeps_the_good_articles(run_app, guide_tree, tmp_path) -> None:
+    shutil.copytree(guide_tree / "en-us", tmp_path / "en-us")
+    (tmp_path / "en-us" / "broken.md").write_text(
+        "---\ntitle: [unclosed\nms.date: 99/99/2024\n---\n# Broken\n\n```\nnever closed\n", encoding="utf-8")
+    (tmp_path / "en-us" / "garbage.md").write_bytes(b"\xff\xfe\x00\x00garbage\x80\x81")
+    app = run_app(tmp_path, lang="en-us", error="agentdownerror")
+    assert labels(app) == ["Cause 1: The agent service is stopped", "Cause 2: The VM has no outbound network"]
+    problems = [e for e in app.expander if e.proto.icon == ":material/report:"]
+    assert len(problems) == 1
+    table = app.dataframe[0].value
+    assert "en-us/broken.md" in set(table["file"])
+    assert (table["line"] >= 1).all() and table["problem"].str.len().min() > 0
+
+
+def test_empty_missing_and_non_troubleshooting_folders(run_app, tmp_path) -> None:
+    app = run_app(tmp_path / "does-not-exist")
+    assert app.error and "does not exist" in app.error[0].value
+    assert not app.selectbox(key="ui_locale").disabled
+
+    app = run_app(tmp_path)
+    assert app.warning and "holds no Markdown articles" in app.warning[0].value
+
+    (tmp_path / "readme.md").write_text("# Notes\n\nNothing to troubleshoot here.\n", encoding="utf-8")
+    app = run_app(tmp_path)
+    assert app.warning and "No troubleshooting articles" in app.warning[0].value
+
+
+def test_sidebar_field_points_at_another_folder(run_app, guide_tree, corpus_locale_folder) -> None:
+    app = run_app(guide_tree)
+    assert len(error_box(app).options) == 3
+    app.text_input(key="docs_path").set_value(str(corpus_locale_folder)).run()
+    assert not app.exception
+    article = parse_article(next(corpus_locale_folder.rglob("*.md")))
+    assert len(error_box(app).options) == len(article.errors)
+
+
+def test_every_widget_has_a_label_and_help(run_app, guide_tree) -> None:
+    app = run_app(guide_tree, lang="de-de", error="agentdownerror")
+    widgets = [*app.selectbox, *app.text_input, *app.toggle]
+    assert widgets
+    for widget in widgets:
+        assert widget.label.strip(), widget
+        assert widget.help, widget.label

@@ -1,0 +1,86 @@
+"""The Guide page in a real Chromium: `streamlit run dashboard/app.py` on the built-in articles."""
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from browser import StreamlitServer, launch_chromium, require_chromium, screenshot
+from dashboard.docs_root import ENV_VAR
+from dashboard.i18n import translate
+from loaders.docs.graph import load_graph
+
+pytestmark = pytest.mark.browser
+TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def server():
+    require_chromium()  # fail early, before starting anything, when the browser is missing
+    env = {name: value for name, value in os.environ.items() if name != ENV_VAR}
+    with StreamlitServer(env=env) as running:
+        yield running
+
+
+def translated_error(docs_source_dir):
+    """An error of the built-in articles that exists in English and Italian, with its causes."""
+    graph = load_graph(docs_source_dir)
+    italian = {a.path.rsplit("/", 1)[-1]: a for a in graph.articles("it-it")}
+    for article in graph.articles("en-us"):
+        other = italian.get(article.path.rsplit("/", 1)[-1])
+        for error in article.errors:
+            translated = other.error(error.id) if other else None
+            if error.codes and error.causes and translated and translated.causes == error.causes:
+                return article, error, other, translated
+    raise AssertionError("docs_source has no error with causes translated into Italian")
+
+
+def cause_title(article, cause_id: str) -> str:
+    return " ".join(article.cause(cause_id).title.split())
+
+
+def test_pick_an_error_then_read_it_in_italian(server, docs_source_dir) -> None:
+    en_article, en_error, it_article, it_error = translated_error(docs_source_dir)
+    code = en_error.codes[0]
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-US")
+            page.goto(f"{server.url}/guide?lang=en-us")
+            expect(page.get_by_role("heading", name="Troubleshooting guide", level=1)).to_be_visible(timeout=TIMEOUT_MS)
+
+            # Pick the error by typing its code into the searchable picker.
+            picker = page.get_by_role("combobox", name="Error")
+            picker.click()
+            picker.fill(code)
+            page.get_by_role("option").filter(has_text=code).first.click()
+
+            first = f"Cause 1: {cause_title(en_article, en_error.causes[0])}"
+            cause = page.get_by_test_id("stExpander").filter(has_text=first)
+            expect(cause).to_be_visible(timeout=TIMEOUT_MS)
+            cause.locator("summary").click()
+            # The solution opens inside the cause.
+            expect(cause.get_by_test_id("stExpanderDetails")).to_be_visible(timeout=TIMEOUT_MS)
+            expect(page).to_have_url(re.compile(rf"error={re.escape(en_error.id)}"))
+            screenshot(page, "guide-en")
+
+            # Switch the UI to Italian: menus and article text follow.
+            language = page.get_by_role("combobox", name="Language")
+            language.click()
+            page.get_by_role("option", name="Italiano").click()
+            expect(page.get_by_role("heading", name=translate("Troubleshooting guide", "it-it"), level=1)) \
+                .to_be_visible(timeout=TIMEOUT_MS)
+            italian_first = translate("Cause {number}: {title}", "it-it", number=1,
+                                      title=cause_title(it_article, it_error.causes[0]))
+            expect(page.get_by_test_id("stExpander").filter(has_text=italian_first)).to_be_visible(timeout=TIMEOUT_MS)
+            expect(page.get_by_role("heading", level=2).first).to_have_text(" ".join(it_error.title.split()))
+            expect(page).to_have_url(re.compile(r"lang=it-it"))
+            # The picker keeps the selection and now shows it in Italian.
+            it_picker = page.get_by_role("combobox", name=translate("Error", "it-it"))
+            expect(page.get_by_test_id("stSelectbox").filter(has=it_picker)) \
+                .to_contain_text(" ".join(it_error.title.split()), timeout=TIMEOUT_MS)
+            screenshot(page, "guide-it")
+        finally:
+            browser.close()
