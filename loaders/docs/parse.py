@@ -360,7 +360,7 @@ def _errors_and_causes(layout: _Layout, problems: list[Problem]) -> tuple[list[E
         error_positions.sort()
 
     errors_set = set(error_positions)
-    exact, folded = _section_index(sections) if any(sections[p].refs for p in error_positions) else ({}, {})
+    exact, folded = _section_index(sections)
     for position in error_positions:
         section = sections[position]
         for number, ref in enumerate(section.refs):
@@ -393,9 +393,36 @@ def _errors_and_causes(layout: _Layout, problems: list[Problem]) -> tuple[list[E
                 if child not in errors_set:
                     cause_positions.setdefault(child, None)
 
+    _implicit_refs(layout, error_positions, set(cause_positions), exact, folded)
     errors = [_error(layout, sections[p]) for p in error_positions]
     causes = [_cause(layout, sections[p]) for p in sorted(cause_positions)]
     return errors, causes
+
+
+def _implicit_refs(
+    layout: _Layout, error_positions: list[int], causes: set[int], exact: dict[str, int], folded: dict[str, int]
+) -> None:
+    """An error without a "Cause N" list that links to known cause sections ("follow these [steps](#x)")
+    gets those causes, in link order and unnumbered, so that its guidance is not lost."""
+    sections = layout.sections
+    errors = set(error_positions)
+    for position in error_positions:
+        section = sections[position]
+        if section.refs:
+            continue
+        _, _, links, _ = _content(layout, section.chunk + 1, section.own_end)
+        seen: set[int] = set()
+        for link in links:
+            if link.kind != "anchor":
+                continue
+            target = link.target.lstrip("#")
+            found = exact.get(target)
+            if found is None:
+                found = folded.get(target.lower())
+            if found is None or found in errors or found not in causes or found in seen:
+                continue
+            seen.add(found)
+            section.refs.append(CauseRef(None, target, link.text, link.line, sections[found].heading.id))
 
 
 NEAREST_ID_RATIO = 0.8
