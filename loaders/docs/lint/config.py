@@ -71,8 +71,11 @@ class LintConfig:
 
     def active_rules(self, rules: Iterable[Rule]) -> list[ActiveRule]:
         """The rules that run, each with its effective severity and options."""
+        from loaders.docs.lint.rules import ALL_RULES
+
         rules = list(rules)
-        table = rules_by_key(rules)
+        # names are checked against every rule, so a run with a subset accepts the same configuration
+        table = rules_by_key([*ALL_RULES, *(r for r in rules if r not in ALL_RULES)])
 
         def lookup(name: str, key: str) -> Rule:
             rule = table.get(name.lower())
@@ -80,7 +83,7 @@ class LintConfig:
                 raise ConfigError(f"{self.origin}: {key}: unknown rule {name!r} (see --list-rules)")
             return rule
 
-        enabled = {rule.id for rule in rules if rule.enabled_by_default}
+        enabled = {rule.id for rule in table.values() if rule.enabled_by_default}
         enabled |= {lookup(name, "enable").id for name in self.enable}
         enabled -= {lookup(name, "disable").id for name in self.disable}
         severity: dict[str, Severity] = {}

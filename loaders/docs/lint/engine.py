@@ -80,6 +80,7 @@ class Workspace:
     def __init__(self, config: LintConfig, base: Path | None = None, source_locale: str = "en-us") -> None:
         self.config = config
         self.source_locale = source_locale
+        self.has_source_files = False  # whether any linted file is in the source locale
         self.base = base or Path.cwd()
         self.files: dict[Path, LoadedFile] = {}
         self._facts: dict[int, ArticleFacts] = {}
@@ -238,6 +239,7 @@ def lint(
         findings, [f.shown for f in linted], input_errors, active, base=workspace.base, help_uri=config.help_uri
     )
     has_source = any(f.article.locale == source_locale for f in linted)
+    workspace.has_source_files = has_source
     for loaded in linted:
         article = loaded.article
         facts = workspace.facts(article)
@@ -266,7 +268,7 @@ def lint(
             _collect(rule, rule.rule.run_translation(article, ctx), loaded, suppressions, findings)
     if translation_rules and not has_source and any(f.article.locale for f in linted):
         report.notes.append(f"no {source_locale} articles among the linted files: translations were "
-                            "compared only with sources found at the same path on disk")
+                            f"compared only with {source_locale} files found at the same path on disk")
     findings.sort(key=Finding.sort_key)
     return report
 

@@ -22,6 +22,7 @@ def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
                       column, ctx.source_shown_path, source_item.line)
 
 
+SOURCE = "## <a name=\"agent-unreachable\"></a>Agent unreachable\n\n**Error code**: UserErrorAgentUnreachable\n\nRestart the agent.\n"
 RULE = Rule(
     id="TS110",
     alias="anchor-changed",
@@ -32,8 +33,12 @@ RULE = Rule(
     "own are not reported: their slug is expected to differ.",
     scope="translation",
     check=check,
-    bad=Example("## <a name=\"agent-is-unreachable\"></a>Agente non raggiungibile\n\nRiavviare l'agente.\n",
-                source="## <a name=\"agent-unreachable\"></a>Agent unreachable\n\nRestart the agent.\n", locale="it-it"),
-    good=Example("## <a name=\"agent-unreachable\"></a>Agente non raggiungibile\n\nRiavviare l'agente.\n",
-                 source="## <a name=\"agent-unreachable\"></a>Agent unreachable\n\nRestart the agent.\n", locale="it-it"),
+    bad=Example(
+        "## <a name=\"agent-is-unreachable\"></a>Agente non raggiungibile\n\n**Codice errore**: UserErrorAgentUnreachable\n\n"
+        "Riavviare l'agente.\n", source=SOURCE, locale="it-it",
+    ),
+    good=Example(
+        "## <a name=\"agent-unreachable\"></a>Agente non raggiungibile\n\n**Codice errore**: UserErrorAgentUnreachable\n\n"
+        "Riavviare l'agente.\n", source=SOURCE, locale="it-it",
+    ),
 )

@@ -13,6 +13,7 @@ from loaders.docs.lint.rules._translation import prose
 from loaders.docs.model import Article, Cause, Error
 
 NUMBER = re.compile(r"(?<![0-9A-Za-z.,])\d+(?:[.,]\d+)*")
+LIST_MARKER = re.compile(r"^[\s>]*(?:\d{1,9}[.)]|[-*+])\s+")
 
 
 def numbers_of(item: Error | Cause, skip_lines: set[int]) -> list[tuple[str, int]]:
@@ -23,7 +24,7 @@ def numbers_of(item: Error | Cause, skip_lines: set[int]) -> list[tuple[str, int
             line = block.line + offset
             if line in skip_lines:
                 continue
-            for match in NUMBER.finditer(prose(raw_line)):
+            for match in NUMBER.finditer(prose(LIST_MARKER.sub("", raw_line))):
                 found.append((match.group(0).replace(",", "."), line))
     return found
 
