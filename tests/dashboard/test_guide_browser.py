@@ -24,6 +24,16 @@ def server():
         yield running
 
 
+@pytest.fixture(scope="module")
+def chromium(server):
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def translated_error(docs_source_dir):
     """An error of the built-in articles that exists in English and Italian, with its causes."""
     graph = load_graph(docs_source_dir)
@@ -41,46 +51,64 @@ def cause_title(article, cause_id: str) -> str:
     return " ".join(article.cause(cause_id).title.split())
 
 
-def test_pick_an_error_then_read_it_in_italian(server, docs_source_dir) -> None:
+def test_pick_an_error_then_read_it_in_italian(server, chromium, docs_source_dir) -> None:
     en_article, en_error, it_article, it_error = translated_error(docs_source_dir)
     code = en_error.codes[0]
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-US")
-            page.goto(f"{server.url}/guide?lang=en-us")
-            expect(page.get_by_role("heading", name="Troubleshooting guide", level=1)).to_be_visible(timeout=TIMEOUT_MS)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/guide?lang=en-us")
+        expect(page.get_by_role("heading", name="Troubleshooting guide", level=1)).to_be_visible(timeout=TIMEOUT_MS)
 
-            # Pick the error by typing its code into the searchable picker.
-            picker = page.get_by_role("combobox", name="Error")
-            picker.click()
-            picker.fill(code)
-            page.get_by_role("option").filter(has_text=code).first.click()
+        # Pick the error by typing its code into the searchable picker.
+        picker = page.get_by_role("combobox", name="Error")
+        picker.click()
+        picker.fill(code)
+        page.get_by_role("option").filter(has_text=code).first.click()
 
-            first = f"Cause 1: {cause_title(en_article, en_error.causes[0])}"
-            cause = page.get_by_test_id("stExpander").filter(has_text=first)
-            expect(cause).to_be_visible(timeout=TIMEOUT_MS)
-            cause.locator("summary").click()
-            # The solution opens inside the cause.
-            expect(cause.get_by_test_id("stExpanderDetails")).to_be_visible(timeout=TIMEOUT_MS)
-            expect(page).to_have_url(re.compile(rf"error={re.escape(en_error.id)}"))
-            screenshot(page, "guide-en")
+        first = f"Cause 1: {cause_title(en_article, en_error.causes[0])}"
+        cause = page.get_by_test_id("stExpander").filter(has_text=first)
+        expect(cause).to_be_visible(timeout=TIMEOUT_MS)
+        cause.locator("summary").click()
+        # The solution opens inside the cause.
+        expect(cause.get_by_test_id("stExpanderDetails")).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page).to_have_url(re.compile(rf"error={re.escape(en_error.id)}"))
+        screenshot(page, "guide-en")
 
-            # Switch the UI to Italian: menus and article text follow.
-            language = page.get_by_role("combobox", name="Language")
-            language.click()
-            page.get_by_role("option", name="Italiano").click()
-            expect(page.get_by_role("heading", name=translate("Troubleshooting guide", "it-it"), level=1)) \
-                .to_be_visible(timeout=TIMEOUT_MS)
-            italian_first = translate("Cause {number}: {title}", "it-it", number=1,
-                                      title=cause_title(it_article, it_error.causes[0]))
-            expect(page.get_by_test_id("stExpander").filter(has_text=italian_first)).to_be_visible(timeout=TIMEOUT_MS)
-            expect(page.get_by_role("heading", level=2).first).to_have_text(" ".join(it_error.title.split()))
-            expect(page).to_have_url(re.compile(r"lang=it-it"))
-            # The picker keeps the selection and now shows it in Italian.
-            it_picker = page.get_by_role("combobox", name=translate("Error", "it-it"))
-            expect(page.get_by_test_id("stSelectbox").filter(has=it_picker)) \
-                .to_contain_text(" ".join(it_error.title.split()), timeout=TIMEOUT_MS)
-            screenshot(page, "guide-it")
-        finally:
-            browser.close()
+        # Switch the UI to Italian: menus and article text follow.
+        language = page.get_by_role("combobox", name="Language")
+        language.click()
+        page.get_by_role("option", name="Italiano").click()
+        expect(page.get_by_role("heading", name=translate("Troubleshooting guide", "it-it"), level=1)) \
+            .to_be_visible(timeout=TIMEOUT_MS)
+        italian_first = translate("Cause {number}: {title}", "it-it", number=1,
+                                  title=cause_title(it_article, it_error.causes[0]))
+        expect(page.get_by_test_id("stExpander").filter(has_text=italian_first)).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.get_by_role("heading", level=2).first).to_have_text(" ".join(it_error.title.split()))
+        expect(page).to_have_url(re.compile(r"lang=it-it"))
+        # The picker keeps the selection and now shows it in Italian.
+        it_picker = page.get_by_role("combobox", name=translate("Error", "it-it"))
+        expect(it_picker).to_have_value(" ".join(it_error.title.split()), timeout=TIMEOUT_MS)
+        screenshot(page, "guide-it")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["guide?lang=it-it&article={article}&error={code}",
+                                  "?page=guide&lang=it-it&error={error_id}"])
+def test_deep_links_open_the_error_in_the_requested_language(server, chromium, docs_source_dir, path) -> None:
+    """The Fleet page links to /guide?lang=..&article=..&error=..; the root URL takes ?page=."""
+    _, en_error, it_article, it_error = translated_error(docs_source_dir)
+    url = path.format(article=it_article.path.rsplit("/", 1)[-1].removesuffix(".md"), code=en_error.codes[0],
+                      error_id=en_error.id)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/{url}")
+        italian_first = translate("Cause {number}: {title}", "it-it", number=1,
+                                  title=cause_title(it_article, it_error.causes[0]))
+        expect(page.get_by_test_id("stExpander").filter(has_text=italian_first)).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page).to_have_url(re.compile(rf"/guide\?.*error={re.escape(en_error.id)}"))
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+    finally:
+        context.close()
