@@ -10,7 +10,7 @@ counted as "unknown" rather than vanishing from failure statistics.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from loaders.jobs.schema import UNKNOWN_CATEGORY, JobRow
@@ -76,16 +76,15 @@ class Resolver:
         return hit
 
     def apply(self, row: JobRow) -> JobRow:
-        """The row with its guide fields set; a code name learnt from the catalog fills a missing
-        `error_code` so REST jobs (integer codes only) group with Log Analytics ones."""
+        """Set the row's guide fields (in place; the row is returned). A code name learnt from the
+        catalog fills a missing `error_code`, so REST jobs (integer codes only) group with Log
+        Analytics ones."""
         found = self.resolve(row.error_code, row.error_code_int, row.error_message, row.status == "Failed")
-        return replace(
-            row,
-            error_code=row.error_code or found.code,
-            guide_article=found.article,
-            guide_error_id=found.error_id,
-            error_category=found.category,
-        )
+        row.error_code = row.error_code or found.code
+        row.guide_article = found.article
+        row.guide_error_id = found.error_id
+        row.error_category = found.category
+        return row
 
     def apply_all(self, rows: Iterable[JobRow]) -> list[JobRow]:
         return [self.apply(row) for row in rows]

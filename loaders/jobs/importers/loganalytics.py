@@ -18,7 +18,6 @@ from loaders.jobs.importers.base import Parsed, RecordError, UnreadableFile, Vau
 from loaders.jobs.normalize import (
     NO_FAILURE_CODES,
     TERMINAL_STATUSES,
-    first_text,
     normalize_backup_management_type,
     normalize_operation,
     normalize_os_type,
@@ -123,7 +122,11 @@ def _parse(record: dict[str, Any], column: str, parse: Callable[[Any], Any]) -> 
 
 
 def _text(record: dict[str, Any], *columns: str) -> str | None:
-    return first_text(*(record.get(c) for c in columns))
+    for column in columns:
+        value = record.get(column)
+        if isinstance(value, str) and value and not value.isspace():
+            return value.strip()
+    return None
 
 
 def record_to_row(record: dict[str, Any], source: str, ingest_time: dt.datetime,
