@@ -29,6 +29,12 @@ Definitions (the same everywhere):
   whose first failure is in the period, attributed to the error code of that first failure.
 * **Last success** = start time (the recovery point) of the latest successful backup that started before
   the end of the period (or before `now` for the RPO breach).
+
+How: each view is one SQL statement over a few shared relations ("blocks": a per-day/status/location cube of
+the jobs in scope, the failed jobs in scope, the VMs in scope, their successes, their runs of failures). A
+view on its own inlines the blocks it needs as CTEs; `fleet_summary` materialises every block once per
+filter state as a temporary table (private to the connection, dropped afterwards) and runs all views on
+them, so the big table is scanned a handful of times rather than once or more per view.
 """
 from __future__ import annotations
 
@@ -110,38 +116,23 @@ def _sql_list(values: Sequence[str]) -> str:
 
 
 SUCCESS_SQL = _sql_list(SUCCESS_STATUSES)
-FINISHED_SQL = _sql_list(SUCCESS_STATUSES + (FAILED,))
 RUNNING_SQL = _sql_list(RUNNING_STATUSES)
 
 
-def _in(column: str, values: Sequence[Any], params: list[Any]) -> str:
-    params.extend(values)
-    return f"{column} IN ({', '.join('?' * len(values))})"
-
-
-def _conditions(f: FleetFilter, params: list[Any], *, period: bool = True, jobs: bool = True) -> list[str]:
-    """WHERE conditions of the filter: the period, the entity filters, and (when `jobs`) operation/status."""
-    out = []
+def _where(f: FleetFilter, params: list[Any], *extra: str, period: bool = True, jobs: bool = True) -> str:
+    """WHERE clause of the filter (the period, the entity filters, operation/status when `jobs`) and the
+    `extra` conditions, which come last: a caller appends their parameters after this call."""
+    conditions = []
     if period:
-        out.append("start_time >= ? AND start_time < ?")
+        conditions.append("start_time >= ? AND start_time < ?")
         params.extend([f.start, f.end])
-    pairs = _ENTITY_COLUMNS + (_JOB_COLUMNS if jobs else ())
-    for attr, column in pairs:
+    for attr, column in _ENTITY_COLUMNS + (_JOB_COLUMNS if jobs else ()):
         values = getattr(f, attr)
         if values:
-            out.append(_in(column, values, params))
-    return out
-
-
-def _where(f: FleetFilter, params: list[Any], *extra: str, period: bool = True, jobs: bool = True) -> str:
-    conditions = _conditions(f, params, period=period, jobs=jobs) + list(extra)
+            conditions.append(f"{column} IN ({', '.join('?' * len(values))})")
+            params.extend(values)
+    conditions += extra
     return "WHERE " + " AND ".join(conditions) if conditions else ""
-
-
-def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], columns: Sequence[str]) -> pd.DataFrame:
-    frame = con.execute(sql, params).df()
-    frame.columns = list(columns)
-    return frame
 
 
 def _latest(column: str) -> str:
@@ -153,64 +144,79 @@ def _earliest(column: str) -> str:
     return f"arg_min({{'v': {column}}}, (start_time, job_id)).v"
 
 
-def _backups_where(f: FleetFilter, params: list[Any], before: dt.datetime, statuses: Sequence[str], vms: str) -> str:
-    """Backups with one of `statuses` that started before `before`, of the VMs in relation `vms`
-    (entity filters apply; period, operation and status filters do not: histories look back)."""
-    where = _where(
-        f, params,
-        "start_time < ?", f"operation = '{BACKUP}'", f"status IN {_sql_list(statuses)}",
-        f"{VM_KEY} IN (SELECT vm_id FROM {vms})",
-        period=False, jobs=False,
-    )
-    params.append(before)  # the one placeholder of the extra conditions comes after the filter's own
-    return where
+def _scope_conditions(f: FleetFilter, params: list[Any]) -> str:
+    """The period and operation/status conditions of the filter, as one boolean SQL expression."""
+    conditions = ["start_time >= ? AND start_time < ?"]
+    params.extend([f.start, f.end])
+    for attr, column in _JOB_COLUMNS:
+        values = getattr(f, attr)
+        if values:
+            conditions.append(f"{column} IN ({', '.join('?' * len(values))})")
+            params.extend(values)
+    return "(" + " AND ".join(conditions) + ")"
 
 
-class _VmBlocks:
-    """The per-VM relations the VM views share, for one filter state:
+class _Blocks:
+    """The relations the views share, for one filter state (see the module docstring):
 
+    * `cube` — jobs in scope per UTC day, status, region and vault;
+    * `vm_facts` — per VM matching the entity filters: its latest row in scope (NULL when it has no job in
+      scope), the start of its latest successful backup before the end of the period (`before_end`) and
+      before `now` (`before_now`), and the start times of its successful backups before the end (`times`,
+      built only when runs are wanted) — one pass over the table for all of them;
     * `scope_vms` — VMs with a job in scope, with the attributes of their latest job in scope;
-    * `vm_successes` — per VM in scope, the start of its latest successful backup before the end of the
-      period (`before_end`) and before `now` (`before_now`), and the start times of all its successful
-      backups before the end of the period (`times`);
-    * `runs` — runs of failed backups of the VMs in scope before the end of the period: first and last
-      failure, the success that ended the run (NULL while open), the error of its first failure and how many
-      of its failures were scheduled. Each failure is placed between the latest success that started
-      strictly before it and the earliest one starting at or after it, looked up in the VM's list of success
-      times — much cheaper than ordering the whole history in a window, since failures are few.
-
-    A single view inlines them as CTEs; `fleet_summary` materialises them once as temporary tables
-    (private to the connection) that all its views read.
+    * `failures` — failed jobs matching the entity filters before the end of the period, flagged `in_scope`;
+    * `scope_failures` — the failed jobs in scope;
+    * `history_failures` — failed backups of the VMs in scope before the end of the period;
+    * `runs` — one row per run of failures: first and last failure, the success that ended it (NULL while
+      open), the error of its first failure and how many of its failures were scheduled. Each failure sits
+      between the latest success that started strictly before it and the earliest one starting at or after
+      it, looked up in the VM's list of success times: failures are few, so this is much cheaper than
+      ordering every VM's whole history in a window.
     """
 
-    ORDER = ("scope_vms", "vm_successes", "runs")
-    NEEDS = {"scope_vms": (), "vm_successes": ("scope_vms",), "runs": ("scope_vms", "vm_successes")}
+    ORDER = ("cube", "vm_facts", "scope_vms", "failures", "scope_failures", "history_failures", "runs")
+    NEEDS = {
+        "scope_vms": ("vm_facts",), "scope_failures": ("failures",), "history_failures": ("failures", "scope_vms"),
+        "runs": ("history_failures", "vm_facts"),
+    }
+    MATERIALISED = ("cube", "vm_facts", "scope_vms", "failures", "runs")  # the others are cheap filters
 
     def __init__(self, f: FleetFilter, now: dt.datetime | None = None) -> None:
         self.f = f
         self.now = _naive_utc(now) if now is not None else f.end
         self.tables: dict[str, str] = {}
+        self._wanted: set[str] = set()
+
+    def _closure(self, names: Sequence[str]) -> set[str]:
+        wanted: set[str] = set()
+        pending = list(names)
+        while pending:
+            name = pending.pop()
+            if name not in wanted:
+                wanted.add(name)
+                pending.extend(self.NEEDS.get(name, ()))
+        return wanted
 
     def ctes(self, *names: str) -> tuple[str, list[Any]]:
-        """A `WITH` clause defining `names` and what they depend on, and its parameters."""
-        wanted = set(names)
-        for name in names:
-            wanted.update(self.NEEDS[name])
+        """A `WITH` clause defining `names` and what they need, and its parameters."""
+        self._wanted = self._closure(names)
         params: list[Any] = []
         parts = []
         for name in self.ORDER:
-            if name not in wanted:
+            if name not in self._wanted:
                 continue
             if name in self.tables:
                 parts.append(f"{name} AS (FROM {self.tables[name]})")
             else:
                 parts.append(getattr(self, f"_{name}")(params))
-        return "WITH " + ",\n".join(parts), params
+        return "WITH " + ",\n    ".join(parts), params
 
     def materialise(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Compute the costly blocks once into temporary tables that later `ctes` read from."""
         tag = uuid.uuid4().hex[:12]
-        for name in self.ORDER:
-            with_, params = self.ctes(name)
+        for name in self.MATERIALISED:
+            with_, params = self.ctes(name, "runs")  # so that vm_facts carries the success times runs need
             table = f"fleet_{name}_{tag}"
             con.execute(f"CREATE TEMP TABLE {table} AS {with_} FROM {name}", params)
             self.tables[name] = table
@@ -220,38 +226,63 @@ class _VmBlocks:
             con.execute(f"DROP TABLE IF EXISTS {table}")
         self.tables.clear()
 
-    def _scope_vms(self, params: list[Any]) -> str:
-        # The latest row per VM by its row id: much cheaper than one arg_max per string attribute.
-        return f"""latest_in_scope AS (
-        SELECT {VM_KEY} AS vm_id, arg_max(rowid, start_time) AS row
-        FROM jobs {_where(self.f, params, "(vm_id IS NOT NULL OR vm_name IS NOT NULL)")}
-        GROUP BY 1),
-    scope_vms AS (
-        SELECT l.vm_id, j.vm_name, j.vault_name, j.subscription_id, j.region, j.os_type
-        FROM latest_in_scope l JOIN jobs j ON j.rowid = l.row)"""
+    # -- definitions --------------------------------------------------------------------------------
+    def _cube(self, params: list[Any]) -> str:
+        return f"""cube AS (
+        SELECT CAST(start_time AS DATE) AS day, coalesce(status, 'Unknown') AS status, region, vault_name,
+               count(*) AS jobs
+        FROM jobs {_where(self.f, params)}
+        GROUP BY ALL)"""
 
-    def _vm_successes(self, params: list[Any]) -> str:
-        params += [self.f.end, self.now, self.f.end]
-        where = _backups_where(self.f, params, max(self.f.end, self.now), SUCCESS_STATUSES, "scope_vms")
-        return f"""vm_successes AS (
+    def _vm_facts(self, params: list[Any]) -> str:
+        # Every VM matching the entity filters, not only those in scope: the views join with scope_vms.
+        in_scope = _scope_conditions(self.f, params)
+        success = f"operation = '{BACKUP}' AND status IN {SUCCESS_SQL}"
+        params += [self.f.end, self.now]
+        times = ""
+        if "runs" in self._wanted:
+            times = f",\n               list(start_time) FILTER (WHERE {success} AND start_time < ?) AS times"
+            params.append(self.f.end)
+        where = _where(self.f, params, "(vm_id IS NOT NULL OR vm_name IS NOT NULL)", "start_time < ?",
+                       period=False, jobs=False)
+        params.append(max(self.f.end, self.now))
+        return f"""vm_facts AS (
         SELECT {VM_KEY} AS vm_id,
-               max(start_time) FILTER (WHERE start_time < ?) AS before_end,
-               max(start_time) FILTER (WHERE start_time < ?) AS before_now,
-               list(start_time) FILTER (WHERE start_time < ?) AS times
+               arg_max(rowid, start_time) FILTER (WHERE {in_scope}) AS latest_row,
+               max(start_time) FILTER (WHERE {success} AND start_time < ?) AS before_end,
+               max(start_time) FILTER (WHERE {success} AND start_time < ?) AS before_now{times}
         FROM jobs {where}
         GROUP BY 1)"""
 
-    def _runs(self, params: list[Any]) -> str:
-        failures_where = _backups_where(self.f, params, self.f.end, (FAILED,), "scope_vms")
+    def _scope_vms(self, params: list[Any]) -> str:
+        # The latest row of each VM by its row id: much cheaper than one arg_max per string attribute.
+        return """scope_vms AS (
+        SELECT v.vm_id, j.vm_name, j.vault_name, j.subscription_id, j.region, j.os_type
+        FROM vm_facts v JOIN jobs j ON j.rowid = v.latest_row)"""
+
+    def _failures(self, params: list[Any]) -> str:
+        in_scope = _scope_conditions(self.f, params)
+        where = _where(self.f, params, "status = 'Failed'", "start_time < ?", period=False, jobs=False)
+        params.append(self.f.end)
         return f"""failures AS (
-        SELECT {VM_KEY} AS vm_id, start_time, job_id, coalesce(is_scheduled, true) AS scheduled,
-               {ERROR_KEY} AS error_code, error_message
-        FROM jobs {failures_where}),
-    placed AS (
-        SELECT failures.*,
-               list_max(list_filter(s.times, lambda t: t < failures.start_time)) AS prev_success,
-               list_min(list_filter(s.times, lambda t: t >= failures.start_time)) AS next_success
-        FROM failures LEFT JOIN vm_successes s USING (vm_id)),
+        SELECT {VM_KEY} AS vm_id, start_time, job_id, operation, coalesce(is_scheduled, true) AS scheduled,
+               {ERROR_KEY} AS error_code, error_message, error_category, guide_article, guide_error_id,
+               {in_scope} AS in_scope
+        FROM jobs {where})"""
+
+    def _scope_failures(self, params: list[Any]) -> str:
+        return "scope_failures AS (FROM failures WHERE in_scope)"
+
+    def _history_failures(self, params: list[Any]) -> str:
+        return f"""history_failures AS (
+        FROM failures WHERE operation = '{BACKUP}' AND vm_id IN (SELECT vm_id FROM scope_vms))"""
+
+    def _runs(self, params: list[Any]) -> str:
+        return f"""placed AS (
+        SELECT h.vm_id, h.start_time, h.job_id, h.scheduled, h.error_code, h.error_message,
+               list_max(list_filter(v.times, lambda t: t < h.start_time)) AS prev_success,
+               list_min(list_filter(v.times, lambda t: t >= h.start_time)) AS next_success
+        FROM history_failures h LEFT JOIN vm_facts v USING (vm_id)),
     runs AS (
         SELECT vm_id, prev_success,
                min(start_time) AS first_failure, max(start_time) AS last_failure,
@@ -261,6 +292,19 @@ class _VmBlocks:
                count(*) FILTER (WHERE scheduled) AS scheduled_failures
         FROM placed
         GROUP BY vm_id, prev_success)"""
+
+
+def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], columns: Sequence[str]) -> pd.DataFrame:
+    frame = con.execute(sql, params).df()
+    frame.columns = list(columns)
+    return frame
+
+
+def _view(con: duckdb.DuckDBPyConnection, blocks: _Blocks, names: Sequence[str], select: str,
+          columns: Sequence[str], *params: Any) -> pd.DataFrame:
+    """Run `select` after the WITH clause of the blocks `names`; `params` follow the blocks' own."""
+    with_, block_params = blocks.ctes(*names)
+    return _df(con, f"{with_}\n{select}", block_params + list(params), columns)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -306,7 +350,7 @@ class Kpis:
     failed: int
     warnings: int  # CompletedWithWarnings
     in_progress: int  # InProgress or Cancelling
-    success_rate: float | None  # (completed + warnings) / (completed + warnings + failed)
+    success_rate: float | None  # (completed + warnings) / (completed + warnings + failed); None without any
     affected_vms: int  # VMs with at least one failed job in scope
     cancelled: int = 0
 
@@ -316,26 +360,20 @@ class Kpis:
 
 
 def kpis(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> Kpis:
-    params: list[Any] = []
-    where = _where(f, params)
-    row = con.execute(
-        f"""
-        SELECT count(*),
-               count(*) FILTER (WHERE status = 'Completed'),
-               count(*) FILTER (WHERE status = 'Failed'),
-               count(*) FILTER (WHERE status = 'CompletedWithWarnings'),
-               count(*) FILTER (WHERE status IN {RUNNING_SQL}),
-               count(*) FILTER (WHERE status = 'Cancelled')
-        FROM jobs {where}
-        """,
-        params,
-    ).fetchone()
-    params = []
-    failed_where = _where(f, params, "status = 'Failed'")
-    # A separate query: DuckDB's DISTINCT aggregate ignores the FILTER when planning and is much slower.
-    affected = con.execute(f"SELECT count(DISTINCT {VM_KEY}) FROM jobs {failed_where}", params).fetchone()[0]
-    row = (*row, affected)
-    jobs, completed, failed, warnings, running, cancelled, affected = (int(v or 0) for v in row)
+    return _kpis(con, _Blocks(f))
+
+
+def _kpis(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> Kpis:
+    row = _view(con, blocks, ("cube", "scope_failures"), f"""
+        SELECT coalesce(sum(jobs), 0),
+               coalesce(sum(jobs) FILTER (WHERE status = 'Completed'), 0),
+               coalesce(sum(jobs) FILTER (WHERE status = 'Failed'), 0),
+               coalesce(sum(jobs) FILTER (WHERE status = 'CompletedWithWarnings'), 0),
+               coalesce(sum(jobs) FILTER (WHERE status IN {RUNNING_SQL}), 0),
+               coalesce(sum(jobs) FILTER (WHERE status = 'Cancelled'), 0),
+               (SELECT count(DISTINCT vm_id) FROM scope_failures)
+        FROM cube""", ("jobs", "completed", "failed", "warnings", "in_progress", "cancelled", "affected")).iloc[0]
+    jobs, completed, failed, warnings, running, cancelled, affected = (int(v) for v in row)
     finished = completed + warnings + failed
     rate = (completed + warnings) / finished if finished else None
     return Kpis(jobs, completed, failed, warnings, running, rate, affected, cancelled)
@@ -343,34 +381,40 @@ def kpis(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> Kpis:
 
 def daily_trend(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
     """Jobs per UTC day and status."""
-    params: list[Any] = []
-    return _df(con, f"""
-        SELECT CAST(start_time AS DATE) AS day, coalesce(status, 'Unknown') AS status, count(*) AS jobs
-        FROM jobs {_where(f, params)}
-        GROUP BY ALL ORDER BY day, status""", params, ("day", "status", "jobs"))
+    return _daily_trend(con, _Blocks(f))
+
+
+def _daily_trend(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.DataFrame:
+    return _view(con, blocks, ("cube",), """
+        SELECT day, status, sum(jobs)::BIGINT AS jobs FROM cube GROUP BY ALL ORDER BY day, status""",
+        ("day", "status", "jobs"))
 
 
 def daily_success_rate(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
     """Per UTC day: finished jobs, successes, failures and the success rate (None on days without any)."""
-    params: list[Any] = []
-    return _df(con, f"""
-        SELECT CAST(start_time AS DATE) AS day,
-               count(*) FILTER (WHERE status IN {SUCCESS_SQL} OR status = 'Failed') AS finished,
-               count(*) FILTER (WHERE status IN {SUCCESS_SQL}) AS succeeded,
-               count(*) FILTER (WHERE status = 'Failed') AS failed,
+    return _daily_success_rate(con, _Blocks(f))
+
+
+def _daily_success_rate(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.DataFrame:
+    return _view(con, blocks, ("cube",), f"""
+        SELECT day,
+               coalesce(sum(jobs) FILTER (WHERE status IN {SUCCESS_SQL} OR status = 'Failed'), 0)::BIGINT AS finished,
+               coalesce(sum(jobs) FILTER (WHERE status IN {SUCCESS_SQL}), 0)::BIGINT AS succeeded,
+               coalesce(sum(jobs) FILTER (WHERE status = 'Failed'), 0)::BIGINT AS failed,
                succeeded / nullif(finished, 0) AS success_rate
-        FROM jobs {_where(f, params)}
-        GROUP BY ALL ORDER BY day""", params, ("day", "finished", "succeeded", "failed", "success_rate"))
+        FROM cube GROUP BY ALL ORDER BY day""", ("day", "finished", "succeeded", "failed", "success_rate"))
 
 
 def daily_failures_by_category(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
     """Failed jobs per UTC day and error category (failures without a resolved category are "unknown")."""
-    params: list[Any] = []
-    return _df(con, f"""
+    return _daily_failures_by_category(con, _Blocks(f))
+
+
+def _daily_failures_by_category(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.DataFrame:
+    return _view(con, blocks, ("scope_failures",), f"""
         SELECT CAST(start_time AS DATE) AS day, coalesce(error_category, '{UNKNOWN_CATEGORY}') AS category,
                count(*) AS failed
-        FROM jobs {_where(f, params, "status = 'Failed'")}
-        GROUP BY ALL ORDER BY day, category""", params, ("day", "category", "failed"))
+        FROM scope_failures GROUP BY ALL ORDER BY day, category""", ("day", "category", "failed"))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -381,49 +425,52 @@ TOP_ERROR_COLUMNS = ("error_code", "error_message", "category", "guide_article",
 
 def top_error_codes(con: duckdb.DuckDBPyConnection, f: FleetFilter, limit: int = 10) -> pd.DataFrame:
     """The most frequent error codes of failed jobs, with their guidance; unknown codes keep their raw message."""
-    params: list[Any] = []
-    where = _where(f, params, "status = 'Failed'")
-    params.append(int(limit))
-    return _df(con, f"""
-        WITH failed AS (
-            SELECT {ERROR_KEY} AS code, error_message, error_category, guide_article, guide_error_id, {VM_KEY} AS vm
-            FROM jobs {where})
-        SELECT code,
+    return _top_error_codes(con, _Blocks(f), limit)
+
+
+def _top_error_codes(con: duckdb.DuckDBPyConnection, blocks: _Blocks, limit: int) -> pd.DataFrame:
+    return _view(con, blocks, ("scope_failures",), f"""
+        SELECT error_code,
                min(error_message) AS error_message,
                coalesce(min(error_category), '{UNKNOWN_CATEGORY}') AS category,
                min(guide_article) AS guide_article,
                min(guide_error_id) AS guide_error_id,
                count(*) AS failed,
-               count(DISTINCT vm) AS vms
-        FROM failed
-        GROUP BY code, CASE WHEN code IS NULL THEN error_message END
-        ORDER BY failed DESC, code NULLS LAST, error_message NULLS LAST
-        LIMIT ?""", params, TOP_ERROR_COLUMNS)
+               count(DISTINCT vm_id) AS vms
+        FROM scope_failures
+        GROUP BY error_code, CASE WHEN error_code IS NULL THEN error_message END
+        ORDER BY failed DESC, error_code NULLS LAST, error_message NULLS LAST
+        LIMIT ?""", TOP_ERROR_COLUMNS, int(limit))
 
 
 def failure_heatmap(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
     """Failed jobs by weekday (0 = Monday) and UTC hour of their start, all 7 × 24 cells."""
-    params: list[Any] = []
-    return _df(con, f"""
-        WITH failed AS (
+    return _failure_heatmap(con, _Blocks(f))
+
+
+def _failure_heatmap(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.DataFrame:
+    return _view(con, blocks, ("scope_failures",), """,
+        cells AS (
             SELECT isodow(start_time) - 1 AS weekday, hour(start_time) AS hour, count(*) AS failed
-            FROM jobs {_where(f, params, "status = 'Failed'")}
-            GROUP BY ALL
-        )
-        SELECT d.weekday, h.hour, coalesce(failed.failed, 0) AS failed
+            FROM scope_failures GROUP BY ALL)
+        SELECT d.weekday, h.hour, coalesce(cells.failed, 0) AS failed
         FROM range(7) AS d(weekday) CROSS JOIN range(24) AS h(hour)
-        LEFT JOIN failed ON failed.weekday = d.weekday AND failed.hour = h.hour
-        ORDER BY d.weekday, h.hour""", params, ("weekday", "hour", "failed"))
+        LEFT JOIN cells ON cells.weekday = d.weekday AND cells.hour = h.hour
+        ORDER BY d.weekday, h.hour""", ("weekday", "hour", "failed"))
 
 
 def failures_by_location(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
     """Failed and total jobs per region and vault."""
-    params: list[Any] = []
-    return _df(con, f"""
-        SELECT region, vault_name, count(*) FILTER (WHERE status = 'Failed') AS failed, count(*) AS jobs
-        FROM jobs {_where(f, params)}
+    return _failures_by_location(con, _Blocks(f))
+
+
+def _failures_by_location(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.DataFrame:
+    return _view(con, blocks, ("cube",), """
+        SELECT region, vault_name, coalesce(sum(jobs) FILTER (WHERE status = 'Failed'), 0)::BIGINT AS failed,
+               sum(jobs)::BIGINT AS jobs
+        FROM cube
         GROUP BY ALL ORDER BY failed DESC, jobs DESC, region NULLS LAST, vault_name NULLS LAST""",
-        params, ("region", "vault_name", "failed", "jobs"))
+        ("region", "vault_name", "failed", "jobs"))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -438,39 +485,31 @@ RPO_COLUMNS = ("vm_id", "vm_name", "vault_name", "region", "last_success", "hour
 
 def top_failing_vms(con: duckdb.DuckDBPyConnection, f: FleetFilter, limit: int = 50) -> pd.DataFrame:
     """VMs with the most failed jobs in scope, with their current streak, last success and latest error."""
-    return _top_failing_vms(con, _VmBlocks(f), limit)
+    return _top_failing_vms(con, _Blocks(f), limit)
 
 
-def _top_failing_vms(con: duckdb.DuckDBPyConnection, blocks: _VmBlocks, limit: int) -> pd.DataFrame:
-    with_, params = blocks.ctes("runs")
-    failing_where = _where(blocks.f, params, "status = 'Failed'", f"{VM_KEY} IS NOT NULL")
-    params.append(int(limit))
-    return _df(con, f"""
-        {with_},
+def _top_failing_vms(con: duckdb.DuckDBPyConnection, blocks: _Blocks, limit: int) -> pd.DataFrame:
+    return _view(con, blocks, ("scope_failures", "runs"), f""",
         failing AS (
-            SELECT {VM_KEY} AS vm_id, count(*) AS failed, {_latest(ERROR_KEY)} AS last_error_code
-            FROM jobs {failing_where}
-            GROUP BY 1),
+            SELECT vm_id, count(*) AS failed, {_latest("error_code")} AS last_error_code
+            FROM scope_failures WHERE vm_id IS NOT NULL GROUP BY 1),
         streak AS (
             SELECT vm_id, max(scheduled_failures) AS current_streak FROM runs WHERE recovered_at IS NULL GROUP BY 1)
         SELECT t.vm_id, v.vm_name, v.vault_name, v.subscription_id, v.region, v.os_type, t.failed,
                coalesce(s.current_streak, 0) AS current_streak, l.before_end AS last_success, t.last_error_code
         FROM failing t JOIN scope_vms v USING (vm_id)
-        LEFT JOIN streak s USING (vm_id) LEFT JOIN vm_successes l USING (vm_id)
+        LEFT JOIN streak s USING (vm_id) LEFT JOIN vm_facts l USING (vm_id)
         ORDER BY t.failed DESC, current_streak DESC, v.vm_name, t.vm_id
-        LIMIT ?""", params, TOP_FAILING_COLUMNS)
+        LIMIT ?""", TOP_FAILING_COLUMNS, int(limit))
 
 
 def failure_streaks(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
     """Per VM with a streak: scheduled failed backups in a row now (at the end of the period) and at most."""
-    return _failure_streaks(con, _VmBlocks(f))
+    return _failure_streaks(con, _Blocks(f))
 
 
-def _failure_streaks(con: duckdb.DuckDBPyConnection, blocks: _VmBlocks) -> pd.DataFrame:
-    with_, params = blocks.ctes("runs")
-    params.append(blocks.f.start)
-    return _df(con, f"""
-        {with_}
+def _failure_streaks(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.DataFrame:
+    return _view(con, blocks, ("runs",), """
         SELECT r.vm_id, any_value(v.vm_name) AS vm_name,
                coalesce(max(r.scheduled_failures) FILTER (WHERE r.recovered_at IS NULL), 0) AS current_streak,
                coalesce(max(r.scheduled_failures) FILTER (WHERE r.last_failure >= ? OR r.recovered_at IS NULL), 0)
@@ -478,20 +517,17 @@ def _failure_streaks(con: duckdb.DuckDBPyConnection, blocks: _VmBlocks) -> pd.Da
         FROM runs r JOIN scope_vms v USING (vm_id)
         GROUP BY r.vm_id
         HAVING longest_streak > 0
-        ORDER BY current_streak DESC, longest_streak DESC, vm_name, r.vm_id""", params, STREAK_COLUMNS)
+        ORDER BY current_streak DESC, longest_streak DESC, vm_name, r.vm_id""", STREAK_COLUMNS, blocks.f.start)
 
 
 def time_to_recover(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
     """Per error code: runs of failures that began in the period and ended with a success (`incidents`), the
     median and 90th percentile of hours from their first failure to that success, and runs still open."""
-    return _time_to_recover(con, _VmBlocks(f))
+    return _time_to_recover(con, _Blocks(f))
 
 
-def _time_to_recover(con: duckdb.DuckDBPyConnection, blocks: _VmBlocks) -> pd.DataFrame:
-    with_, params = blocks.ctes("runs")
-    params.append(blocks.f.start)
-    return _df(con, f"""
-        {with_},
+def _time_to_recover(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.DataFrame:
+    return _view(con, blocks, ("runs",), """,
         timed AS (
             SELECT error_code, error_message, recovered_at IS NOT NULL AS recovered,
                    epoch(recovered_at - first_failure) / 3600.0 AS hours
@@ -503,27 +539,24 @@ def _time_to_recover(con: duckdb.DuckDBPyConnection, blocks: _VmBlocks) -> pd.Da
         FROM timed
         GROUP BY error_code, CASE WHEN error_code IS NULL THEN error_message END
         ORDER BY incidents DESC, open_incidents DESC, error_code NULLS LAST, error_message NULLS LAST""",
-        params, TIME_TO_RECOVER_COLUMNS)
+        TIME_TO_RECOVER_COLUMNS, blocks.f.start)
 
 
 def rpo_breach(con: duckdb.DuckDBPyConnection, f: FleetFilter, now: dt.datetime, threshold_hours: float = 24) -> pd.DataFrame:
     """VMs in scope whose latest successful backup before `now` is more than `threshold_hours` old, or
     that never had one (last_success and hours_since are then missing). Oldest first."""
-    return _rpo_breach(con, _VmBlocks(f, now), threshold_hours)
+    return _rpo_breach(con, _Blocks(f, now), threshold_hours)
 
 
-def _rpo_breach(con: duckdb.DuckDBPyConnection, blocks: _VmBlocks, threshold_hours: float) -> pd.DataFrame:
-    with_, params = blocks.ctes("vm_successes")
-    params += [blocks.now, float(threshold_hours)]
-    return _df(con, f"""
-        {with_},
+def _rpo_breach(con: duckdb.DuckDBPyConnection, blocks: _Blocks, threshold_hours: float) -> pd.DataFrame:
+    return _view(con, blocks, ("scope_vms",), """,
         aged AS (
             SELECT v.vm_id, v.vm_name, v.vault_name, v.region, l.before_now AS last_success,
                    epoch(CAST(? AS TIMESTAMP) - l.before_now) / 3600.0 AS hours_since
-            FROM scope_vms v LEFT JOIN vm_successes l USING (vm_id))
+            FROM scope_vms v JOIN vm_facts l USING (vm_id))
         SELECT * FROM aged
         WHERE last_success IS NULL OR hours_since > ?
-        ORDER BY hours_since DESC NULLS FIRST, vm_name, vm_id""", params, RPO_COLUMNS)
+        ORDER BY hours_since DESC NULLS FIRST, vm_name, vm_id""", RPO_COLUMNS, blocks.now, float(threshold_hours))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -535,9 +568,9 @@ class FleetSummary:
     now: dt.datetime
     rpo_hours: float
     kpis: Kpis
-    previous_kpis: Kpis
+    previous_kpis: Kpis  # the period of the same length just before
     rpo_breaches: int
-    previous_rpo_breaches: int
+    previous_rpo_breaches: int  # at `now` moved back by the period's length
     daily_trend: pd.DataFrame = field(repr=False)
     daily_success_rate: pd.DataFrame = field(repr=False)
     daily_failures_by_category: pd.DataFrame = field(repr=False)
@@ -552,30 +585,29 @@ class FleetSummary:
 
 def fleet_summary(con: duckdb.DuckDBPyConnection, f: FleetFilter, now: dt.datetime, rpo_hours: float = 24,
                   top_errors: int = 10, top_vms: int = 50) -> FleetSummary:
-    """Every fleet view for one filter state, plus the previous period's KPIs and RPO breach count
-    (the previous period's "now" is `now` moved back by the period's length)."""
+    """Every fleet view for one filter state, plus the previous period's KPIs and RPO breach count."""
     now = _naive_utc(now)
-    previous = f.previous()
-    blocks = _VmBlocks(f, now)
-    blocks.materialise(con)
+    blocks = _Blocks(f, now)
+    previous = _Blocks(f.previous(), now - f.length)
     try:
+        blocks.materialise(con)
         breach = _rpo_breach(con, blocks, rpo_hours)
         return FleetSummary(
             filter=f, now=now, rpo_hours=float(rpo_hours),
-            kpis=kpis(con, f),
-            previous_kpis=kpis(con, previous),
+            kpis=_kpis(con, blocks),
+            previous_kpis=_kpis(con, previous),
             rpo_breaches=len(breach),
-            previous_rpo_breaches=len(rpo_breach(con, previous, now - f.length, rpo_hours)),
-            daily_trend=daily_trend(con, f),
-            daily_success_rate=daily_success_rate(con, f),
-            daily_failures_by_category=daily_failures_by_category(con, f),
-            top_error_codes=top_error_codes(con, f, top_errors),
+            previous_rpo_breaches=len(_rpo_breach(con, previous, rpo_hours)),
+            daily_trend=_daily_trend(con, blocks),
+            daily_success_rate=_daily_success_rate(con, blocks),
+            daily_failures_by_category=_daily_failures_by_category(con, blocks),
+            top_error_codes=_top_error_codes(con, blocks, top_errors),
             top_failing_vms=_top_failing_vms(con, blocks, top_vms),
             rpo_breach=breach,
             failure_streaks=_failure_streaks(con, blocks),
             time_to_recover=_time_to_recover(con, blocks),
-            failure_heatmap=failure_heatmap(con, f),
-            failures_by_location=failures_by_location(con, f),
+            failure_heatmap=_failure_heatmap(con, blocks),
+            failures_by_location=_failures_by_location(con, blocks),
         )
     finally:
         blocks.drop(con)
