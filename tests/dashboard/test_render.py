@@ -105,3 +105,46 @@ def test_escape_markdown_keeps_text_literal(text: str) -> None:
 
     assert rendered.startswith("<p>") and rendered.rstrip().endswith("</p>"), rendered
     assert html.unescape(rendered.strip()[3:-4]) == text
+
+
+@pytest.mark.corpus
+def test_side_by_side_translations_show_only_the_translation(corpus_dir) -> None:
+    """SXS articles carry each sentence twice; the English source must not reach the reader."""
+    from loaders.docs.parse import parse_article
+
+    path = next((corpus_dir / "articles" / "it-it" / "2017-11-28").rglob("*.md"))
+    text = path.read_text(encoding="utf-8-sig")
+    english = set(re.findall(r'<span class="sxs-lookup"><span data-stu-id="[^"]*">(.*?)</span></span>', text))
+    translated = set(re.findall(r'<span data-ttu-id="[^"]*">(.*?)</span>', text))
+    only_english = {e for e in english if e not in translated and len(e) > 20 and "[" not in e and "<" not in e}
+    assert len(only_english) > 20, "the corpus file is expected to be side-by-side"
+    article = parse_article(path)
+    assert article.causes
+    shown = "\n".join(s.html + s.markdown + s.code for c in article.causes
+                      for s in render_solution(c.markdown, resolve))
+    assert "sxs-lookup" not in shown and "data-ttu-id" not in shown
+    leaked = [e for e in only_english if e in shown]
+    assert not leaked, leaked[:3]
+
+
+@pytest.mark.corpus
+def test_every_corpus_solution_renders_its_commands_in_order(corpus_dir, docs_source_dir) -> None:
+    """All real articles: each code block the parser found becomes one copyable block, in order,
+    and no rendered HTML carries scripts or event handlers."""
+    import textwrap
+
+    from loaders.docs.parse import load_tree
+
+    articles = load_tree([corpus_dir / "articles", corpus_dir / "siblings", docs_source_dir])
+    rendered = 0
+    for article in articles:
+        for section in [*article.causes, *article.errors]:
+            segments = render_solution(section.markdown, resolve)
+            rendered += 1
+            if hasattr(section, "commands"):
+                expected = [textwrap.dedent(c.text).strip() for c in section.commands if c.kind == "block"]
+                assert [s.code.strip() for s in segments if s.kind == "code"] == expected, (article.path, section.id)
+            for segment in segments:
+                lowered = segment.html.lower()
+                assert "<script" not in lowered and not re.search(r"\son\w+=", lowered), (article.path, section.id)
+    assert rendered > 500
