@@ -12,11 +12,14 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
 from dashboard.i18n import DOMAIN, LOCALES_DIR, UI_LOCALES, babel_locale, catalog_path, placeholders
 
 DASHBOARD_DIR = Path(__file__).resolve().parent
+REPO_DIR = DASHBOARD_DIR.parent
+MAPPING = DASHBOARD_DIR / "babel.cfg"  # the same file `pybabel extract -F` reads
 POT_PATH = LOCALES_DIR / f"{DOMAIN}.pot"
 KEYWORDS = {"_": None, "N_": None, "translate": None, "ngettext": (1, 2), "translate_plural": (1, 2)}
 PO_WIDTH = 100
@@ -25,9 +28,11 @@ PO_WIDTH = 100
 def extract() -> Catalog:
     """Messages marked in the dashboard's Python sources."""
     template = Catalog(project="Backup Triage", version="0.1", copyright_holder="Backup Triage", fuzzy=False)
-    method_map = [("**.py", "python")]
+    with MAPPING.open(encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
     for filename, _lineno, message, comments, context in extract_from_dir(
-        str(DASHBOARD_DIR), method_map, keywords=KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True
+        str(REPO_DIR), method_map, options_map, keywords=KEYWORDS, comment_tags=("Translators:",),
+        strip_comment_tags=True,
     ):
         template.add(message, None, auto_comments=comments, context=context)
     return template

@@ -104,7 +104,7 @@ if selected is None or selected != linked:
 articles_count = len({c.article for c in choices})
 st.caption(ngettext("{count} error", "{count} errors", len(choices)) + " · "
            + ngettext("{count} article", "{count} articles", articles_count) + " · "
-           + _("Languages: {languages}", languages=", ".join(graph.locales())) + " · "
+           + _("Languages: {languages}", languages=", ".join(language_name(loc, locale) for loc in graph.locales())) + " · "
            + _("Folder: {path}", path=folder))
 
 if wanted_error and linked is None:
