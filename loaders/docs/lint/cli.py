@@ -67,11 +67,13 @@ def _list_rules(config: LintConfig, fmt: str) -> str:
 
 def _write(text: str, output: str | None) -> bool:
     if output is None:
-        sys.stdout.write(text)
+        # UTF-8 whatever the terminal's locale: reports are read by tools
         sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
+        sys.stdout.buffer.flush()
         return True
     try:
-        with open(output, "w", encoding="utf-8", newline="\n") as handle:
+        with open(output, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as handle:
             handle.write(text)
     except OSError as exc:
         print(f"lint: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)

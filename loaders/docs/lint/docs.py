@@ -86,16 +86,17 @@ reports on it (with how many errors and causes no longer correspond), unless `co
 """
 
 
-def _fence(text: str) -> str:
+def fence(text: str) -> str:
+    """A Markdown code block showing `text`; undecodable bytes appear as \\xNN escapes."""
     shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     shown = shown.replace("\r", "␍")
     return "```markdown\n" + shown.rstrip("\n") + "\n```\n"
 
 
 def _example(title: str, example: Example) -> list[str]:
-    out = [f"{title} ({example.locale}):\n", _fence(example.text)]
+    out = [f"{title} ({example.locale}):\n", fence(example.text)]
     if example.source is not None:
-        out += ["Source article (en-us):\n", _fence(example.source)]
+        out += ["Source article (en-us):\n", fence(example.source)]
     for name, content in example.files.items():
         out += [f"With `{name}` present next to it.\n"]
     if example.config:

@@ -244,12 +244,15 @@ def lint(
         article = loaded.article
         facts = workspace.facts(article)
         suppressions = find_suppressions(article.text, lookup, lambda: facts.top_level_blocks)
+        unparsed = _unparsed(article)
         for rule in article_rules:
+            if unparsed and rule.rule.needs_parsed_article:
+                continue
             ctx = ArticleContext(loaded.path, loaded.shown, rule.options, facts, workspace)
             _collect(rule, rule.rule.run_article(article, ctx), loaded, suppressions, findings)
         if not translation_rules or not article.locale or article.locale == source_locale:
             continue
-        if _unparsed(article):
+        if unparsed:
             continue
         choice = workspace.source_for(loaded.path)
         if choice is None or _unparsed(choice.article):

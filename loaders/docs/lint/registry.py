@@ -39,6 +39,8 @@ class Rule:
     enabled_by_default: bool = True
     # translation rules that compare content only make sense against the revision translated from
     same_revision_only: bool = True
+    # most rules look at the parsed article; a file too large or unparseable is left to the one that says so
+    needs_parsed_article: bool = True
     options: Mapping[str, Any] = field(default_factory=dict)  # defaults, overridable in config
 
     def run_article(self, article: Article, ctx: ArticleContext) -> Iterable[Hit]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from loaders.docs.lint.docs import fence
 from loaders.docs.lint.engine import LintReport
 from loaders.docs.lint.findings import Finding
 from loaders.docs.lint.registry import Rule
@@ -21,9 +22,9 @@ def _help_markdown(rule: Rule) -> str:
     if rule.rationale:
         parts.append(rule.rationale)
     if rule.bad.source is not None:
-        parts.append("Source article:\n\n```markdown\n" + rule.bad.source.rstrip() + "\n```")
-    parts.append("Reported:\n\n```markdown\n" + rule.bad.text.rstrip() + "\n```")
-    parts.append("Not reported:\n\n```markdown\n" + rule.good.text.rstrip() + "\n```")
+        parts.append("Source article:\n\n" + fence(rule.bad.source))
+    parts.append("Reported:\n\n" + fence(rule.bad.text))
+    parts.append("Not reported:\n\n" + fence(rule.good.text))
     return "\n\n".join(parts)
 
 

@@ -30,6 +30,7 @@ from loaders.docs.lint.rules import (
     link_target,
     metadata_required,
     step_numbering,
+    suppression_unknown,
     unreadable_article,
 )
 
@@ -53,6 +54,7 @@ ARTICLE_RULES: tuple[Rule, ...] = tuple(
         unreadable_article,
         anchor_target,
         markdown_problem,
+        suppression_unknown,
         translation_source,
     )
 )

@@ -26,6 +26,7 @@ RULE = Rule(
     "`max-file-size` for legitimately large files.",
     scope="article",
     check=check,
+    needs_parsed_article=False,
     bad=Example("# Backup\n\nAn article longer than the limit.\n", config={"max-file-size": 30}),
     good=Example("# Backup\n\nShort.\n", config={"max-file-size": 30}),
 )
