@@ -92,6 +92,8 @@ def job_to_row(job: dict[str, Any], source: str, ingest_time: dt.datetime) -> Jo
         duration = (end - start).total_seconds()
 
     user_triggered = _field(props, "isUserTriggered", parse_bool)
+    if user_triggered is None:  # Resource Graph rows projected as in the documented sample query
+        user_triggered = _field(props, "adhoc", parse_bool)
     container_vm_id, container_vm = vm_from_container(first_text(props.get("containername")), subscription)
     extended = props.get("extendedinfo") if isinstance(props.get("extendedinfo"), dict) else {}
     property_bag = extended.get("propertyBag") if isinstance(extended.get("propertyBag"), dict) else {}
