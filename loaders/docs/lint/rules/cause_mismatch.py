@@ -13,7 +13,16 @@ from loaders.docs.model import Article
 def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
     pairing = ctx.pairing
     source = ctx.source
-    for cause in pairing.causes.missing:
+    missing = pairing.causes.missing
+    if len(missing) > 3 and len(missing) * 2 > len(source.causes):
+        # most of the solutions are not there: one finding for the part, not one per section
+        names = ", ".join(f"#{cause.id}" for cause in missing[:5]) + (", …" if len(missing) > 5 else "")
+        yield Hit(where_missing(pairing.causes, source.causes, source.causes.index(missing[0]), article),
+                  f"{len(missing)} of the source's {len(source.causes)} cause sections are missing from the "
+                  f"translation ({names}); expected a translated section for each", None,
+                  ctx.source_shown_path, missing[0].line)
+        missing = []
+    for cause in missing:
         index = source.causes.index(cause)
         yield Hit(where_missing(pairing.causes, source.causes, index, article),
                   f"cause section '{cause.title}' #{cause.id} of the source is missing from the translation; "
@@ -50,7 +59,8 @@ RULE = Rule(
     severity="error",
     description="A translation lacks a cause of its source (as a section or in an error's cause list), or adds one.",
     rationale="Causes are matched by anchor id (explicit anchors keep the English id), then near-identical "
-    "id, then position. A cause lost in translation is guidance the reader never gets.",
+    "id, then position. A cause lost in translation is guidance the reader never gets. "
+    "When more than half of the source's cause sections are missing, one finding lists them.",
     scope="translation",
     check=check,
     bad=Example(

@@ -13,7 +13,15 @@ from loaders.docs.model import Article
 def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
     pairing = ctx.pairing.errors
     source = ctx.source
-    for error in pairing.missing:
+    missing = pairing.missing
+    if len(missing) > 3 and len(missing) * 2 > len(source.errors):
+        names = ", ".join(f"#{error.id}" for error in missing[:5]) + (", …" if len(missing) > 5 else "")
+        yield Hit(where_missing(pairing, source.errors, source.errors.index(missing[0]), article),
+                  f"{len(missing)} of the source's {len(source.errors)} error sections are missing from the "
+                  f"translation ({names}); expected a translated section for each", None,
+                  ctx.source_shown_path, missing[0].line)
+        missing = []
+    for error in missing:
         index = source.errors.index(error)
         codes = f" ({', '.join(error.codes)})" if error.codes else ""
         yield Hit(where_missing(pairing, source.errors, index, article),
@@ -37,7 +45,8 @@ RULE = Rule(
     severity="error",
     description="A translation lacks an error section of its source, or has one the source does not have.",
     rationale="Errors are matched by anchor id, then by error code, then by near-identical id, then by "
-    "position. A reader looking up an error code in their language must find the same sections as in the source.",
+    "position. A reader looking up an error code in their language must find the same sections as in the source. "
+    "When more than half of the source's error sections are missing, one finding lists them.",
     scope="translation",
     check=check,
     bad=Example(
