@@ -186,7 +186,7 @@ def _parse_json(decoded: DecodedText, data: bytes, name: str, ingest_time: dt.da
         error = exc
     fmt = detect_json(doc) if error is None else detect_broken_json(decoded.text)
     if fmt is None:
-        what = "JSON" if error is None else f"not valid JSON ({error.msg} at line {error.lineno})"
+        what = "JSON" if error is None else f"not valid JSON ({error.msg}; line {error.lineno})"
         raise UnreadableFile(f"{what} and not a job export; {EXPECTED}")
     parsed = Parsed(fmt, _label(fmt, name))
     if error is None and not decoded.bad_lines:
@@ -224,7 +224,7 @@ def _read_json_by_lines(parsed: Parsed, decoded: DecodedText, data: bytes, name:
         try:
             raw_columns, _ = json.JSONDecoder().raw_decode(text, match.end())
         except json.JSONDecodeError as exc:
-            raise UnreadableFile(f"column list is damaged ({exc.msg} at line {exc.lineno})") from None
+            raise UnreadableFile(f"column list is damaged ({exc.msg}; line {exc.lineno})") from None
         columns = [str(c.get("name") if isinstance(c, dict) else c) for c in raw_columns]
         check = loganalytics.check_columns(columns)
         parsed.warnings.extend(loganalytics.column_warnings(check))
@@ -264,5 +264,5 @@ def _read_json_by_lines(parsed: Parsed, decoded: DecodedText, data: bytes, name:
             rest.add_job(parsed, location, record.value, ingest_time)
     if error is not None:
         parsed.warnings.append(
-            f"not valid JSON ({error.msg} at line {error.lineno}, column {error.colno}); "
+            f"not valid JSON ({error.msg}; line {error.lineno}, column {error.colno}); "
             f"{len(records)} intact records recovered, damaged parts quarantined")
