@@ -36,9 +36,13 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
-def available_pages(pages: tuple[PageSpec, ...] = PAGES) -> list[PageSpec]:
+def available_pages(pages: tuple[PageSpec, ...] | None = None) -> list[PageSpec]:
     """The registered pages whose module is present (a page in progress never shows up empty)."""
-    return [spec for spec in pages if spec.path.is_file()]
+    return [spec for spec in (PAGES if pages is None else pages) if spec.path.is_file()]
+
+
+def page(url_path: str) -> PageSpec | None:
+    return next((spec for spec in available_pages() if spec.url_path == url_path), None)
 
 
 def default_page(pages: list[PageSpec], requested: str | None = None) -> PageSpec:

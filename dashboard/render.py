@@ -232,7 +232,7 @@ class _Splitter:
         if not self.pending:
             return
         tokens, self.pending = self.pending, []
-        if not any(t.type == "inline" or t.type in ("hr",) for t in tokens):
+        if not any(t.type in ("inline", "html_block", "hr") for t in tokens):
             return  # only reopened/closed containers: nothing to show
         rendered = _HTML_RENDERER.render(tokens)
         safe = _unlink_dead_anchors(sanitize_html(rendered, self.resolve))

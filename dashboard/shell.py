@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import docs_root, url_state
+from dashboard import docs_root, url_state, widgets
 from dashboard.i18n import (
-    LOCALE_STATE_KEY, SOURCE_LOCALE, UI_LOCALES, _, language_name, normalize_locale, translate,
+    LOCALE_STATE_KEY, SOURCE_LOCALE, UI_LOCALES, _, current_locale, language_name, normalize_locale, translate,
 )
-from dashboard.registry import available_pages, default_page
+from dashboard.guide_view import GUIDE_URL_PATH
+from dashboard.registry import available_pages, default_page, page
 
 LANG_PARAM = "lang"
 PAGE_PARAM = "page"
-DOCS_FIELD_KEY = "docs_path"
+DOCS_STATE_KEY = "docs_path"  # the folder typed in the sidebar ("" or None: the default)
+LOCALE_WIDGET_KEY = "ui_locale_picker"
+DOCS_WIDGET_KEY = "docs_path_field"
 APP_TITLE = "Backup Triage"  # product name, not translated
 
 
@@ -37,29 +40,36 @@ def select_locale() -> str:
     # A stale or hand-edited value must not break the picker.
     if st.session_state.get(LOCALE_STATE_KEY) not in UI_LOCALES:
         st.session_state[LOCALE_STATE_KEY] = SOURCE_LOCALE
-    locale = st.sidebar.selectbox(
+    remember_locale = widgets.bind_to_state(LOCALE_STATE_KEY, LOCALE_WIDGET_KEY, allowed=UI_LOCALES)
+    st.sidebar.selectbox(
         _("Language"),
         options=UI_LOCALES,
-        format_func=language_name,
-        key=LOCALE_STATE_KEY,
+        format_func=language_name,  # each language's own name: the labels never change
+        key=LOCALE_WIDGET_KEY,
+        index=None,
+        required=True,
+        on_change=remember_locale,
         help=_("Language of the menus and of the troubleshooting articles."),
     )
+    locale = st.session_state[LOCALE_STATE_KEY]
     url_state.publish_to_url(st.query_params, st.session_state, {LANG_PARAM: locale})
     return locale
 
 
 def current_docs_root() -> docs_root.DocsRoot:
     """The docs folder chosen for this session (field, else BACKUP_TRIAGE_DOCS, else docs_source/)."""
-    chosen, origin = docs_root.choose_docs_path(st.session_state.get(DOCS_FIELD_KEY))
+    chosen, origin = docs_root.choose_docs_path(st.session_state.get(DOCS_STATE_KEY))
     return docs_root.inspect_docs_root(chosen, origin)
 
 
 def docs_source() -> None:
     """The docs folder field; pages read the choice with `current_docs_root()`."""
-    chosen, origin = docs_root.choose_docs_path(st.session_state.get(DOCS_FIELD_KEY))
+    chosen, origin = docs_root.choose_docs_path(st.session_state.get(DOCS_STATE_KEY))
+    remember_folder = widgets.bind_to_state(DOCS_STATE_KEY, DOCS_WIDGET_KEY, empty="")
     st.sidebar.text_input(
         _("Docs folder"),
-        key=DOCS_FIELD_KEY,
+        key=DOCS_WIDGET_KEY,
+        on_change=remember_folder,
         placeholder=str(chosen) if origin != "field" else "",
         help=_("Folder of troubleshooting articles: one sub-folder per language (en-us, it-it, ...) "
                "or the folder of a single language. Leave empty to use {variable} or the built-in "
@@ -87,3 +97,14 @@ def navigation() -> st.navigation:
 
     home = st.Page(start, title=APP_TITLE, url_path="start", default=True, visibility="hidden")
     return st.navigation([home, *pages.values()], position="sidebar")
+
+
+def open_guide(article: str | None, error: str | None, cause: str | None = None, locale: str | None = None) -> None:
+    """Switch to the Guide page at an error (by id or error code), in the reader's language.
+    The same view as the link `guide_view.guide_link(...)`."""
+    guide = page(GUIDE_URL_PATH)
+    if guide is None:
+        st.error(_("The Guide page is not available."))
+        return
+    params = {LANG_PARAM: locale or current_locale(), "article": article, "error": error, "cause": cause}
+    st.switch_page(str(guide.path), query_params={name: value for name, value in params.items() if value})

@@ -1,7 +1,7 @@
 """Small layout helpers shared by pages: they draw already-prepared content, nothing more."""
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from typing import Any
 
 import streamlit as st
@@ -22,6 +22,26 @@ def localized_key(state_key: str) -> str:
     return f"{state_key}__{current_locale()}"
 
 
+def bind_to_state(state_key: str, widget_key: str, allowed: Collection[Any] | None = None,
+                  empty: Any = None) -> Callable[[], None]:
+    """Show the value kept in `st.session_state[state_key]` in the widget `widget_key`; returns the
+    on_change callback that stores the reader's changes back.
+
+    Streamlit forgets a widget's state when a run does not draw it (a page switch can be such a
+    run); a plain session-state entry stays for the whole session, so settings and selections
+    survive page switches and links can set them before the widget is drawn."""
+    current = st.session_state.get(state_key)
+    if current is None or (allowed is not None and current not in allowed):
+        current = empty
+    if widget_key not in st.session_state or st.session_state[widget_key] != current:
+        st.session_state[widget_key] = current
+
+    def remember() -> None:
+        st.session_state[state_key] = st.session_state.get(widget_key)
+
+    return remember
+
+
 def localized_selectbox(label: str, options: Sequence[Hashable], format_func: Callable[[Any], str],
                         state_key: str, **kwargs: Any) -> Any:
     """A selectbox whose option labels change with the language.
@@ -31,12 +51,7 @@ def localized_selectbox(label: str, options: Sequence[Hashable], format_func: Ca
     option itself (language-free) lives in `st.session_state[state_key]`, the value to read,
     set (e.g. from a link) and keep across languages and pages."""
     widget_key = localized_key(state_key)
-    current = st.session_state.get(state_key)
-    st.session_state[widget_key] = current if current in options else None
-
-    def remember() -> None:
-        st.session_state[state_key] = st.session_state[widget_key]
-
+    remember = bind_to_state(state_key, widget_key, allowed=options)
     return st.selectbox(label, options=options, format_func=format_func, key=widget_key, index=None,
                         on_change=remember, **kwargs)
 

@@ -29,10 +29,10 @@ def test_language_switch_changes_ui_and_article_text(run_app, guide_tree) -> Non
     assert labels(app) == ["Cause 1: The agent service is stopped", "Cause 2: The VM has no outbound network"]
     assert app.header[0].value == escape_markdown("AgentDownError - The agent stopped answering")
 
-    app.selectbox(key="ui_locale").set_value("it-it").run()
+    app.selectbox(key="ui_locale_picker").set_value("it-it").run()
     assert not app.exception
     assert app.title[0].value == translate("Troubleshooting guide", "it-it") != "Troubleshooting guide"
-    assert app.selectbox(key="ui_locale").label == translate("Language", "it-it")
+    assert app.selectbox(key="ui_locale_picker").label == translate("Language", "it-it")
     assert labels(app) == ["Causa 1: Il servizio dell'agente è arrestato", "Causa 2: La VM non ha rete in uscita"]
     assert app.header[0].value == escape_markdown("AgentDownError - L'agente non risponde più")
     assert app.query_params["lang"] == "it-it" and app.query_params["error"] == "agentdownerror"
@@ -40,7 +40,7 @@ def test_language_switch_changes_ui_and_article_text(run_app, guide_tree) -> Non
     assert error_box(app).value == "agent-failures/agentdownerror"
     error_box(app).set_value("agent-failures/diskfullerror").run()
     assert labels(app) == ["Causa 1: The VM has no outbound network", "Causa 2: The agent service is stopped"]
-    app.selectbox(key="ui_locale").set_value("en-us").run()
+    app.selectbox(key="ui_locale_picker").set_value("en-us").run()
     assert error_box(app).value == "agent-failures/diskfullerror"
     assert labels(app) == ["Cause 1: The VM has no outbound network", "Cause 2: The agent service is stopped"]
 
@@ -61,7 +61,7 @@ def test_language_switch_on_the_built_in_articles(run_app, docs_source_dir) -> N
     english_labels = labels(app)
     assert english_labels and all(label.startswith("Cause ") for label in english_labels)
 
-    app.selectbox(key="ui_locale").set_value("it-it").run()
+    app.selectbox(key="ui_locale_picker").set_value("it-it").run()
     assert not app.exception
     expected = [translate("Cause {number}: {title}", "it-it", number=ref.number or n,
                           title=escape_markdown(" ".join(it_article.cause(ref.target).title.split())))
@@ -153,7 +153,7 @@ def test_folder_with_a_malformed_file_keeps_the_good_articles(run_app, guide_tre
 def test_empty_missing_and_non_troubleshooting_folders(run_app, tmp_path) -> None:
     app = run_app(tmp_path / "does-not-exist")
     assert app.error and "does not exist" in app.error[0].value
-    assert not app.selectbox(key="ui_locale").disabled
+    assert not app.selectbox(key="ui_locale_picker").disabled
 
     app = run_app(tmp_path)
     assert app.warning and "holds no Markdown articles" in app.warning[0].value
@@ -166,7 +166,7 @@ def test_empty_missing_and_non_troubleshooting_folders(run_app, tmp_path) -> Non
 def test_sidebar_field_points_at_another_folder(run_app, guide_tree, corpus_locale_folder) -> None:
     app = run_app(guide_tree)
     assert len(error_box(app).options) == 3
-    app.text_input(key="docs_path").set_value(str(corpus_locale_folder)).run()
+    app.text_input(key="docs_path_field").set_value(str(corpus_locale_folder)).run()
     assert not app.exception
     article = parse_article(next(corpus_locale_folder.rglob("*.md")))
     assert len(error_box(app).options) == len(article.errors)
@@ -179,3 +179,26 @@ def test_every_widget_has_a_label_and_help(run_app, guide_tree) -> None:
     for widget in widgets:
         assert widget.label.strip(), widget
         assert widget.help, widget.label
+
+
+def test_another_page_opens_the_guide_at_an_error(run_app, guide_tree, tmp_path, monkeypatch) -> None:
+    """What the Fleet page does when a top error is clicked: shell.open_guide(article, error)."""
+    from dashboard import registry
+
+    links = tmp_path / "links.py"
+    links.write_text(
+        "import streamlit as st\nfrom dashboard import shell\n"
+        "st.title('Links')\n"
+        "if st.button('Open the guide', help='Open the guide at the disk error'):\n"
+        "    shell.open_guide('agent-failures', 'DiskFullError')\n", encoding="utf-8")
+    extra = registry.PageSpec(str(links), "links", "Links", ":material/link:", default=True)
+    monkeypatch.setattr(registry, "PAGES", (*registry.PAGES, extra))
+
+    app = run_app(guide_tree, lang="it-it")
+    assert app.title[0].value == "Links"
+    app.button[0].click().run()
+    assert not app.exception
+    assert app.title[0].value == translate("Troubleshooting guide", "it-it")
+    assert error_box(app).value == "agent-failures/diskfullerror"
+    assert labels(app) == ["Causa 1: The VM has no outbound network", "Causa 2: The agent service is stopped"]
+    assert app.query_params["lang"] == "it-it" and app.query_params["error"] == "diskfullerror"
