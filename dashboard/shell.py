@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from dashboard import docs_root, url_state, widgets
 from dashboard.i18n import (
@@ -77,7 +78,7 @@ def docs_source() -> None:
     )
 
 
-def navigation() -> st.navigation:
+def navigation() -> StreamlitPage:
     """The menu from the page registry, titles in the reader's language.
 
     Every registered page keeps its own URL (/guide, ...), so deep links work. The app's root URL
