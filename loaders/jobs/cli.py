@@ -11,7 +11,9 @@ import json
 import sys
 from typing import Any
 
-from loaders.jobs.store import DB_ENV_VAR, StoreError, open_store
+from pathlib import Path
+
+from loaders.jobs.store import DB_ENV_VAR, StoreError, default_db_path, open_store
 
 EXIT_OK = 0
 EXIT_UNREADABLE = 2
@@ -91,7 +93,18 @@ def run_import(args: argparse.Namespace) -> int:
     return EXIT_UNREADABLE if failed else EXIT_OK
 
 
+def _missing_store(args: argparse.Namespace) -> bool:
+    """Reading commands do not create a store file where none exists (a mistyped --db)."""
+    path = Path(args.db).expanduser() if args.db else default_db_path()
+    if path.exists():
+        return False
+    print(f"no store at {path} yet: import files or generate the sample fleet first")
+    return True
+
+
 def run_info(args: argparse.Namespace) -> int:
+    if _missing_store(args):
+        return EXIT_OK
     try:
         with open_store(args.db, read_only=True) as store:
             info = store.info()
@@ -108,6 +121,8 @@ def run_info(args: argparse.Namespace) -> int:
 
 
 def run_quarantine(args: argparse.Namespace) -> int:
+    if _missing_store(args):
+        return EXIT_OK
     try:
         with open_store(args.db, read_only=True) as store:
             rows = store.quarantine(limit=args.limit or None, source=args.source)

@@ -85,3 +85,24 @@ def test_store_path_from_the_environment(tmp_path: Path) -> None:
     assert db.is_file()
     assert "jobs:            2" in run("info", env_db=db).stdout
     assert "no quarantined records" in run("quarantine", env_db=db).stdout
+
+
+def test_reimporting_a_repaired_file_clears_its_quarantine(tmp_path: Path) -> None:
+    db = tmp_path / "fleet.duckdb"
+    export = tmp_path / "jobs.csv"
+    good = (DATA / "la-bad-rows.csv").read_text(encoding="utf-8").splitlines()
+    export.write_text("\n".join(good) + "\n", encoding="utf-8")
+    assert "6 quarantined" in run("import", str(export), "--db", str(db)).stdout
+    export.write_text("\n".join([good[0], good[1], good[-1]]) + "\n", encoding="utf-8")  # bad rows removed
+    again = run("import", str(export), "--db", str(db))
+    assert "read 2 = 0 inserted + 2 updated + 0 quarantined + 0 duplicates" in again.stdout
+    assert "no quarantined records" in run("quarantine", "--db", str(db)).stdout
+
+
+def test_reading_commands_do_not_create_a_store(tmp_path: Path) -> None:
+    db = tmp_path / "typo.duckdb"
+    for command in ("info", "quarantine"):
+        result = run(command, "--db", str(db))
+        assert result.returncode == 0
+        assert f"no store at {db} yet" in result.stdout
+    assert not db.exists()

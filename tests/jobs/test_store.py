@@ -314,3 +314,13 @@ def test_readers_in_several_processes(tmp_path: Path) -> None:
     outputs = [p.communicate(timeout=30)[0].strip() for p in procs]
     assert outputs == ["2", "2"]
     assert all(p.returncode == 0 for p in procs)
+
+
+def test_quarantine_of_a_source_can_be_replaced_as_a_whole(store) -> None:
+    store.add_quarantine([QuarantineRow("rest:a.json", "a.json:3", "no vault"),
+                          QuarantineRow("rest:a.json", "a.json:9", "no vault"),
+                          QuarantineRow("rest:b.json", "b.json:2", "no vault")])
+    store.add_quarantine([QuarantineRow("rest:a.json", "a.json:4", "bad date")], replace_sources=["rest:a.json"])
+    assert sorted(q.location for q in store.quarantine(limit=None)) == ["a.json:4", "b.json:2"]
+    store.add_quarantine([], replace_sources=["rest:a.json"])
+    assert [q.location for q in store.quarantine(limit=None)] == ["b.json:2"]

@@ -125,7 +125,8 @@ def import_file(store: Store, path: Path, resolver: Resolver,
     report.read = len(parsed.rows) + len(parsed.rejected)
     try:
         result = store.upsert_jobs(resolver.apply_all(rows), parsed.source)
-        report.quarantined = store.add_quarantine(parsed.rejected)
+        report.quarantined = store.add_quarantine(
+            parsed.rejected, replace_sources=[parsed.source, _file_source(path)])
     except (StoreError, ValueError) as exc:
         report.error = f"cannot store: {exc}"
         return report
@@ -133,9 +134,13 @@ def import_file(store: Store, path: Path, resolver: Resolver,
     return report
 
 
+def _file_source(path: Path) -> str:
+    return f"{FILE_SOURCE}:{path.name}"
+
+
 def _quarantine_file(store: Store, path: Path, reason: str, data: bytes) -> None:
     head = data[:RAW_HEAD].decode("utf-8", errors="backslashreplace")
-    store.add_quarantine([QuarantineRow(f"{FILE_SOURCE}:{path.name}", f"{path.name}:1", reason, head)])
+    store.add_quarantine([QuarantineRow(_file_source(path), f"{path.name}:1", reason, head)])
 
 
 def latest_per_job(rows: list[tuple[str, Any, Any]]) -> tuple[list[Any], int]:
