@@ -1,6 +1,6 @@
 """Numbers, percentages, dates and durations in the reader's language (Babel, CLDR data).
 
-Every helper takes a UI locale ("it-it"); None means the reader's current locale. Values that are
+Every function takes a UI locale ("it-it"); None means the reader's current locale. Values that are
 missing (None / NaN) come back as an en dash so tables never show "nan".
 """
 from __future__ import annotations

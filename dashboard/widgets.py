@@ -1,4 +1,4 @@
-"""Small layout helpers shared by pages: they draw already-prepared content, nothing more."""
+"""Small layout functions shared by pages: they draw already-prepared content, nothing more."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable, Sequence

@@ -1,4 +1,4 @@
-"""Helpers for tests that drive the real dashboard in a real browser.
+"""Building blocks for tests that drive the real dashboard in a real browser.
 
 `StreamlitServer` starts `streamlit run dashboard/app.py` on a free port and waits until it is
 healthy; `launch_chromium` opens the system Chromium through Playwright. A missing browser is a

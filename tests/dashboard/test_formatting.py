@@ -56,11 +56,11 @@ def test_signed_changes() -> None:
     assert f.format_percent_delta(-0.05, "en-us", digits=0) == "−5%"
 
 
-@pytest.mark.parametrize("helper", [f.format_integer, f.format_decimal, f.format_percent, f.format_compact,
+@pytest.mark.parametrize("format_value", [f.format_integer, f.format_decimal, f.format_percent, f.format_compact,
                                     f.format_delta, f.format_percent_delta, f.format_duration])
-def test_missing_values_show_a_dash(helper) -> None:
-    assert helper(None, "en-us") == f.MISSING
-    assert helper(math.nan, "en-us") == f.MISSING
+def test_missing_values_show_a_dash(format_value) -> None:
+    assert format_value(None, "en-us") == f.MISSING
+    assert format_value(math.nan, "en-us") == f.MISSING
 
 
 def test_dates_and_times() -> None:
