@@ -777,16 +777,22 @@ def _parse_now(text: str) -> dt.datetime:
 
 
 def run_sample_command(args: argparse.Namespace) -> int:
-    from loaders.jobs.store import open_store
+    from loaders.jobs.store import StoreError, open_store
 
-    store = open_store(args.db)
+    if args.vms < 1 or args.days < 1:
+        print(f"error: the sample needs at least one VM and one day (got --vms {args.vms} --days {args.days})",
+              file=sys.stderr)
+        return 2
+    try:
+        store = open_store(args.db)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         report = generate_sample(store, vms=args.vms, days=args.days, seed=args.seed, now=args.now,
                                  progress=None if args.quiet else _stderr_progress)
     finally:
-        close = getattr(store, "close", None)
-        if close:
-            close()
+        store.close()
     counts = "" if report.inserted is None else f" ({report.inserted} inserted, {report.updated} updated)"
     print(
         f"sample fleet: {report.jobs} jobs{counts} for {report.vms} VMs over {report.days} days up to "
