@@ -19,15 +19,22 @@ LANGUAGE_PARAMS = frozenset({"clcid", "lcid", "lang", "language", "locale", "mkt
 SIMILAR = 0.6
 
 
-def normalise(target: str) -> str:
-    """The link target with the parts a localized page legitimately changes taken out."""
+def normalise_url(target: str, site_hosts: frozenset[str] = frozenset()) -> str:
+    """The link target with the parts a localized page legitimately changes taken out.
+
+    Links into the docs site itself (hosts in `site_hosts`) compare by path, so
+    `https://learn.microsoft.com/en-us/azure/x` and `/azure/x` are the same target.
+    """
     target = target.strip().strip("<>")
-    if not re.match(r"^[a-z][a-z0-9+.-]*://", target, re.IGNORECASE):
+    absolute = re.match(r"^[a-z][a-z0-9+.-]*://", target, re.IGNORECASE)
+    if not absolute and not target.startswith("/"):
         return target
     parts = urlsplit(target)
     path = "/".join(p for p in parts.path.split("/") if not LOCALE_PART.match(p)).rstrip("/")
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in LANGUAGE_PARAMS])
     host = parts.netloc.lower()
+    if not absolute or host in site_hosts:
+        return urlunsplit(("", "", path or "/", query, parts.fragment))
     return urlunsplit((parts.scheme.lower(), host, path, query, parts.fragment))
 
 
@@ -40,6 +47,11 @@ def _checked(links: list[Link], cause_targets: set[str]) -> list[Link]:
 
 
 def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
+    hosts = frozenset(h.lower() for h in ctx.option("site-hosts"))
+
+    def normalise(target: str) -> str:
+        return normalise_url(target, hosts)
+
     pairing = ctx.pairing
     source_causes = {ref.target for e in ctx.source.errors for ref in e.cause_refs}
     causes = {ref.target for e in article.errors for ref in e.cause_refs}
@@ -80,10 +92,11 @@ RULE = Rule(
     severity="warning",
     description="A URL or link target of the source is missing or different in the translation.",
     rationale="Links are compared per error and cause after removing what localization may change: locale "
-    "path segments (`/en-us/`) and language query parameters (`clcid`, `lang`, …). Cause-list links are "
-    "checked by cause-mismatch.",
+    "path segments (`/en-us/`) and language query parameters (`clcid`, `lang`, …); links to the docs site "
+    "itself (`site-hosts`) compare by path, absolute or not. Cause-list links are checked by cause-mismatch.",
     scope="translation",
     check=check,
+    options={"site-hosts": ["learn.microsoft.com", "docs.microsoft.com"]},
     bad=Example(HEAD + "### <a name=\"agent-stopped\"></a>Agente arrestato\n\nInstallare l'[agente più recente](https://go.microsoft.com/fwlink/?LinkID=394788).\n",
                 source=SOURCE, locale="it-it"),
     good=Example(HEAD + "### <a name=\"agent-stopped\"></a>Agente arrestato\n\nInstallare l'[agente più recente](https://go.microsoft.com/fwlink/?LinkID=394789&clcid=0x410).\n",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 
@@ -12,8 +13,15 @@ from loaders.docs.lint.rules._sections import prose_blocks
 from loaders.docs.lint.rules._translation import prose
 from loaders.docs.model import Article, Cause, Error
 
-NUMBER = re.compile(r"(?<![0-9A-Za-z.,])\d+(?:[.,]\d+)*")
+# digit groups may be split by a (narrow) no-break space, as French typography writes 10 000
+NUMBER = re.compile(r"(?<![0-9A-Za-z.,])\d+(?:[.,]\d+|[\u00a0\u202f]\d{3}(?!\d))*")
 LIST_MARKER = re.compile(r"^[\s>]*(?:\d{1,9}[.)]|[-*+])\s+")
+
+
+def _canonical(number: str) -> str:
+    """One spelling per number: full-width digits folded, group spaces dropped, decimal comma as point."""
+    number = unicodedata.normalize("NFKC", number).replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    return number.replace(",", ".")
 
 
 def numbers_of(item: Error | Cause, skip_lines: set[int]) -> list[tuple[str, int]]:
@@ -25,7 +33,7 @@ def numbers_of(item: Error | Cause, skip_lines: set[int]) -> list[tuple[str, int
             if line in skip_lines:
                 continue
             for match in NUMBER.finditer(prose(LIST_MARKER.sub("", raw_line))):
-                found.append((match.group(0).replace(",", "."), line))
+                found.append((_canonical(match.group(0)), line))
     return found
 
 
