@@ -121,9 +121,18 @@ def test_sarif_is_what_github_code_scanning_reads(tree):
 def test_github_annotations(tree):
     result = run("docs", "--format", "github", cwd=tree)
     lines = result.stdout.splitlines()
-    assert "::warning file=docs/en-us/gap.md,line=11,col=1,title=TS003 step-numbering::step 3 missing in 'Backup'%2C numbering goes 1, 2, 4" not in lines
     assert "::warning file=docs/en-us/gap.md,line=11,col=1,title=TS003 step-numbering::step 3 missing in 'Backup': numbering goes 1, 2, 4" in lines
     assert any(line.startswith("::error file=docs/en-us/broken.md,line=11,") for line in lines)
+
+
+def test_github_annotation_escaping():
+    from loaders.docs.lint.engine import LintReport
+    from loaders.docs.lint.findings import Finding
+    from loaders.docs.lint.formats.github import render_github
+
+    finding = Finding("TS003", "step-numbering", "info", "a,b:c.md", 3, None, "en-us", "50% done\nnext")
+    out = render_github(LintReport([finding], ["a,b:c.md"], [], []))
+    assert out == "::notice file=a%2Cb%3Ac.md,line=3,title=TS003 step-numbering::50%25 done%0Anext\n"
 
 
 def test_junit_xml(tree):
