@@ -185,6 +185,14 @@ def test_pyproject_configuration(tree):
     assert result.returncode == 1
 
 
+def test_exclude_patterns(tree):
+    (tree / "lint.toml").write_text("exclude = ['docs/*/broken.md']\n")
+    result = run("docs", "--config", "lint.toml", "--format", "json", cwd=tree)
+    data = json.loads(result.stdout)
+    assert {f["path"] for f in data["findings"]} == {"docs/en-us/gap.md"} and data["summary"]["files"] == 1
+    assert result.returncode == 0
+
+
 def test_config_file_required_metadata_and_heading_jump(tree):
     (tree / "lint.toml").write_text("required-metadata = ['title', 'ms.author']\nheading-jump = 'off'\n")
     (tree / "doc.md").write_text(HEADER + "# Backup\n\n### Deep\n\nText.\n")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,7 +66,11 @@ def _batch(items: list[tuple[str, str | None, int]]) -> list[Prepared]:
 def prepare_many(items: list[tuple[str, str | None, int]], workers: int | None = None) -> list[Prepared]:
     """prepare_one for each (path, locale, max size), in order; in worker processes when there are many."""
     cores = workers or min(os.cpu_count() or 1, 4)
-    if cores < 2 or len(items) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+    # forking copies only the calling thread; with other threads alive (a host app, a test runner's
+    # helpers) a lock they hold could stay locked in the child forever, so stay in this process then
+    single_threaded = threading.active_count() == 1
+    if (cores < 2 or len(items) < PARALLEL_THRESHOLD or not single_threaded
+            or "fork" not in multiprocessing.get_all_start_methods()):
         return _batch(items)
     sizes = []
     for path, _, _ in items:
