@@ -8,10 +8,9 @@ Rules are named by id or alias, separated by spaces or commas; no name (or `all`
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from loaders.docs.lint.findings import Finding, Hit
 
 DIRECTIVE = re.compile(r"<!--\s*backup-triage-disable(?P<file>-file)?(?P<names>(?:\s+[^\s>][^>]*?)?)\s*-->")
 ALL = "all"
@@ -83,6 +82,3 @@ def _only_comments(text: str, block: tuple[int, int]) -> bool:
     remainder = re.sub(r"<!--.*?-->", "", "\n".join(lines), flags=re.S)
     return not remainder.strip()
 
-
-def is_suppressed(finding: Finding | Hit, rule_id: str, suppressions: Iterable[Suppression]) -> bool:
-    return any(s.covers(rule_id, finding.line) for s in suppressions)

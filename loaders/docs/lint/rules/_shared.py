@@ -1,10 +1,8 @@
-"""Small helpers several rules share: suggestions, number sequences, where sections start."""
+"""Small helpers several rules share: suggestions, number sequences, link columns."""
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-
-from loaders.docs.model import Article, Cause, Error
 
 
 def closest(target: str, candidates: Iterable[str]) -> str | None:
@@ -24,15 +22,6 @@ def fragment_column(line_text: str, target: str) -> int | None:
     """Column of the `#target` of a link on its line."""
     index = line_text.find("#" + target)
     return index + 1 if index >= 0 else None
-
-
-def section_starts(article: Article) -> list[int]:
-    """Lines of every heading, so a rule can tell whether two lines are in the same section."""
-    return sorted(h.line for h in article.headings)
-
-
-def sections(article: Article) -> list[Error | Cause]:
-    return [*article.errors, *article.causes]
 
 
 def plural(count: int, word: str) -> str:

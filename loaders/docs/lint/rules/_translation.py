@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from loaders.docs.lint.context import TranslationContext
 from loaders.docs.lint.pairing import Pairing
 from loaders.docs.model import Article
 
@@ -25,10 +24,6 @@ def where_missing(pairing: Pairing, source_items: Sequence, index: int, translat
             return twin.line
     first = [*translation.errors, *translation.causes]
     return min((item.line for item in first), default=1)
-
-
-def source_note(ctx: TranslationContext) -> str:
-    return f"source {ctx.source_shown_path} ({ctx.source_how})"
 
 
 def prose(markdown: str) -> str:
