@@ -58,6 +58,13 @@ def register(subparsers: Any) -> None:
     else:
         register_sample_command(sub)
 
+    try:
+        from loaders.jobs.azure_sync import register_sync_command
+    except ImportError:
+        pass
+    else:
+        register_sync_command(sub)
+
 
 def run_import(args: argparse.Namespace) -> int:
     from loaders.jobs.importers import import_files

@@ -1,0 +1,539 @@
+"""Live sync of Azure VM backup jobs from Recovery Services vaults into the job store.
+
+    sync_vaults(store, credential, scopes, *, since=None, progress=None, base_url=None,
+                client_factory=None) -> SyncReport
+    python -m loaders jobs sync --vault <id> [--subscription <id>] [--since 2026-11-01] [--db PATH]
+
+For every vault (given by resource id, or found by listing a subscription's vaults) the jobs of
+backup management type AzureIaasVM are listed with the official SDK (azure-mgmt-recoveryservicesbackup)
+for the window from the vault's watermark (minus an overlap) to now, page by page following
+nextLink. Every page is normalised exactly like an imported REST file (`importers.rest`), resolved
+against the error catalog and upserted at once, so a crash loses at most the page in flight and
+a re-run duplicates nothing. The watermark (source "azure-rest", scope = vault id) moves only
+after a window was read completely, and never past the start of a job that is still running, so
+that job is read again, finished, next time. Failed jobs listed without errorDetails are fetched
+one by one (bounded per vault). A vault that keeps failing (HTTP status after retries, timeouts)
+is reported with the status and the other vaults go on; unreadable items and damaged pages go to
+the quarantine as "<vault>/page N/item i".
+
+Permissions: read-only. The identity needs the built-in **Backup Reader** role on each vault
+(or on its resource group or subscription); listing the vaults of a subscription also needs read
+access there (e.g. **Reader** on the subscription), since ARM lists only what the identity can read.
+Credentials: `DefaultAzureCredential()` (Azure CLI login, environment variables, workload or
+managed identity). Tokens stay inside the SDK: they are never logged, printed or stored.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from loaders.jobs.azure_client import (
+    ARM_SCOPE,
+    Pacer,
+    SyncOptions,
+    call_options,
+    client_base_url,
+    describe_failure,
+    is_credential_failure,
+    make_client,
+)
+from loaders.jobs.azure_pages import LostPages, Page, read_pages
+from loaders.jobs.azure_scopes import VaultTarget, list_vaults, parse_scopes, vault_location
+from loaders.jobs.azure_window import (
+    IN_PROGRESS_STATUSES,
+    Window,
+    covers_since_watermark,
+    job_filter,
+    next_watermark,
+    split_window,
+    window_start,
+)
+from loaders.jobs.importers import rest
+from loaders.jobs.importers.base import Parsed, RecordError
+from loaders.jobs.normalize import parse_datetime
+from loaders.jobs.resolve import CatalogLike, Resolver, load_default_catalog
+from loaders.jobs.schema import JobRow, QuarantineRow
+from loaders.jobs.store import Store, StoreError, utc_now
+
+SOURCE = "azure-rest"  # JobRow.source of synced jobs and sync_state source of the watermarks
+
+Progress = Callable[[int, int, str], None]  # (vaults done, vaults in total, message)
+
+
+@dataclass
+class VaultReport:
+    vault_id: str
+    vault_name: str
+    resource_group: str
+    subscription_id: str
+    window_start: dt.datetime | None = None
+    window_end: dt.datetime | None = None
+    pages: int = 0
+    read: int = 0  # items listed, readable or not
+    inserted: int = 0
+    updated: int = 0
+    quarantined: int = 0
+    repeated: int = 0  # items listed again within this sync (the service repeated them across pages/windows)
+    damaged_pages: int = 0  # pages whose body was not valid JSON (quarantined; intact jobs kept)
+    details_fetched: int = 0
+    responses: dict[int, int] = field(default_factory=dict)  # HTTP status -> count, retries included
+    watermark: dt.datetime | None = None  # stored after this sync (None: unchanged or never set)
+    complete: bool = False  # every window was read to its last page
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def adds_up(self) -> bool:
+        return self.read == self.inserted + self.updated + self.quarantined + self.repeated
+
+    @property
+    def throttled(self) -> int:
+        return self.responses.get(429, 0)
+
+    def summary(self) -> str:
+        head = f"{self.vault_name} ({self.resource_group}, {self.subscription_id})"
+        counts = (f"{self.pages} pages, read {self.read} = {self.inserted} inserted + {self.updated} updated"
+                  f" + {self.quarantined} quarantined + {self.repeated} repeated")
+        extras = []
+        if self.damaged_pages:
+            extras.append(f"{self.damaged_pages} damaged pages")
+        if self.details_fetched:
+            extras.append(f"{self.details_fetched} job details fetched")
+        if self.throttled:
+            extras.append(f"throttled {self.throttled}x")
+        if extras:
+            counts += f" ({', '.join(extras)})"
+        if self.error:
+            return f"{head}: FAILED: {self.error}; so far {counts}"
+        return f"{head}: {counts}"
+
+
+@dataclass
+class SyncReport:
+    vaults: list[VaultReport] = field(default_factory=list)
+    scope_errors: list[str] = field(default_factory=list)  # subscriptions that could not be listed, bad scopes
+    credential_error: str | None = None  # no token could be obtained at all
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.scope_errors and self.credential_error is None and all(v.ok for v in self.vaults)
+
+    @property
+    def failed(self) -> list[VaultReport]:
+        return [v for v in self.vaults if not v.ok]
+
+    def total(self, name: str) -> int:
+        return sum(getattr(v, name) for v in self.vaults)
+
+    def lines(self) -> list[str]:
+        out = [v.summary() for v in self.vaults]
+        for report in self.vaults:
+            out += [f"  warning: {w}" for w in report.warnings]
+        out += [f"error: {e}" for e in self.scope_errors]
+        if self.credential_error:
+            out.append(f"error: {self.credential_error}")
+        out.append(
+            f"total: {len(self.vaults) - len(self.failed)} of {len(self.vaults)} vaults synced;"
+            f" read {self.total('read')} = {self.total('inserted')} inserted + {self.total('updated')} updated"
+            f" + {self.total('quarantined')} quarantined + {self.total('repeated')} repeated")
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        def plain(value: Any) -> Any:
+            return value.isoformat() if isinstance(value, dt.datetime) else value
+
+        return {
+            "ok": self.ok,
+            "vaults": [{k: plain(v) for k, v in {**report.__dict__, "ok": report.ok}.items()}
+                       for report in self.vaults],
+            "scope_errors": self.scope_errors,
+            "credential_error": self.credential_error,
+            "started_at": plain(self.started_at),
+            "finished_at": plain(self.finished_at),
+        }
+
+
+def _no_progress(done: int, total: int, message: str) -> None:
+    return None
+
+
+def sync_vaults(store: Store, credential: Any, scopes: Iterable[str], *,
+                since: dt.datetime | dt.date | str | None = None,
+                progress: Progress | None = None,
+                base_url: str | None = None,
+                client_factory: Callable[[str], Any] | None = None,
+                catalog: CatalogLike | None = None,
+                options: SyncOptions | None = None,
+                now: dt.datetime | None = None) -> SyncReport:
+    """Sync the backup jobs of the vaults named by `scopes` (vault resource ids and/or
+    subscription ids) into `store`. Never raises for a failing vault or subscription: the report
+    says which failed and why. `client_factory(subscription_id)` replaces the default
+    RecoveryServicesBackupClient (its own retry settings then apply); `base_url` points the
+    default client elsewhere than https://management.azure.com (plain http is allowed for local
+    test endpoints). `since` overrides the stored watermarks for this run; `now` fixes the end of
+    the window (default: the current time)."""
+    options = options or SyncOptions()
+    progress = progress or _no_progress
+    report = SyncReport(started_at=utc_now())
+    end = _naive(now) if now is not None else utc_now()
+    since_at = _as_datetime(since)
+    pacer = Pacer(options)
+    clients: dict[str, Any] = {}
+
+    def client_for(subscription_id: str) -> Any:
+        if subscription_id not in clients:
+            clients[subscription_id] = (client_factory(subscription_id) if client_factory
+                                        else make_client(credential, subscription_id, base_url, options, pacer))
+        return clients[subscription_id]
+
+    def kwargs_for(client: Any) -> dict[str, Any]:
+        return call_options(base_url or (client_base_url(client) if client_factory else None), options, pacer)
+
+    parsed = parse_scopes(scopes)
+    report.scope_errors.extend(parsed.invalid)
+    targets: dict[str, VaultTarget] = {t.vault_id: t for t in parsed.vaults}
+    try:
+        for subscription_id in parsed.subscriptions:
+            progress(0, 0, f"listing the Recovery Services vaults of subscription {subscription_id}")
+            client = client_for(subscription_id)
+            try:
+                listed = list_vaults(client, subscription_id, kwargs_for(client))
+            except Exception as exc:  # noqa: BLE001 - any failure is reported, the other scopes go on
+                if is_credential_failure(exc):
+                    raise
+                report.scope_errors.append(
+                    f"subscription {subscription_id}: cannot list its vaults: {describe_failure(exc)}")
+                continue
+            if not listed:
+                report.scope_errors.append(f"subscription {subscription_id}: no Recovery Services vault visible "
+                                           "to this identity (it needs Reader on the subscription or Backup Reader on the vaults)")
+            for target in listed:
+                known = targets.get(target.vault_id)
+                if known is None or known.location is None:
+                    targets[target.vault_id] = target
+
+        resolver = Resolver(catalog if catalog is not None else load_default_catalog()[0])
+        ordered = list(targets.values())
+        for done, target in enumerate(ordered):
+            progress(done, len(ordered), f"{target.vault_name}: reading jobs")
+            client = client_for(target.subscription_id)
+            vault_report = VaultReport(target.vault_id, target.vault_name, target.resource_group,
+                                       target.subscription_id)
+            report.vaults.append(vault_report)
+            before = pacer.snapshot()
+            try:
+                if target.location is None:
+                    target = _with_location(client, kwargs_for(client), target, vault_report)
+                _sync_vault(store, client, kwargs_for(client), target, vault_report, resolver, since_at, end,
+                            options, lambda message, d=done: progress(d, len(ordered), message))
+            except Exception as exc:  # noqa: BLE001 - one vault's failure must not stop the others
+                if is_credential_failure(exc):
+                    raise
+                if isinstance(exc, StoreError):
+                    raise
+                vault_report.error = describe_failure(exc) if not isinstance(exc, LostPages) else str(exc)
+            finally:
+                vault_report.responses = dict(sorted((pacer.snapshot() - before).items()))
+            progress(done + 1, len(ordered), vault_report.summary())
+    except Exception as exc:
+        if not is_credential_failure(exc):
+            raise
+        report.credential_error = describe_failure(exc)
+        attempted = {v.vault_id for v in report.vaults}
+        for vault_report in report.vaults:
+            if vault_report.error is None and not vault_report.complete:
+                vault_report.error = report.credential_error
+        for target in targets.values():
+            if target.vault_id not in attempted:
+                report.vaults.append(VaultReport(target.vault_id, target.vault_name, target.resource_group,
+                                                 target.subscription_id, error=report.credential_error))
+    finally:
+        for client in clients.values():
+            close = getattr(client, "close", None)
+            if callable(close):
+                close()
+    report.finished_at = utc_now()
+    return report
+
+
+def _with_location(client: Any, call_kwargs: dict[str, Any], target: VaultTarget,
+                   report: VaultReport) -> VaultTarget:
+    """The vault's region (jobs carry none), for region filters; a failure only costs the region."""
+    try:
+        location = vault_location(client, target, call_kwargs)
+    except Exception as exc:  # noqa: BLE001
+        if is_credential_failure(exc):
+            raise
+        report.warnings.append(f"region unknown: the vault itself could not be read: {describe_failure(exc)}")
+        return target
+    return replace(target, location=location)
+
+
+def _sync_vault(store: Store, client: Any, call_kwargs: dict[str, Any], target: VaultTarget,
+                report: VaultReport, resolver: Resolver, since: dt.datetime | None, now: dt.datetime,
+                options: SyncOptions, note: Callable[[str], None]) -> None:
+    stored = _stored_watermark(store, target.vault_id)
+    start = window_start(stored, since, now, dt.timedelta(minutes=options.overlap_minutes),
+                         dt.timedelta(days=options.initial_days))
+    report.window_start, report.window_end = start, now
+    may_advance = covers_since_watermark(stored, since)
+    if not may_advance:
+        report.warnings.append(
+            f"--since {since.isoformat(sep=' ')} is later than the stored watermark {stored.isoformat(sep=' ')}: "
+            "the watermark stays, so the jobs in between are still read by the next regular sync")
+    run_stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    seen: set[tuple[str, str]] = set()
+    in_progress: list[dt.datetime] = []
+    budget = _DetailBudget(options.max_detail_fetches)
+    for window in split_window(start, now, dt.timedelta(days=options.max_window_days)):
+        pages = read_pages(client, target.vault_name, target.resource_group, job_filter(window), call_kwargs,
+                           options.damaged_page_retries)
+        for page in pages:
+            report.pages += 1
+            rows = _store_page(store, client, call_kwargs, target, report, resolver, page, run_stamp, seen, budget)
+            in_progress.extend(row.start_time for row in rows
+                               if row.status in IN_PROGRESS_STATUSES and row.start_time is not None)
+            note(f"{target.vault_name}: page {report.pages}, {report.read} jobs read")
+        if may_advance:
+            watermark = next_watermark(window.end, in_progress, now, dt.timedelta(days=options.max_in_progress_days))
+            store.set_watermark(SOURCE, target.vault_id, watermark)
+            report.watermark = watermark
+    report.complete = True
+    if budget.skipped:
+        report.warnings.append(
+            f"{budget.skipped} failed job(s) listed without error details were not looked up "
+            f"(at most {budget.limit} per vault and sync); they count as 'unknown' until a later sync")
+
+
+@dataclass
+class _DetailBudget:
+    limit: int
+    used: int = 0
+    skipped: int = 0
+
+    def take(self) -> bool:
+        if self.used < self.limit:
+            self.used += 1
+            return True
+        self.skipped += 1
+        return False
+
+
+def _store_page(store: Store, client: Any, call_kwargs: dict[str, Any], target: VaultTarget,
+                report: VaultReport, resolver: Resolver, page: Page, run_stamp: str,
+                seen: set[tuple[str, str]], budget: _DetailBudget) -> list[JobRow]:
+    # The sync time keeps quarantine locations of different syncs apart (the store replaces a
+    # record at the same location), while a re-read within one sync replaces its own record.
+    where = f"{target.vault_name}/page {page.number}"
+    suffix = f" [{target.resource_group}, sync {run_stamp}]"
+    parsed = Parsed("rest", SOURCE)
+    ingest_time = utc_now()
+    for index, item in page.items:
+        rest.add_job(parsed, f"{where}/item {index}{suffix}", item, ingest_time)
+    rows: list[JobRow] = []
+    for location, row, _ in parsed.rows:
+        if _lacks_error(row) and budget.take():
+            row = _with_details(client, call_kwargs, target, row, report, location, ingest_time)
+        if row.region is None:
+            row.region = target.location
+        rows.append(resolver.apply(row))
+    rejected = list(parsed.rejected)
+    if page.damage:
+        rejected.append(QuarantineRow(SOURCE, f"{where}{suffix}", page.damage, page.body))
+
+    repeated = 0
+    for row in rows:
+        key = (row.vault_id.lower(), row.job_id.lower())
+        if key in seen:
+            repeated += 1
+        seen.add(key)
+    result = store.upsert_jobs(rows, SOURCE)
+    store.add_quarantine(rejected)
+    report.read += len(page.items)
+    report.inserted += result.inserted
+    # A job listed again within this sync is counted as repeated, not as updated a second time.
+    report.updated += result.updated - (repeated - result.duplicates)
+    report.repeated += repeated
+    report.quarantined += len(parsed.rejected)
+    report.damaged_pages += 1 if page.damage else 0
+    return rows
+
+
+def _lacks_error(row: JobRow) -> bool:
+    return row.status == "Failed" and row.error_code_int is None and not row.error_code and not row.error_message
+
+
+def _with_details(client: Any, call_kwargs: dict[str, Any], target: VaultTarget, row: JobRow,
+                  report: VaultReport, location: str, ingest_time: dt.datetime) -> JobRow:
+    """The job's details (GET backupJobs/{name}) when they carry the error the list left out."""
+    try:
+        job = client.job_details.get(target.vault_name, target.resource_group, row.job_id, **call_kwargs)
+    except Exception as exc:  # noqa: BLE001 - the listed row is kept either way
+        if is_credential_failure(exc):
+            raise
+        report.warnings.append(f"details of failed job {row.job_id} could not be read: {describe_failure(exc)}")
+        return row
+    report.details_fetched += 1
+    raw = job.as_dict() if hasattr(job, "as_dict") else job
+    try:
+        detailed = rest.job_to_row(raw, SOURCE, ingest_time) if rest.is_job_object(raw) else None
+    except RecordError as exc:
+        report.warnings.append(f"details of failed job {row.job_id} are unreadable ({exc}); listed values kept")
+        return row
+    if detailed is None or detailed.vault_id != row.vault_id or detailed.job_id.lower() != row.job_id.lower():
+        report.warnings.append(f"details of failed job {row.job_id} describe another job; listed values kept")
+        return row
+    return detailed
+
+
+def _stored_watermark(store: Store, vault_id: str) -> dt.datetime | None:
+    value = store.get_watermark(SOURCE, vault_id)
+    if not value:
+        return None
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None  # an unreadable watermark means: read from the initial window again
+
+
+def _naive(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def _as_datetime(value: dt.datetime | dt.date | str | None) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return _naive(value)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise ValueError(f"not a date/time: {value!r}")
+    return parsed
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line: python -m loaders jobs sync ...
+
+EXIT_OK, EXIT_VAULT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def register_sync_command(jobs_subparsers: Any) -> argparse.ArgumentParser:
+    """Add `jobs sync` to the `jobs` sub-command parsers."""
+    parser = jobs_subparsers.add_parser(
+        "sync",
+        help="sync backup jobs from Azure Recovery Services vaults (live, incremental)",
+        description="Read Azure VM backup jobs from Recovery Services vaults through Azure Resource Manager and "
+                    "upsert them into the store. Each vault remembers how far it was read, so a re-run fetches only "
+                    "what is new. Sign in first (az login, environment variables or a managed identity); the "
+                    "identity needs the Backup Reader role on the vaults (plus Reader on a subscription to list "
+                    "its vaults).",
+        epilog="Exit status: 0 all vaults synced, 1 some vault or subscription failed, 2 usage error or no "
+               "credential.")
+    parser.add_argument("--vault", action="append", default=[], metavar="ID",
+                        help="vault resource id /subscriptions/<id>/resourceGroups/<rg>/providers/"
+                             "Microsoft.RecoveryServices/vaults/<name> (repeatable)")
+    parser.add_argument("--subscription", action="append", default=[], metavar="ID",
+                        help="subscription id: sync every Recovery Services vault in it (repeatable)")
+    parser.add_argument("--since", default=None, metavar="DATE",
+                        help="read from this UTC date/time instead of each vault's watermark, e.g. 2026-11-01")
+    parser.add_argument("--db", default=None, metavar="PATH",
+                        help="store file (default: $BACKUP_TRIAGE_DB or the user data directory)")
+    parser.add_argument("--base-url", default=None, metavar="URL",
+                        help="Resource Manager endpoint (default https://management.azure.com)")
+    parser.add_argument("--timeout", type=float, default=SyncOptions.read_timeout, metavar="SECONDS",
+                        help=f"read timeout per request (default {SyncOptions.read_timeout:g})")
+    parser.add_argument("--max-details", type=int, default=SyncOptions.max_detail_fetches, metavar="N",
+                        help="at most N job-detail requests per vault for failed jobs listed without error details "
+                             f"(default {SyncOptions.max_detail_fetches})")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--quiet", action="store_true", help="no progress messages on stderr")
+    parser.set_defaults(handler=run_sync_command)
+    return parser
+
+
+def default_credential() -> Any:
+    from azure.identity import DefaultAzureCredential
+
+    return DefaultAzureCredential()
+
+
+def run_sync_command(args: argparse.Namespace) -> int:
+    scopes: Sequence[str] = [*args.vault, *args.subscription]
+    if not scopes:
+        print("error: name at least one --vault or --subscription", file=sys.stderr)
+        return EXIT_USAGE
+    parsed = parse_scopes(scopes)
+    if parsed.invalid:
+        for message in parsed.invalid:
+            print(f"error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        since = _as_datetime(args.since)
+    except ValueError:
+        print(f"error: --since {args.since!r} is not a date (use e.g. 2026-11-01 or 2026-11-01T06:00:00Z)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.timeout <= 0 or args.max_details < 0:
+        print("error: --timeout must be positive and --max-details not negative", file=sys.stderr)
+        return EXIT_USAGE
+
+    credential = default_credential()
+    try:
+        credential.get_token(ARM_SCOPE)  # fail fast, before opening the store
+    except Exception as exc:  # noqa: BLE001 - any credential problem is a usage problem here
+        print(f"error: no usable Azure credential ({_first_line(exc)}). Sign in with `az login`, set "
+              "AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, or run with a managed identity.",
+              file=sys.stderr)
+        return EXIT_USAGE
+
+    try:
+        store = open_store_for_sync(args.db)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    options = SyncOptions(read_timeout=args.timeout, max_detail_fetches=args.max_details)
+
+    def show(done: int, total: int, message: str) -> None:
+        if not args.quiet:
+            position = f"[{done}/{total}] " if total else ""
+            print(f"{position}{message}", file=sys.stderr, flush=True)
+
+    with store:
+        report = sync_vaults(store, credential, scopes, since=since, progress=show, base_url=args.base_url,
+                             options=options)
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        print("\n".join(report.lines()))
+        if report.total("quarantined"):
+            print(f"see quarantined records: python -m loaders jobs quarantine --source {SOURCE} --db {store.path}")
+    if report.credential_error:
+        return EXIT_USAGE
+    return EXIT_OK if report.ok else EXIT_VAULT_FAILED
+
+
+def open_store_for_sync(path: str | None) -> Store:
+    from loaders.jobs.store import open_store
+
+    return open_store(path)
+
+
+def _first_line(value: object) -> str:
+    text = str(value).strip()
+    return text.splitlines()[0] if text else type(value).__name__
