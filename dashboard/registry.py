@@ -33,6 +33,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/guide.py", "guide", N_("Guide"), ":material/menu_book:",
              N_("Causes and solutions for each backup error, in your language.")),
+    PageSpec("app_pages/docs_qa.py", "docs-qa", N_("Docs QA"), ":material/fact_check:", N_("Lint findings and translation coverage of the docs folder.")),
 )
 
 

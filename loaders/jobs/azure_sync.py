@@ -342,10 +342,16 @@ def _store_page(store: Store, client: Any, call_kwargs: dict[str, Any], target: 
     ingest_time = utc_now()
     for index, item in page.items:
         rest.add_job(parsed, f"{where}/item {index}{suffix}", item, ingest_time)
+    known = _stored_errors(store, [row for _, row, _ in parsed.rows if _lacks_error(row)])
     rows: list[JobRow] = []
     for location, row, _ in parsed.rows:
-        if _lacks_error(row) and budget.take():
-            row = _with_details(client, call_kwargs, target, row, report, location, ingest_time)
+        if _lacks_error(row):
+            stored = known.get((row.vault_id, row.job_id.lower()))
+            if stored is not None:
+                # Read before (from details): keep it rather than ask again or overwrite it with nothing.
+                row.error_code_int, row.error_code, row.error_message = stored
+            elif budget.take():
+                row = _with_details(client, call_kwargs, target, row, report, location, ingest_time)
         if row.region is None:
             row.region = target.location
         rows.append(resolver.apply(row))
@@ -369,6 +375,21 @@ def _store_page(store: Store, client: Any, call_kwargs: dict[str, Any], target: 
     report.quarantined += len(parsed.rejected)
     report.damaged_pages += 1 if page.damage else 0
     return rows
+
+
+def _stored_errors(store: Store, rows: list[JobRow]) -> dict[tuple[str, str], tuple[int | None, str | None, str | None]]:
+    """Error fields the store already holds for these jobs, keyed by (vault id, lower-cased job id)."""
+    if not rows:
+        return {}
+    keys = sorted({(row.vault_id, row.job_id.lower()) for row in rows})
+    found = store.connection.execute(
+        "SELECT j.vault_id, j.job_id, j.error_code_int, j.error_code, j.error_message "
+        "FROM jobs j JOIN (SELECT unnest(?) AS vault_id, unnest(?) AS job_id) k "
+        "ON j.vault_id = k.vault_id AND j.job_id = k.job_id "
+        "WHERE j.error_code_int IS NOT NULL OR j.error_code IS NOT NULL OR j.error_message IS NOT NULL",
+        [[k[0] for k in keys], [k[1] for k in keys]],
+    ).fetchall()
+    return {(vault_id, job_id): (code_int, code, message) for vault_id, job_id, code_int, code, message in found}
 
 
 def _lacks_error(row: JobRow) -> bool:
@@ -458,6 +479,8 @@ def register_sync_command(jobs_subparsers: Any) -> argparse.ArgumentParser:
                         help="Resource Manager endpoint (default https://management.azure.com)")
     parser.add_argument("--timeout", type=float, default=SyncOptions.read_timeout, metavar="SECONDS",
                         help=f"read timeout per request (default {SyncOptions.read_timeout:g})")
+    parser.add_argument("--retries", type=int, default=SyncOptions.retry_total, metavar="N",
+                        help=f"retries per request on throttling, server errors and timeouts (default {SyncOptions.retry_total})")
     parser.add_argument("--max-details", type=int, default=SyncOptions.max_detail_fetches, metavar="N",
                         help="at most N job-detail requests per vault for failed jobs listed without error details "
                              f"(default {SyncOptions.max_detail_fetches})")
@@ -489,17 +512,17 @@ def run_sync_command(args: argparse.Namespace) -> int:
         print(f"error: --since {args.since!r} is not a date (use e.g. 2026-11-01 or 2026-11-01T06:00:00Z)",
               file=sys.stderr)
         return EXIT_USAGE
-    if args.timeout <= 0 or args.max_details < 0:
-        print("error: --timeout must be positive and --max-details not negative", file=sys.stderr)
+    if args.timeout <= 0 or args.max_details < 0 or args.retries < 0:
+        print("error: --timeout must be positive, --retries and --max-details not negative", file=sys.stderr)
         return EXIT_USAGE
 
     credential = default_credential()
     try:
         credential.get_token(ARM_SCOPE)  # fail fast, before opening the store
     except Exception as exc:  # noqa: BLE001 - any credential problem is a usage problem here
-        print(f"error: no usable Azure credential ({_first_line(exc)}). Sign in with `az login`, set "
-              "AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, or run with a managed identity.",
-              file=sys.stderr)
+        print("error: no usable Azure credential. Sign in with `az login`, set AZURE_CLIENT_ID, AZURE_TENANT_ID "
+              "and AZURE_CLIENT_SECRET, or run with a managed identity.", file=sys.stderr)
+        print(f"  {str(exc).strip()}".replace("\n", "\n  "), file=sys.stderr)
         return EXIT_USAGE
 
     try:
@@ -507,7 +530,7 @@ def run_sync_command(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    options = SyncOptions(read_timeout=args.timeout, max_detail_fetches=args.max_details)
+    options = SyncOptions(read_timeout=args.timeout, max_detail_fetches=args.max_details, retry_total=args.retries)
 
     def show(done: int, total: int, message: str) -> None:
         if not args.quiet:
@@ -532,8 +555,3 @@ def open_store_for_sync(path: str | None) -> Store:
     from loaders.jobs.store import open_store
 
     return open_store(path)
-
-
-def _first_line(value: object) -> str:
-    text = str(value).strip()
-    return text.splitlines()[0] if text else type(value).__name__

@@ -1,0 +1,304 @@
+"""Docs QA page: the docs lint of the current docs folder, its findings, and translation coverage.
+
+The same checks as `python -m loaders lint <folder>` in a docs CI, with the same configuration
+(the nearest pyproject.toml), shown as filters, a findings table, exports and a coverage matrix.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import docs_qa_findings as qa
+from dashboard import guide_view, shell, widgets
+from dashboard.docs_qa_cache import lint_config, lint_report
+from dashboard.docs_qa_coverage import coverage_matrix
+from dashboard.docs_qa_labels import (
+    cell_text, differences_label, locale_label, scope_label, severity_label, sort_label, status_label,
+)
+from dashboard.formatting import format_date, format_integer
+from dashboard.graph_cache import guide_graph
+from dashboard.i18n import _, current_locale, ngettext
+from dashboard.render import escape_markdown
+from loaders.docs.lint import list_rules
+
+STATE_PREFIX = "docs_qa_"
+SEVERITY_KEY = STATE_PREFIX + "severities"
+RULE_KEY = STATE_PREFIX + "rules"
+LOCALE_KEY = STATE_PREFIX + "locales"
+ARTICLE_KEY = STATE_PREFIX + "articles"
+SORT_KEY = STATE_PREFIX + "sort"
+SELECTED_KEY = STATE_PREFIX + "selected"  # finding_key of the row last clicked
+TABLE_KEY = STATE_PREFIX + "table"
+EXPORT_NAME = "docs-lint"
+
+locale = current_locale()
+widgets.page_style()
+st.title(_("Docs QA"))
+st.caption(_("Checks the troubleshooting articles of the docs folder and their translations: the same "
+             "rules as the docs lint in CI."))
+
+docs = shell.current_docs_root()
+folder = escape_markdown(str(docs.path))
+if docs.status == "missing":
+    st.error(_("The docs folder {path} does not exist. Enter another folder in the sidebar.", path=folder))
+    st.stop()
+if docs.status == "not-a-folder":
+    st.error(_("{path} is a file, not a folder. Enter the folder that holds the articles.", path=folder))
+    st.stop()
+if docs.status == "empty":
+    st.warning(_("The docs folder {path} holds no Markdown articles (*.md).", path=folder))
+    st.stop()
+
+try:
+    config = lint_config(docs)
+except Exception as exc:  # ConfigError names the file and key; anything else is still shown, not raised
+    st.error(_("The lint configuration for {path} cannot be used: {reason}", path=folder,
+               reason=escape_markdown(str(exc))))
+    st.stop()
+
+with st.spinner(ngettext("Checking {count} Markdown file…", "Checking {count} Markdown files…",
+                         docs.markdown_count), show_time=True):
+    try:
+        report = lint_report(docs, config)
+    except Exception as exc:  # the lint reports problems as findings; a crash must still not blank the page
+        st.error(_("The articles in {path} could not be checked: {reason}", path=folder,
+                   reason=escape_markdown(str(exc))))
+        st.stop()
+
+# -- summary ------------------------------------------------------------------------------------
+totals = qa.severity_counts(report.findings)
+tiles = st.columns(4)
+tiles[0].metric(_("Files"), format_integer(len(report.files), locale), help=_("Markdown files checked."))
+tiles[1].metric(_("Errors"), format_integer(totals["error"], locale),
+                help=_("Findings that fail a CI run of the lint."))
+tiles[2].metric(_("Warnings"), format_integer(totals["warning"], locale),
+                help=_("Findings to fix, which do not fail a CI run."))
+tiles[3].metric(_("Info"), format_integer(totals["info"], locale), help=_("Remarks for the writers."))
+if report.exit_code == 0:
+    st.success(_("A CI run of the lint on this folder passes."), icon=":material/check_circle:")
+elif report.exit_code == 1:
+    st.error(_("A CI run of the lint on this folder fails: fix the error findings first."),
+             icon=":material/error:")
+else:
+    st.error(_("A CI run of the lint on this folder stops: some files cannot be read."), icon=":material/error:")
+st.caption(_("Folder: {path} · Source language: {language}", path=folder,
+             language=locale_label(config.source_locale, locale)))
+for problem in report.input_errors:
+    st.warning(_("{path}: {reason}", path=escape_markdown(problem.path), reason=escape_markdown(problem.message)))
+for note in report.notes:
+    st.info(escape_markdown(note), icon=":material/info:")
+
+
+# -- findings -------------------------------------------------------------------------------------
+def multiselect(label: str, options: Sequence[Any], state_key: str, format_func: Callable[[Any], str],
+                translated: bool, help: str) -> list[Any]:
+    """A multiselect whose choice lives in session state: it survives page switches, and one widget
+    per language when its labels are translated (Streamlit matches a selection by its label)."""
+    kept = [value for value in st.session_state.get(state_key) or [] if value in options]
+    st.session_state[state_key] = kept
+    widget_key = widgets.localized_key(state_key) if translated else state_key + "__field"
+    remember = widgets.bind_to_state(state_key, widget_key, empty=[])
+    return st.multiselect(label, options=list(options), format_func=format_func, key=widget_key,
+                          on_change=remember, placeholder=_("All"), help=help)
+
+
+st.header(_("Findings"), anchor="findings")
+options = qa.filter_options(report.findings)
+if not report.findings:
+    st.success(_("No findings: every article follows the rules."), icon=":material/task_alt:")
+else:
+    columns = st.columns(4)
+    with columns[0]:
+        severities = multiselect(_("Severity"), options.severities, SEVERITY_KEY,
+                                 lambda value: severity_label(value, locale), translated=True,
+                                 help=_("Show only findings of these severities."))
+    with columns[1]:
+        rules = multiselect(_("Rule"), options.rules, RULE_KEY,
+                            lambda value: f"{value} {options.rule_aliases.get(value, '')}".strip(), translated=False,
+                            help=_("Show only findings of these rules (ID and alias)."))
+    with columns[2]:
+        locales = multiselect(_("Language"), options.locales, LOCALE_KEY,
+                              lambda value: locale_label(value, locale), translated=True,
+                              help=_("Show only findings in articles of these languages."))
+    with columns[3]:
+        articles = multiselect(_("Article"), options.articles, ARTICLE_KEY, str, translated=False,
+                               help=_("Show only findings in these articles (file name, in every language)."))
+    if st.session_state.get(SORT_KEY) not in qa.SORT_ORDERS:
+        st.session_state[SORT_KEY] = qa.SORT_ORDERS[0]
+    order = widgets.localized_selectbox(_("Sort by"), options=list(qa.SORT_ORDERS),
+                                        format_func=lambda value: sort_label(value, locale), state_key=SORT_KEY,
+                                        help=_("Order of the table; column headers sort it too."))
+    shown = qa.sort_findings(
+        qa.filter_findings(report.findings, qa.FindingFilter(severities, rules, locales, articles)),
+        order or qa.SORT_ORDERS[0],
+    )
+    st.caption(_("{shown} of {total} findings shown. Select a row to see the lines it points at.",
+                 shown=format_integer(len(shown), locale), total=format_integer(len(report.findings), locale)))
+    rows = qa.table_rows(shown)
+    keys = [row.key for row in rows]
+    table = pd.DataFrame({
+        "rule": [row.rule for row in rows],
+        "severity": [severity_label(row.severity, locale, marked=True) for row in rows],
+        "location": [row.location for row in rows],
+        "locale": [row.locale for row in rows],
+        "message": [row.message for row in rows],
+        "source": [row.source for row in rows],
+    }, columns=["rule", "severity", "location", "locale", "message", "source"])
+    # A new set of rows is a new table: a selection never points at a row that moved.
+    table_key = f"{TABLE_KEY}_{qa.rows_digest(keys)}"
+
+    def remember_selection() -> None:
+        selection = st.session_state.get(table_key, {}).get("selection", {})
+        picked = selection.get("rows", []) if isinstance(selection, dict) else getattr(selection, "rows", [])
+        st.session_state[SELECTED_KEY] = keys[picked[0]] if picked and picked[0] < len(keys) else None
+
+    event = st.dataframe(
+        table,
+        column_config={
+            "rule": st.column_config.TextColumn(_("Rule"), help=_("Rule ID and alias, as in the lint configuration.")),
+            "severity": st.column_config.TextColumn(_("Severity")),
+            "location": st.column_config.TextColumn(_("File:line"), help=_("Path relative to the docs folder.")),
+            "locale": st.column_config.TextColumn(_("Language")),
+            "message": st.column_config.TextColumn(_("Message"), width="large",
+                                                   help=_("What is wrong and what was expected, as the lint reports it.")),
+            "source": st.column_config.TextColumn(_("Source file:line"),
+                                                  help=_("For translation findings: the source-language article compared against.")),
+        },
+        hide_index=True, width="stretch", key=table_key, on_select=remember_selection,
+        selection_mode="single-row",
+    )
+
+    picked_rows = list(getattr(getattr(event, "selection", None), "rows", None) or [])
+    if picked_rows and picked_rows[0] < len(keys):
+        st.session_state[SELECTED_KEY] = keys[picked_rows[0]]
+
+    export_report = qa.filtered_report(report, shown)
+    downloads = st.columns(3)
+    export_labels = {"csv": _("Download CSV"), "sarif": _("Download SARIF"), "json": _("Download JSON")}
+    export_help = {
+        "csv": _("The findings shown, one per row, for a spreadsheet."),
+        "sarif": _("The findings shown as SARIF 2.1.0, for code scanning tools."),
+        "json": _("The findings shown in the lint's JSON report format."),
+    }
+    for column, fmt in zip(downloads, qa.EXPORT_FORMATS):
+        column.download_button(export_labels[fmt], data=qa.export(export_report, fmt),
+                               file_name=f"{EXPORT_NAME}.{fmt}", mime=qa.EXPORT_MEDIA_TYPES[fmt],
+                               help=export_help[fmt], icon=":material/download:", on_click="ignore",
+                               key=f"{STATE_PREFIX}download_{fmt}")
+
+    selected = next((f for f in shown if qa.finding_key(f) == st.session_state.get(SELECTED_KEY)), None)
+    if selected is not None:
+        st.subheader(_("Lines of the selected finding"), anchor="finding-lines")
+        st.markdown(f"**{escape_markdown(selected.rule)} {escape_markdown(selected.alias)}** · "
+                    f"{severity_label(selected.severity, locale)} · {escape_markdown(selected.message)}")
+        places = [(selected.path, selected.line, _("File: {location}", location=escape_markdown(
+            qa.location(selected.path, selected.line, selected.column))))]
+        if selected.source_path:
+            places.append((selected.source_path, selected.source_line or 1, _("Source: {location}", location=escape_markdown(
+                qa.location(selected.source_path, selected.source_line)))))
+        for path, line, caption in places:
+            lines = qa.excerpt(path, line, report.base)
+            st.caption(caption)
+            if lines.error:
+                st.warning(_("The file cannot be shown: {reason}", reason=escape_markdown(lines.error)))
+            else:
+                st.code(lines.numbered(), language=None, wrap_lines=True)
+        article = qa.article_of(selected.path)
+        st.markdown(_("[Open this article in the Guide]({link})", link=guide_view.guide_link(locale, article)))
+
+# -- translation coverage --------------------------------------------------------------------------
+st.header(_("Translation coverage"), anchor="coverage")
+st.caption(_("Each article in each language, against the newest {language} version: missing, older (ms.date) "
+             "or with errors and causes that differ.", language=locale_label(config.source_locale, locale)))
+try:
+    graph = guide_graph(docs)
+except Exception as exc:  # never a blank page
+    st.error(_("The articles in {path} could not be read: {reason}", path=folder, reason=escape_markdown(str(exc))))
+    st.stop()
+coverage = coverage_matrix(graph, config.source_locale, report.findings)
+if not coverage.rows:
+    st.info(_("No articles with a language to compare."))
+else:
+    if not coverage.has_source:
+        st.info(_("This folder has no {language} articles, so translations cannot be compared.",
+                  language=locale_label(config.source_locale, locale)), icon=":material/translate:")
+    matrix = pd.DataFrame(
+        [[cell_text(row.cells[loc], locale) for loc in coverage.locales] for row in coverage.rows],
+        columns=list(coverage.locales),
+    )
+    matrix.insert(0, "article", [row.article for row in coverage.rows])
+    matrix["guide"] = [guide_view.guide_link(locale, row.article) for row in coverage.rows]
+    matrix_config: dict[str, Any] = {
+        "article": st.column_config.TextColumn(_("Article"), pinned=True),
+        "guide": st.column_config.LinkColumn(_("Guide"), display_text=_("Open"),
+                                             help=_("Read the article on the Guide page.")),
+    }
+    for loc in coverage.locales:
+        matrix_config[loc] = st.column_config.TextColumn(loc, help=locale_label(loc, locale))
+    st.dataframe(matrix, column_config=matrix_config, hide_index=True, width="stretch",
+                 key=STATE_PREFIX + "coverage")
+    counts = coverage.counts()
+    st.caption(" · ".join(f"{status_label(status, locale)}: {format_integer(count, locale)}"
+                          for status, count in counts.items() if count))
+
+    details = [cell for row in coverage.rows for cell in row.cells.values()
+               if cell.status not in ("source", "complete")]
+    if details:
+        with st.expander(ngettext("Details of {count} translation to check", "Details of {count} translations to check",
+                                  len(details)), icon=":material/fact_check:"):
+            st.dataframe(
+                pd.DataFrame([{
+                    "article": cell.article,
+                    "locale": cell.locale,
+                    "status": status_label(cell.status, locale),
+                    "date": format_date(cell.date, locale),
+                    "source_date": format_date(cell.source_date, locale),
+                    "differences": "" if cell.status == "missing" else differences_label(cell.differences.count, locale),
+                    "missing_errors": ", ".join(cell.differences.missing_errors),
+                    "missing_causes": ", ".join(cell.differences.missing_causes),
+                    "extra": ", ".join(cell.differences.extra_errors + cell.differences.extra_causes),
+                    "reordered": ", ".join(cell.differences.reordered_errors),
+                    "versions": cell.versions,
+                    "findings": cell.findings,
+                } for cell in details]),
+                column_config={
+                    "article": _("Article"), "locale": _("Language"), "status": _("Status"),
+                    "date": st.column_config.TextColumn(_("Date"), help=_("ms.date of the newest version.")),
+                    "source_date": _("Source date"), "differences": _("Differences"),
+                    "missing_errors": st.column_config.TextColumn(_("Missing errors"), help=_("Error ids.")),
+                    "missing_causes": st.column_config.TextColumn(_("Missing causes"), help=_("Cause ids.")),
+                    "extra": st.column_config.TextColumn(_("Not in the source"), help=_("Error and cause ids.")),
+                    "reordered": st.column_config.TextColumn(_("Causes reordered"),
+                                                             help=_("Errors whose causes come in another order.")),
+                    "versions": st.column_config.NumberColumn(_("Versions"), help=_("Dated versions in this language.")),
+                    "findings": st.column_config.NumberColumn(_("Findings"), help=_("Lint findings, all versions.")),
+                },
+                hide_index=True, width="stretch",
+            )
+
+# -- rules reference -------------------------------------------------------------------------------
+active = {item.rule.id: item.severity for item in report.rules}
+all_rules = list_rules()
+with st.expander(ngettext("Rules reference: {count} rule", "Rules reference: {count} rules", len(all_rules)),
+                 icon=":material/rule:"):
+    st.caption(_("Severities as configured for this folder; a dash marks a rule that is off. Run "
+                 "`python -m loaders lint --list-rules` for the same list."))
+    st.dataframe(
+        pd.DataFrame([{
+            "id": rule.id,
+            "alias": rule.alias,
+            "severity": severity_label(active[rule.id], locale) if rule.id in active else "–",
+            "default": severity_label(rule.severity, locale),
+            "scope": scope_label(rule.scope, locale),
+            "description": rule.description,
+        } for rule in all_rules]),
+        column_config={
+            "id": _("ID"), "alias": _("Alias"), "severity": _("Severity"), "default": _("Default severity"),
+            "scope": st.column_config.TextColumn(_("Checks"), help=_("One article, or a translation against its source.")),
+            "description": st.column_config.TextColumn(_("Description"), width="large"),
+        },
+        hide_index=True, width="stretch",
+    )

@@ -1,0 +1,205 @@
+"""What the Docs QA page shows of a lint report, decided without Streamlit: filter options, the
+filtered and sorted findings, table rows, exports, and the lines of a file a finding points at."""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import io
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Literal
+
+from loaders.docs.lint import Finding, LintReport
+from loaders.docs.lint.findings import SEVERITIES, SEVERITY_RANK
+from loaders.docs.lint.formats import render
+from loaders.docs.textio import decode
+
+SortOrder = Literal["severity", "file", "rule"]
+SORT_ORDERS: tuple[SortOrder, ...] = ("severity", "file", "rule")
+ExportFormat = Literal["csv", "sarif", "json"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "sarif", "json")
+EXPORT_MEDIA_TYPES = {"csv": "text/csv", "sarif": "application/sarif+json", "json": "application/json"}
+NO_LOCALE = ""  # filter value of findings in files outside any locale folder
+CSV_COLUMNS = ("rule", "alias", "severity", "path", "line", "column", "locale", "message",
+               "source_path", "source_line")
+
+
+def finding_key(finding: Finding) -> str:
+    """A stable id of a finding across reruns and filters (the table's row index changes with both)."""
+    digest = hashlib.sha1(finding.message.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{finding.path}:{finding.line}:{finding.column or 0}:{finding.rule}:{digest}"
+
+
+def rows_digest(keys: Sequence[str]) -> str:
+    """A short id of a list of findings, the same in every process."""
+    return hashlib.sha1("\n".join(keys).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def article_of(path: str) -> str:
+    """The article a file belongs to in every locale: its name without extension."""
+    return PurePath(path.replace("\\", "/")).stem
+
+
+def location(path: str | None, line: int | None, column: int | None = None) -> str:
+    """'path:line[:column]' as editors and CI logs show it; '' without a path."""
+    if not path:
+        return ""
+    text = f"{path}:{line or 1}"
+    return f"{text}:{column}" if column else text
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The values each filter offers: only what occurs in the report."""
+
+    severities: tuple[str, ...]
+    rules: tuple[str, ...]  # rule ids, in id order
+    rule_aliases: dict[str, str]
+    locales: tuple[str, ...]  # NO_LOCALE stands for files outside a locale folder
+    articles: tuple[str, ...]
+
+
+def filter_options(findings: Sequence[Finding]) -> FilterOptions:
+    present = {f.severity for f in findings}
+    aliases: dict[str, str] = {}
+    for finding in findings:
+        aliases.setdefault(finding.rule, finding.alias)
+    return FilterOptions(
+        severities=tuple(s for s in SEVERITIES if s in present),
+        rules=tuple(sorted(aliases)),
+        rule_aliases=aliases,
+        locales=tuple(sorted({f.locale or NO_LOCALE for f in findings})),
+        articles=tuple(sorted({article_of(f.path) for f in findings})),
+    )
+
+
+@dataclass(frozen=True)
+class FindingFilter:
+    """Empty selections mean "all"."""
+
+    severities: Collection[str] = ()
+    rules: Collection[str] = ()
+    locales: Collection[str] = ()
+    articles: Collection[str] = ()
+
+    def accepts(self, finding: Finding) -> bool:
+        return ((not self.severities or finding.severity in self.severities)
+                and (not self.rules or finding.rule in self.rules)
+                and (not self.locales or (finding.locale or NO_LOCALE) in self.locales)
+                and (not self.articles or article_of(finding.path) in self.articles))
+
+
+def filter_findings(findings: Iterable[Finding], wanted: FindingFilter) -> list[Finding]:
+    return [f for f in findings if wanted.accepts(f)]
+
+
+def sort_findings(findings: Iterable[Finding], order: SortOrder = "severity") -> list[Finding]:
+    """Severity first (errors on top), by file and line, or by rule; ties keep file order."""
+    if order == "file":
+        key = Finding.sort_key
+    elif order == "rule":
+        key = lambda f: (f.rule, *f.sort_key())  # noqa: E731
+    else:
+        key = lambda f: (SEVERITY_RANK[f.severity], *f.sort_key())  # noqa: E731
+    return sorted(findings, key=key)
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    counts = {name: 0 for name in SEVERITIES}
+    for finding in findings:
+        counts[finding.severity] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    key: str
+    rule: str  # "TS003 step-numbering"
+    severity: str
+    location: str  # "it-it/article.md:22:1"
+    locale: str
+    message: str
+    source: str  # "en-us/article.md:15" for translation findings, else ""
+
+
+def table_rows(findings: Iterable[Finding]) -> list[FindingRow]:
+    return [
+        FindingRow(
+            key=finding_key(f),
+            rule=f"{f.rule} {f.alias}",
+            severity=f.severity,
+            location=location(f.path, f.line, f.column),
+            locale=f.locale or NO_LOCALE,
+            message=f.message,
+            source=location(f.source_path, f.source_line),
+        )
+        for f in findings
+    ]
+
+
+def filtered_report(report: LintReport, findings: Sequence[Finding]) -> LintReport:
+    """The same run with only the findings shown, so exports match the table."""
+    return dataclasses.replace(report, findings=list(findings))
+
+
+def findings_csv(findings: Iterable[Finding]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for finding in findings:
+        writer.writerow({name: "" if value is None else value for name, value in finding.as_dict().items()})
+    return out.getvalue()
+
+
+def export(report: LintReport, fmt: ExportFormat) -> str:
+    """CSV of the findings, or the lint's own SARIF / JSON formatters."""
+    if fmt == "csv":
+        return findings_csv(report.findings)
+    return render(report, fmt)
+
+
+# -- the lines a finding points at ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Excerpt:
+    path: str  # as shown in the finding
+    line: int  # the line the finding names
+    first: int  # number of the first line shown
+    lines: tuple[str, ...]
+    error: str | None = None  # why nothing could be shown
+
+    def numbered(self) -> str:
+        """The lines with their numbers, the finding's line marked with '>'."""
+        width = len(str(self.first + len(self.lines) - 1)) if self.lines else 1
+        return "\n".join(
+            f"{'>' if number == self.line else ' '} {number:>{width}} | {text}"
+            for number, text in enumerate(self.lines, start=self.first)
+        )
+
+
+def resolve_shown_path(shown: str, base: Path) -> Path:
+    path = Path(shown)
+    return path if path.is_absolute() else base / path
+
+
+def excerpt(shown: str, line: int, base: Path, context: int = 3, max_bytes: int = 20_000_000) -> Excerpt:
+    """Lines `line - context` .. `line + context` of the file, decoded as the parser decodes it
+    (BOM removed, invalid UTF-8 replaced), so line numbers match the finding's."""
+    path = resolve_shown_path(shown, base)
+    try:
+        if path.stat().st_size > max_bytes:
+            return Excerpt(shown, line, line, (), "too large to show")
+        data = path.read_bytes()
+    except OSError as exc:
+        return Excerpt(shown, line, line, (), exc.strerror or str(exc))
+    text = decode(data).text
+    # The parser counts \r\n, \r and \n alike as one line end.
+    all_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if len(all_lines) > 1 and all_lines[-1] == "":
+        all_lines.pop()  # the final line end does not start another line
+    line = max(1, line)
+    first = max(1, line - context)
+    last = min(len(all_lines), line + context)
+    return Excerpt(shown, line, first, tuple(all_lines[first - 1:last]))

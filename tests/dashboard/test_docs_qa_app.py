@@ -1,0 +1,177 @@
+"""The Docs QA page in the real app, through Streamlit's AppTest (dashboard/app.py, ?page=docs-qa)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboard.docs_qa_labels import locale_label
+from dashboard.i18n import translate
+from dashboard.render import escape_markdown
+from loaders.docs.parse import parse_article
+
+REPO = Path(__file__).resolve().parents[2]
+TREE = REPO / "tests" / "data" / "docs_qa" / "tree"
+TABLE_PREFIX = "docs_qa_table_"
+
+
+def open_page(run_app, docs: Path | None, **query: str):
+    return run_app(docs, page="docs-qa", **query)
+
+
+def metrics(app) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def findings_table(app):
+    tables = [frame for frame in app.dataframe if (frame.key or "").startswith(TABLE_PREFIX)]
+    assert len(tables) == 1, [frame.key for frame in app.dataframe]
+    return tables[0]
+
+
+def coverage_table(app):
+    return next(frame.value for frame in app.dataframe if "guide" in frame.value.columns)
+
+
+def multiselect(app, state_key: str):
+    found = [box for box in app.multiselect if (box.key or "").startswith(state_key + "__")]
+    assert len(found) == 1, [box.key for box in app.multiselect]
+    return found[0]
+
+
+def select_row(app, row: int):
+    """What a click on a table row does: Streamlit stores the selection under the table's key."""
+    app.session_state[findings_table(app).key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_fixture_tree_shows_findings_coverage_and_rules(run_app) -> None:
+    app = open_page(run_app, TREE)
+    assert app.title[0].value == "Docs QA"
+    assert metrics(app) == {"Files": "4", "Errors": "2", "Warnings": "2", "Info": "0"}
+    assert any("fails" in e.value for e in app.error)  # the CI verdict: error findings fail the run
+
+    table = findings_table(app).value
+    assert list(table.columns) == ["rule", "severity", "location", "locale", "message", "source"]
+    rows = table.to_dict("records")
+    # Errors first, then by file and line.
+    assert [(r["rule"], r["location"], r["source"]) for r in rows] == [
+        ("TS102 cause-mismatch", "it-it/agent-errors.md:14", "en-us/agent-errors.md:15"),
+        ("TS102 cause-mismatch", "it-it/agent-errors.md:18", "en-us/agent-errors.md:25"),
+        ("TS108 translation-outdated", "de-de/disk-errors.md:4:1", "en-us/disk-errors.md:4"),
+        ("TS003 step-numbering", "it-it/agent-errors.md:22:1", ""),
+    ]
+    assert "numbering goes 1, 2, 4" in rows[3]["message"]
+    assert [r["severity"] for r in rows] == ["✖ Error", "✖ Error", "▲ Warning", "▲ Warning"]
+
+    matrix = coverage_table(app).set_index("article")
+    assert list(matrix.columns[:3]) == ["en-us", "de-de", "it-it"]
+    assert matrix.loc["agent-errors", "it-it"] == "≠ Differs · 1 difference"
+    assert matrix.loc["agent-errors", "de-de"] == "✗ Missing"
+    assert matrix.loc["disk-errors", "de-de"] == "⏱ Stale"
+    assert matrix.loc["disk-errors", "en-us"] == "◆ Source"
+    assert matrix.loc["agent-errors", "guide"] == "guide?lang=en-us&article=agent-errors"
+
+    details = next(frame for frame in app.dataframe if "missing_causes" in frame.value.columns).value
+    italian = details[(details.article == "agent-errors") & (details.locale == "it-it")].iloc[0]
+    assert italian.missing_causes == "no-outbound-network" and italian.findings == 3
+
+    rules = next(frame for frame in app.dataframe if "description" in frame.value.columns).value
+    step_rule = rules[rules.id == "TS003"].iloc[0]
+    assert step_rule.alias == "step-numbering" and step_rule.severity == "Warning" and step_rule.description
+
+
+def test_clicking_a_finding_shows_its_lines(run_app) -> None:
+    app = open_page(run_app, TREE)
+    assert not app.code  # nothing selected yet
+    select_row(app, 3)  # the step gap
+    excerpt = app.code[0].value
+    assert "> 22 | 4. Eseguire di nuovo il backup." in excerpt
+    assert "  21 | 2. Riavviare il servizio" in excerpt
+    assert app.code[0].language in (None, "", "plaintext")
+
+    select_row(app, 1)  # a translation finding: the translation's lines, then the source's
+    translated, source = app.code[0].value, app.code[1].value
+    assert "> 18 | ### <a name=\"agent-service-stopped\"></a>Il servizio" in translated
+    assert "> 25 | ### <a name=\"no-outbound-network\"></a>The VM has no outbound network" in source
+    captions = [c.value for c in app.caption]
+    assert "File: " + escape_markdown("it-it/agent-errors.md:18") in captions
+    assert "Source: " + escape_markdown("en-us/agent-errors.md:25") in captions
+
+
+def test_filters_narrow_the_table_and_survive_a_language_switch(run_app) -> None:
+    app = open_page(run_app, TREE)
+    multiselect(app, "docs_qa_severities").set_value(["warning"]).run()
+    assert [r["rule"] for r in findings_table(app).value.to_dict("records")] == [
+        "TS108 translation-outdated", "TS003 step-numbering"]
+    app.multiselect(key="docs_qa_articles__field").set_value(["agent-errors"]).run()
+    assert [r["rule"] for r in findings_table(app).value.to_dict("records")] == ["TS003 step-numbering"]
+
+    app.selectbox(key="ui_locale_picker").set_value("it-it").run()
+    assert not app.exception
+    assert app.title[0].value == translate("Docs QA", "it-it") != "Docs QA"
+    rows = findings_table(app).value.to_dict("records")
+    assert [r["rule"] for r in rows] == ["TS003 step-numbering"]
+    assert rows[0]["severity"] == "▲ " + translate("Warning", "it-it")
+    assert multiselect(app, "docs_qa_severities").value == ["warning"]
+    assert multiselect(app, "docs_qa_severities").label == translate("Severity", "it-it")
+    matrix = coverage_table(app).set_index("article")
+    assert matrix.loc["disk-errors", "de-de"] == "⏱ " + translate("Stale", "it-it")
+
+
+def test_filters_survive_a_page_switch(run_app) -> None:
+    app = open_page(run_app, TREE)
+    app.multiselect(key="docs_qa_rules__field").set_value(["TS102"]).run()
+    assert len(findings_table(app).value) == 2
+    app.switch_page("app_pages/guide.py").run()
+    assert not app.exception
+    app.switch_page("app_pages/docs_qa.py").run()
+    assert not app.exception
+    assert app.multiselect(key="docs_qa_rules__field").value == ["TS102"]
+    assert len(findings_table(app).value) == 2
+
+
+def test_built_in_articles_have_no_error_findings(run_app) -> None:
+    app = open_page(run_app, None)
+    assert int(metrics(app)["Files"]) >= 12
+    assert metrics(app)["Errors"] == "0"
+    assert any("passes" in s.value for s in app.success)
+    matrix = coverage_table(app)
+    translations = matrix.drop(columns=["article", "guide", "en-us"])
+    assert set(translations.to_numpy().ravel()) == {"✓ Complete"}
+
+
+@pytest.mark.corpus
+def test_corpus_locale_folder_shows_the_real_step_gap(run_app, corpus_dir) -> None:
+    folder = corpus_dir / "articles" / "it-it"
+    article_path = folder / "2017-10-05" / "articles" / "backup" / \
+        "backup-azure-troubleshoot-vm-backup-fails-snapshot-timeout.md"
+    # Where the gap is, read from the file itself: the first step of a numbered list whose number
+    # is not the previous one plus one.
+    article = parse_article(article_path)
+    gaps = [(block, step) for cause in article.causes for block in cause.blocks if block.kind == "steps"
+            for previous, step in zip(block.steps, block.steps[1:])
+            if previous.number is not None and step.number is not None and step.number != previous.number + 1]
+    assert len(gaps) == 1, "the it-it 2017-10-05 article no longer has exactly one step gap"
+    block, step = gaps[0]
+    numbers = [s.number for s in block.steps]
+    assert numbers[:3] == [1, 2, 4] and step.number == 4
+
+    app = open_page(run_app, folder)
+    rows = findings_table(app).value.to_dict("records")
+    shown = "2017-10-05/articles/backup/backup-azure-troubleshoot-vm-backup-fails-snapshot-timeout.md"
+    step_rows = [r for r in rows if r["rule"] == "TS003 step-numbering" and r["location"].startswith(shown + ":")]
+    assert len(step_rows) == 1
+    assert step_rows[0]["location"] == f"{shown}:{step.line}:1"
+    assert "numbering goes " + ", ".join(map(str, numbers)) in step_rows[0]["message"]
+    assert step_rows[0]["locale"] == "it-it"
+    # No en-us articles in a single-locale folder: the page says translations cannot be compared.
+    expected = translate("This folder has no {language} articles, so translations cannot be compared.", "en-us",
+                         language=locale_label("en-us", "en-us"))
+    assert expected in [i.value for i in app.info]
+    assert coverage_table(app).set_index("article").iloc[0]["it-it"] == "? No source"
+
+    select_row(app, rows.index(step_rows[0]))
+    assert f"> {step.line} | 4. " in app.code[0].value
