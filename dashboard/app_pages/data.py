@@ -1,0 +1,162 @@
+"""Data page: what the job store holds, and the ways to fill it: the sample fleet, uploaded job exports
+(with what was rejected and why) and, when the sync module is installed, a sync from Azure."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data_actions, fleet_store, fleet_view
+from dashboard.formatting import format_datetime, format_integer
+from dashboard.i18n import _, current_locale, ngettext
+from dashboard.render import escape_markdown
+
+REPORT_KEY = "data.last_report"  # what the last action did, shown after the rerun that follows it
+UPLOAD_KEY = "data.upload"
+
+locale = current_locale()
+path = fleet_store.store_path()
+st.title(_("Data"))
+st.caption(_("The dashboard reads its jobs from one store file. Fill it with the sample fleet, with job exports "
+             "from Azure, or from Azure directly."))
+
+# -- the store --------------------------------------------------------------------------------------------
+try:
+    with fleet_store.reading(path) as store:
+        info = store.info()
+except Exception as exc:  # a damaged or locked store is reported, never a blank page
+    st.error(_("The job store {path} cannot be opened: {reason}", path=escape_markdown(str(path)),
+               reason=escape_markdown(str(exc))))
+    st.stop()
+
+st.subheader(_("Job store"), anchor=False)
+as_of = info.last_sync_time or info.last_ingest_time
+columns = st.columns(4)
+columns[0].metric(_("Jobs"), format_integer(info.jobs, locale), border=True)
+columns[1].metric(_("Rejected records"), format_integer(info.quarantined, locale), border=True)
+columns[2].metric(_("Last import"), format_datetime(info.last_ingest_time, locale, "short") if info.last_ingest_time
+                  else _("never"), border=True)
+columns[3].metric(_("Last sync"), format_datetime(info.last_sync_time, locale, "short") if info.last_sync_time
+                  else _("never"), border=True)
+for line in fleet_view.source_lines(info, as_of, False, locale)[:2]:
+    st.markdown("- " + escape_markdown(line))
+st.caption(_("Set {variable} to use another store file.", variable="`BACKUP_TRIAGE_DB`"))
+
+last = st.session_state.pop(REPORT_KEY, None)
+if last is not None:
+    kind, payload = last
+    if kind == "sample":
+        st.success(_("Sample fleet created: {jobs} jobs ({inserted} new, {updated} updated) for {vms} VMs over "
+                     "{days} days, in {seconds} s.", jobs=format_integer(payload.jobs, locale),
+                     inserted=format_integer(payload.inserted or 0, locale),
+                     updated=format_integer(payload.updated or 0, locale), vms=format_integer(payload.vms, locale),
+                     days=format_integer(payload.days, locale), seconds=format_integer(payload.seconds, locale)),
+                   icon=":material/check_circle:")
+    elif kind == "sync":
+        st.success(_("Sync finished."), icon=":material/check_circle:")
+        for line in payload:
+            st.markdown("- " + escape_markdown(line))
+    elif kind == "error":
+        st.error(payload)
+
+# -- sample fleet -----------------------------------------------------------------------------------------
+st.subheader(_("Sample fleet"), anchor=False)
+st.caption(_("A realistic, repeatable fleet of Azure VM backup jobs: the same settings always give the same "
+             "jobs, and generating again updates them instead of adding copies."))
+with st.form("data.sample"):
+    left, middle, right = st.columns(3)
+    vms = left.number_input(_("VMs"), min_value=1, max_value=100_000, value=data_actions.SAMPLE_VMS, step=100)
+    days = middle.number_input(_("Days of history"), min_value=1, max_value=365, value=data_actions.SAMPLE_DAYS)
+    seed = right.number_input(_("Seed"), min_value=0, max_value=2**31 - 1, value=data_actions.SAMPLE_SEED,
+                              help=_("The same seed gives the same fleet."))
+    generate = st.form_submit_button(_("Generate the sample fleet"), icon=":material/auto_awesome:")
+if generate:
+    bar = st.progress(0.0, text=_("Generating…"))
+    try:
+        report = data_actions.create_sample(path, vms=int(vms), days=int(days), seed=int(seed), progress=lambda f, _d:
+                                            bar.progress(min(f, 1.0), text=_("Generating… {percent}", percent=f"{f:.0%}")))
+    except Exception as exc:
+        st.session_state[REPORT_KEY] = ("error", _("The sample could not be created: {reason}",
+                                                   reason=escape_markdown(str(exc))))
+    else:
+        st.session_state[REPORT_KEY] = ("sample", report)
+    st.rerun()
+
+# -- import -------------------------------------------------------------------------------------------------
+st.subheader(_("Import job exports"), anchor=False)
+st.caption(_("Files from `az backup job list`, saved REST API responses, or Log Analytics exports of "
+             "AddonAzureBackupJobs (CSV or JSON). The format is recognised from the content. Jobs already in "
+             "the store are updated, never duplicated; records that cannot be read are kept aside with the reason."))
+uploads = st.file_uploader(_("Job export files"), accept_multiple_files=True, key=UPLOAD_KEY)
+if st.button(_("Import"), disabled=not uploads, icon=":material/upload_file:", type="primary"):
+    bar = st.progress(0.0, text=_("Importing…"))
+    files = [data_actions.Upload(upload.name, upload.getvalue()) for upload in uploads]
+    try:
+        reports = data_actions.import_uploads(files, path, progress=lambda f, name: bar.progress(
+            min(f, 1.0), text=_("Imported {file}", file=name)))
+    except Exception as exc:
+        bar.empty()
+        st.error(_("The import failed: {reason}", reason=escape_markdown(str(exc))))
+    else:
+        bar.empty()
+        st.session_state["data.import_rows"] = data_actions.import_rows(reports)
+
+rows = st.session_state.get("data.import_rows")
+if rows:
+    total = sum(row["inserted"] + row["updated"] for row in rows)
+    failed = [row for row in rows if row["problem"]]
+    st.markdown(ngettext("**{count} file imported**", "**{count} files imported**", len(rows))
+                + " · " + _("{jobs} jobs written", jobs=format_integer(total, locale)))
+    st.dataframe(rows, hide_index=True, width="stretch", key="data.import_table", column_config={
+        "file": _("File"), "format": _("Format"), "read": _("Read"), "inserted": _("Inserted"),
+        "updated": _("Updated"), "quarantined": _("Rejected"), "duplicates": _("Older copies"),
+        "problem": _("Problems"),
+    })
+    if failed:
+        st.warning(ngettext("{count} file had problems: see the last column and the rejected records below.",
+                            "{count} files had problems: see the last column and the rejected records below.",
+                            len(failed)), icon=":material/warning:")
+
+# -- quarantine ---------------------------------------------------------------------------------------------
+st.subheader(_("Rejected records"), anchor=False)
+rejected, rejected_total = data_actions.quarantine(path)
+if not rejected:
+    st.caption(_("None: every record read so far was stored."))
+else:
+    st.caption(ngettext("{count} record could not be stored; the latest are listed with where they came from and why.",
+                        "{count} records could not be stored; the latest are listed with where they came from and why.",
+                        rejected_total))
+    st.dataframe(
+        [{"source": r.source, "location": r.location, "reason": r.reason, "raw": (r.raw or "")[:300],
+          "time": r.quarantined_at} for r in rejected],
+        hide_index=True, width="stretch", key="data.quarantine_table", column_config={
+            "source": _("Source"), "location": _("Location"), "reason": _("Reason"), "raw": _("Record"),
+            "time": st.column_config.DatetimeColumn(_("Rejected at (UTC)"), format="YYYY-MM-DD HH:mm"),
+        })
+
+# -- Azure --------------------------------------------------------------------------------------------------
+if data_actions.sync_available():
+    st.subheader(_("Sync from Azure"), anchor=False)
+    st.caption(_("Reads the backup jobs of your Recovery Services vaults with your Azure sign-in (environment, "
+                 "managed identity or `az login`); only jobs newer than the last sync are fetched."))
+    with st.form("data.sync"):
+        scopes_text = st.text_area(_("Subscriptions or vaults"), placeholder="00000000-0000-0000-0000-000000000000\n"
+                                   "/subscriptions/…/resourceGroups/…/providers/Microsoft.RecoveryServices/vaults/…",
+                                   help=_("One subscription id or vault resource id per line."))
+        start_sync = st.form_submit_button(_("Sync now"), icon=":material/sync:")
+    if start_sync:
+        scopes = data_actions.parse_scopes(scopes_text)
+        if not scopes:
+            st.warning(_("Enter at least one subscription or vault."))
+        else:
+            status = st.status(_("Syncing…"), expanded=True)
+
+            def progress(*args: object, **kwargs: object) -> None:
+                status.write(" ".join(str(a) for a in args if a is not None))
+
+            try:
+                result = data_actions.sync_from_azure(scopes, path=path, progress=progress)
+            except Exception as exc:
+                status.update(label=_("Sync failed"), state="error")
+                st.error(_("The sync failed: {reason}", reason=escape_markdown(str(exc))))
+            else:
+                st.session_state[REPORT_KEY] = ("sync", data_actions.describe(result))
+                st.rerun()

@@ -1,0 +1,236 @@
+"""Fleet page: where backups fail, whether it is getting worse, which errors dominate, which VMs are
+unprotected, and a click from any error to its guidance.
+
+Deep link: fleet?lang=..&range=7d|14d|30d|90d|custom&from=YYYY-MM-DD&to=YYYY-MM-DD&sub=..&vault=..
+&region=..&os=..&op=..&rpo=<hours> (lists comma-separated; see dashboard/fleet_filters.py).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+
+from dashboard import data_actions, fleet_data, fleet_filters, fleet_store, fleet_view, shell, url_state, widgets
+from dashboard.fleet_filters import CUSTOM, RANGE_LABELS, FilterState
+from dashboard.fleet_labels import UNKNOWN_CATEGORY, category_label, operation_label
+from dashboard.formatting import format_datetime, format_integer
+from dashboard.i18n import _, current_locale, ngettext, translate
+from dashboard.registry import page as registered_page
+from dashboard.render import escape_markdown
+
+STATE = "fleet."  # prefix of the plain session-state entries holding the filters (kept across pages)
+LINK_KEY = STATE + "link"
+TABLE_ROWS = 200  # rows of a long table drawn on the page; the CSV has them all
+
+locale = current_locale()
+st.title(_("Fleet backups"))
+path = fleet_store.store_path()
+
+
+def data_page_link() -> None:
+    data_page = registered_page("data")
+    if data_page is not None:
+        st.page_link(str(data_page.path), label=_("Open the Data page"), icon=":material/database:")
+
+
+# -- first start: an empty store gets the sample fleet ----------------------------------------------------
+try:
+    snapshot = fleet_data.store_snapshot(path)
+except Exception as exc:  # a damaged or locked store must not leave a blank page
+    st.error(_("The job store {path} cannot be opened: {reason}", path=escape_markdown(str(path)),
+               reason=escape_markdown(str(exc))))
+    st.stop()
+
+if snapshot.new:
+    st.info(_("The job store is empty. Creating the sample fleet ({vms} VMs, {days} days) so there is something "
+              "to look at; import your own jobs on the Data page.",
+              vms=format_integer(data_actions.SAMPLE_VMS, locale), days=data_actions.SAMPLE_DAYS),
+            icon=":material/hourglass_top:")
+    bar = st.progress(0.0, text=_("Creating the sample fleet…"))
+
+    def show_progress(fraction: float, _detail: str) -> None:
+        bar.progress(min(fraction, 1.0), text=_("Creating the sample fleet… {percent}", percent=f"{fraction:.0%}"))
+
+    data_actions.create_sample(path, vms=data_actions.SAMPLE_VMS, days=data_actions.SAMPLE_DAYS,
+                               seed=data_actions.SAMPLE_SEED, progress=show_progress, only_if_new=True)
+    st.rerun()
+
+if snapshot.empty:
+    st.warning(_("The job store {path} holds no jobs. Generate the sample fleet or import job exports on the "
+                 "Data page.", path=escape_markdown(snapshot.path)))
+    data_page_link()
+    st.stop()
+
+as_of = fleet_filters.reference_time(snapshot.options.max_time, snapshot.live, fleet_store.utc_now())
+options = fleet_filters.option_values(snapshot.options)
+
+# -- filters: URL -> session state -> widgets -> URL ------------------------------------------------------
+FIELDS = ("range", "days", *fleet_filters.LIST_PARAMS, "rpo_hours")
+
+
+def stored_state() -> FilterState:
+    saved = {name: st.session_state.get(STATE + name) for name in FIELDS}
+    days = saved.pop("days") or (None, None)
+    values = {name: value for name, value in saved.items() if value is not None}
+    values["start_day"], values["end_day"] = (tuple(days) + (None, None))[:2]
+    for name in fleet_filters.LIST_PARAMS:
+        values[name] = tuple(values.get(name) or ())
+    return FilterState(**values)
+
+
+def store_state(state: FilterState) -> None:
+    for name in ("range", *fleet_filters.LIST_PARAMS, "rpo_hours"):
+        st.session_state[STATE + name] = getattr(state, name)
+    st.session_state[STATE + "days"] = (state.start_day, state.end_day) if state.start_day else None
+
+
+previous_link = st.session_state.get(LINK_KEY)
+link = url_state.adopt_from_url(st.query_params, st.session_state, fleet_filters.URL_PARAMS, LINK_KEY,
+                                normalize=lambda _token: fleet_filters.parse_query(st.query_params))
+link_notes: list[str] = []
+if link is not None and link is not previous_link:
+    state, dropped = fleet_filters.restrict(link.state, snapshot.options)
+    store_state(state)
+    link_notes = link.problems + dropped
+else:
+    state, _dropped = fleet_filters.restrict(stored_state(), snapshot.options)
+    store_state(state)
+
+sidebar = st.sidebar
+sidebar.header(_("Filters"))
+remember = widgets.bind_to_state(STATE + "range", widgets.localized_key(STATE + "range"), allowed=tuple(RANGE_LABELS))
+chosen_range = sidebar.selectbox(
+    _("Time range"), options=list(RANGE_LABELS), format_func=lambda key: translate(RANGE_LABELS[key]),
+    key=widgets.localized_key(STATE + "range"), on_change=remember,
+    help=_("Periods end at {time} UTC, the time the figures are read at.",
+           time=format_datetime(as_of, locale, "short")))
+if chosen_range == CUSTOM:
+    first = (snapshot.options.min_time or as_of).date()
+    last = max((snapshot.options.max_time or as_of).date(), as_of.date())
+    if not st.session_state.get(STATE + "days"):
+        start_default, end_default = fleet_filters.period(FilterState(), as_of)
+        st.session_state[STATE + "days"] = (max(start_default.date(), first), min(end_default.date(), last))
+    remember = widgets.bind_to_state(STATE + "days", STATE + "days_picker")
+    sidebar.date_input(_("Dates (UTC)"), min_value=first, max_value=last, key=STATE + "days_picker",
+                       on_change=remember, format="YYYY-MM-DD",
+                       help=_("First and last day, both included."))
+
+LIST_LABELS = {
+    "subscriptions": (_("Subscriptions"), None),
+    "vaults": (_("Vaults"), None),
+    "regions": (_("Regions"), None),
+    "os_types": (_("Operating systems"), None),
+    "operations": (_("Operations"), lambda value: operation_label(value, locale)),
+}
+for name, (label, formatter) in LIST_LABELS.items():
+    # Translated option labels get one widget per language (see widgets.localized_selectbox).
+    widget_key = widgets.localized_key(STATE + name) if formatter else STATE + name + "_picker"
+    remember = widgets.bind_to_state(STATE + name, widget_key)
+    if st.session_state.get(widget_key) is None:
+        st.session_state[widget_key] = []
+    else:
+        st.session_state[widget_key] = list(st.session_state[widget_key])
+    sidebar.multiselect(label, options=list(options[name]), key=widget_key, on_change=remember,
+                        format_func=formatter or str, placeholder=_("All"))
+
+remember = widgets.bind_to_state(STATE + "rpo_hours", STATE + "rpo_picker")
+sidebar.number_input(_("RPO threshold (hours)"), min_value=fleet_filters.RPO_LIMITS[0],
+                     max_value=fleet_filters.RPO_LIMITS[1], step=1, key=STATE + "rpo_picker", on_change=remember,
+                     help=_("A VM whose latest successful backup is older than this is in RPO breach."))
+
+
+def reset_filters() -> None:
+    store_state(FilterState())
+
+
+sidebar.button(_("Reset filters"), on_click=reset_filters, icon=":material/filter_alt_off:")
+
+state = stored_state()
+if state.range == CUSTOM and not (state.start_day and state.end_day):
+    state = dataclasses.replace(state, range=fleet_filters.DEFAULT_RANGE)  # a range picked half-way
+url_state.publish_to_url(st.query_params, st.session_state, fleet_filters.to_query(state))
+for note in link_notes:
+    st.warning(_("The link's filter {value} does not match this store's data and was ignored.",
+                 value=escape_markdown(note)), icon=":material/link_off:")
+
+fleet = fleet_filters.fleet_filter(state, as_of)
+now = fleet_filters.rpo_now(state, as_of)
+
+# -- data ---------------------------------------------------------------------------------------------------
+result = fleet_data.summary(snapshot, fleet, now, state.rpo_hours)
+figures = fleet_data.figures(result, snapshot.version, fleet, now, locale)
+
+st.caption(" · ".join([fleet_view.day_range_text(fleet.start, fleet.end, locale),
+                       _("compared with the {days} days before", days=format_integer(fleet.length.days, locale))
+                       if fleet.length.days else ""]).rstrip(" ·"))
+with st.expander(_("Data source"), icon=":material/database:"):
+    for line in fleet_view.source_lines(snapshot.info, as_of, snapshot.live, locale):
+        st.markdown("- " + escape_markdown(line))
+    data_page_link()
+
+# -- KPI tiles --------------------------------------------------------------------------------------------
+for column, tile in zip(st.columns(5), fleet_view.kpi_tiles(result, locale)):
+    column.metric(tile.label, tile.value, delta=tile.streamlit_delta, delta_color=tile.delta_color, help=tile.help,
+                  border=True)
+
+# -- charts -------------------------------------------------------------------------------------------------
+CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+view_key = abs(hash((fleet, now))) % 10**10  # selections belong to one filter state
+st.plotly_chart(figures["daily"], key=f"fleet_daily_{view_key}", config=CHART_CONFIG)
+
+top_errors = result.top_error_codes
+chart_column, table_column = st.columns([3, 2])
+with chart_column:
+    clicked_bar = st.plotly_chart(figures["top_errors"], key=f"fleet_top_errors_chart_{view_key}", on_select="rerun",
+                                  selection_mode="points", config=CHART_CONFIG)
+with table_column:
+    st.caption(_("Click a bar or a row to open the error's causes and solutions in the Guide."))
+    errors_table = fleet_view.top_errors_table(top_errors, locale)
+    guide_column = errors_table.frame.columns[-1]
+    picked_row = st.dataframe(
+        fleet_view.styled(errors_table), key=f"fleet_top_errors_table_{view_key}", on_select="rerun",
+        selection_mode="single-row", hide_index=True, width="stretch",
+        column_config={guide_column: st.column_config.LinkColumn(guide_column, display_text=_("Open guide"))})
+    st.download_button(_("Download CSV"), errors_table.csv(), file_name=errors_table.csv_name, mime="text/csv",
+                       key="fleet_download_errors", icon=":material/download:")
+
+picked = (fleet_view.selected_rows(picked_row) or fleet_view.selected_points(clicked_bar))[:1]
+if picked:
+    row = fleet_view.row_at(top_errors, picked[0])
+    target = fleet_view.guide_target(row) if row else None
+    if target is not None:
+        shell.open_guide(target.article, target.error, locale=locale)
+    elif row is not None:
+        code = row.get("error_code")
+        st.info(_("No article explains {code} yet. Its message as reported by Azure Backup: {message}",
+                  code=escape_markdown(str(code) if isinstance(code, str) and code else _("(no code)")),
+                  message=escape_markdown(str(row.get("error_message") or "–"))), icon=":material/help:")
+if (top_errors["category"] == UNKNOWN_CATEGORY).any():
+    st.caption(_("Errors of the category \"{category}\" match no article yet: they are listed with the message "
+                 "Azure Backup reported.", category=category_label(UNKNOWN_CATEGORY, locale)))
+
+left, right = st.columns(2)
+left.plotly_chart(figures["location"], key=f"fleet_location_{view_key}", config=CHART_CONFIG)
+right.plotly_chart(figures["heatmap"], key=f"fleet_heatmap_{view_key}", config=CHART_CONFIG)
+st.plotly_chart(figures["recovery"], key=f"fleet_recovery_{view_key}", config=CHART_CONFIG)
+
+# -- tables -------------------------------------------------------------------------------------------------
+st.subheader(_("Top failing VMs"), anchor=False)
+st.caption(_("VMs with the most failed jobs in the period; failures in a row are the scheduled backups failed "
+             "since the last success."))
+vms_table = fleet_view.top_failing_vms_table(result.top_failing_vms, locale)
+st.dataframe(fleet_view.styled(vms_table), hide_index=True, width="stretch", key="fleet_vms_table")
+st.download_button(_("Download CSV"), vms_table.csv(), file_name=vms_table.csv_name, mime="text/csv",
+                   key="fleet_download_vms", icon=":material/download:")
+
+st.subheader(_("VMs in RPO breach"), anchor=False)
+breach_table = fleet_view.rpo_breach_table(result.rpo_breach, locale)
+count = len(breach_table.frame)
+st.caption(ngettext("{count} VM has no successful backup in the last {hours} hours.",
+                    "{count} VMs have no successful backup in the last {hours} hours.", count,
+                    hours=format_integer(result.rpo_hours, locale))
+           + (" " + _("The oldest {shown} are listed; the CSV has all of them.", shown=format_integer(TABLE_ROWS, locale))
+              if count > TABLE_ROWS else ""))
+st.dataframe(fleet_view.styled(breach_table, TABLE_ROWS), hide_index=True, width="stretch", key="fleet_rpo_table")
+st.download_button(_("Download CSV"), breach_table.csv(), file_name=breach_table.csv_name, mime="text/csv",
+                   key="fleet_download_rpo", icon=":material/download:")

@@ -1,0 +1,145 @@
+"""What the Data page (and the Fleet page's first start) do to the store, without Streamlit: create the
+sample fleet, import uploaded export files, and sync from Azure when a sync module is installed.
+
+Each action opens the store for writing through `fleet_store.writing`, reports progress through a plain
+callback and returns a small report the page shows.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.util
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any
+
+from dashboard import fleet_store
+from loaders.jobs.importers import ImportReport, import_files
+from loaders.jobs.sample import SampleReport, generate_sample
+from loaders.jobs.schema import QuarantineRow
+
+# The embedded default: what the dashboard creates in an empty store.
+SAMPLE_VMS, SAMPLE_DAYS, SAMPLE_SEED = 2000, 90, 7
+SYNC_MODULE = "loaders.jobs.azure_sync"
+
+Progress = Callable[[float, str], None]  # (fraction done, what is happening)
+
+
+def create_sample(path: Path | None = None, vms: int = SAMPLE_VMS, days: int = SAMPLE_DAYS, seed: int = SAMPLE_SEED,
+                  now: dt.datetime | None = None, progress: Progress | None = None,
+                  only_if_new: bool = False) -> SampleReport | None:
+    """Generate the sample fleet into the store. With `only_if_new`, do nothing (None) unless the store
+    is still new when the write lock is held, so two first starts at once create it once."""
+    with fleet_store.writing(path) as store:
+        if only_if_new and not fleet_store.store_is_new(store):
+            return None
+
+        def tick(done: int, total: int) -> None:
+            if progress:
+                progress(done / total if total else 1.0, f"{done}/{total}")
+
+        return generate_sample(store, vms=vms, days=days, seed=seed, now=now, progress=tick)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file handed to the page: its name as the user knows it and its bytes."""
+
+    name: str
+    data: bytes
+
+
+def safe_name(name: str, index: int) -> str:
+    """The upload's base name without any folder part, so it cannot point outside the temporary folder."""
+    base = PurePath(name.replace("\\", "/")).name.strip().lstrip(".")
+    return base or f"upload-{index + 1}"
+
+
+def import_uploads(uploads: Sequence[Upload], path: Path | None = None,
+                   progress: Progress | None = None) -> list[ImportReport]:
+    """Import the uploaded files as if they were files on disk: written under their own names into a
+    temporary folder (quarantine locations then name the file the user uploaded), imported, removed.
+    Reports carry the uploaded name as their path."""
+    if not uploads:
+        return []
+    with tempfile.TemporaryDirectory(prefix="backup-triage-upload-") as folder:
+        paths: list[Path] = []
+        names: dict[str, str] = {}
+        for index, upload in enumerate(uploads):
+            # One sub-folder per file: two uploads with the same name stay two files.
+            target = Path(folder) / str(index) / safe_name(upload.name, index)
+            target.parent.mkdir()
+            target.write_bytes(upload.data)
+            paths.append(target)
+            names[str(target)] = upload.name
+        done: list[ImportReport] = []
+
+        def tick(report: ImportReport) -> None:
+            done.append(report)
+            if progress:
+                progress(len(done) / len(paths), names.get(report.path, report.path))
+
+        with fleet_store.writing(path) as store:
+            reports = import_files(store, paths, progress=tick)
+    for report in reports:
+        report.path = names.get(report.path, report.path)
+    return reports
+
+
+def import_rows(reports: Iterable[ImportReport]) -> list[dict[str, Any]]:
+    """One row per file for the page's table (keys are stable; the page translates the headers)."""
+    return [{
+        "file": r.path, "format": r.description if r.format else None, "read": r.read, "inserted": r.inserted,
+        "updated": r.updated, "quarantined": r.quarantined, "duplicates": r.duplicates,
+        "problem": "; ".join(([r.error] if r.error else []) + r.warnings) or None,
+    } for r in reports]
+
+
+def quarantine(path: Path | None = None, limit: int = 500) -> tuple[list[QuarantineRow], int]:
+    """The latest rejected records and how many there are in all."""
+    with fleet_store.reading(path) as store:
+        return store.quarantine(limit=limit), store.quarantine_count()
+
+
+# -- Azure --------------------------------------------------------------------------------------------------
+def sync_available() -> bool:
+    """Whether the Azure sync module is installed (the page offers a sync only then)."""
+    try:
+        return importlib.util.find_spec(SYNC_MODULE) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def parse_scopes(text: str) -> list[str]:
+    """Subscription ids or vault resource ids, one per line (commas and blanks also separate)."""
+    return list(dict.fromkeys(part.strip() for part in text.replace(",", "\n").split() if part.strip()))
+
+
+def sync_from_azure(scopes: list[str], credential: Any = None, path: Path | None = None,
+                    progress: Callable[..., None] | None = None) -> Any:
+    """Run `loaders.jobs.azure_sync.sync_vaults(store, credential, scopes, progress)`. Without a
+    credential, the Azure SDK's default chain is used (environment, managed identity, Azure CLI login);
+    it is never stored."""
+    module = importlib.import_module(SYNC_MODULE)
+    if credential is None:
+        from azure.identity import DefaultAzureCredential
+
+        credential = DefaultAzureCredential()
+    with fleet_store.writing(path) as store:
+        return module.sync_vaults(store, credential, scopes, progress=progress)
+
+
+def describe(result: Any) -> list[str]:
+    """Lines describing a sync result whatever its shape (reports with summary(), lists, text)."""
+    if result is None:
+        return []
+    if isinstance(result, (list, tuple)):
+        return [line for item in result for line in describe(item)]
+    summary = getattr(result, "summary", None)
+    if callable(summary):
+        return [str(summary())]
+    if hasattr(result, "lines") and callable(result.lines):
+        return [str(line) for line in result.lines()]
+    return [str(result)]

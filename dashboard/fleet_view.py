@@ -1,0 +1,293 @@
+"""What the Fleet page shows, decided without Streamlit: KPI tiles with their change against the previous
+period, the tables (headers, display formats, CSV) and where an error's guidance is.
+
+Everything is computed from a `loaders.jobs.queries.FleetSummary`; nothing here queries the store.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from dashboard.fleet_labels import category_label, missing
+from dashboard.formatting import (
+    MISSING, format_date, format_datetime, format_delta, format_duration, format_integer, format_percent,
+    format_percent_delta,
+)
+from dashboard.guide_view import guide_link
+from dashboard.i18n import current_locale, normalize_locale, translate
+from loaders.jobs.queries import FleetSummary, Kpis
+
+DeltaColor = Literal["normal", "inverse", "off"]
+
+
+# -- KPI tiles --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class KpiTile:
+    key: str
+    label: str
+    value: str
+    delta: str | None  # signed change against the previous period; None when there is nothing to compare
+    delta_color: DeltaColor  # "inverse": a rise is bad news
+    help: str
+    raw_value: float | int | None = None
+    raw_delta: float | int | None = None
+    trend: list[float] = field(default_factory=list)  # per-day values for the tile's sparkline
+
+    @property
+    def streamlit_delta(self) -> str | None:
+        """Streamlit reads the direction of a text delta from a leading ASCII minus."""
+        if self.delta is None:
+            return None
+        return "-" + self.delta[1:] if self.delta.startswith("−") else self.delta
+
+
+def _delta(now: float | None, before: float | None, comparable: bool) -> float | None:
+    if not comparable or now is None or before is None:
+        return None
+    return now - before
+
+
+def kpi_tiles(summary: FleetSummary, locale: str | None = None) -> list[KpiTile]:
+    """Jobs, success rate, failed jobs, affected VMs and VMs in RPO breach, each against the period of
+    the same length just before (no change shown when that period has no jobs)."""
+    k, p = summary.kpis, summary.previous_kpis
+    comparable = p.jobs > 0
+    previous = _previous_text(summary, locale) if comparable else translate(
+        "The previous period of the same length has no jobs to compare with.", locale)
+    rate_help = translate("Completed (also with warnings) among finished jobs; cancelled and running jobs "
+                          "do not count.", locale)
+    daily = summary.daily_success_rate
+    jobs_per_day = [float(v) for v in summary.daily_trend.groupby("day")["jobs"].sum()] if len(summary.daily_trend) else []
+
+    def tile(key: str, label: str, value: str, change: float | None, delta_text: str | None, color: DeltaColor,
+             help_text: str, raw: float | int | None, trend: list[float]) -> KpiTile:
+        return KpiTile(key, label, value, delta_text if change is not None else None, color,
+                       help_text + " " + previous, raw, change, trend)
+
+    jobs_change = _delta(k.jobs, p.jobs, comparable)
+    rate_change = _delta(k.success_rate, p.success_rate, comparable)
+    failed_change = _delta(k.failed, p.failed, comparable)
+    vms_change = _delta(k.affected_vms, p.affected_vms, comparable)
+    rpo_change = _delta(summary.rpo_breaches, summary.previous_rpo_breaches, comparable)
+    hours = format_integer(summary.rpo_hours, locale)
+    return [
+        tile("jobs", translate("Jobs", locale), format_integer(k.jobs, locale), jobs_change,
+             format_delta(jobs_change, locale), "off", translate("Backup, restore and other jobs started in the period.",
+                                                                  locale), k.jobs, jobs_per_day),
+        tile("success_rate", translate("Success rate", locale), format_percent(k.success_rate, locale, 1), rate_change,
+             format_percent_delta(rate_change, locale, _change_digits(rate_change)), "normal", rate_help, k.success_rate,
+             [float(v) for v in daily["success_rate"].dropna()] if len(daily) else []),
+        tile("failed", translate("Failed jobs", locale), format_integer(k.failed, locale), failed_change,
+             format_delta(failed_change, locale), "inverse", translate("Jobs that ended with an error.", locale),
+             k.failed, [float(v) for v in daily["failed"]] if len(daily) else []),
+        tile("affected_vms", translate("Affected VMs", locale), format_integer(k.affected_vms, locale), vms_change,
+             format_delta(vms_change, locale), "inverse", translate("VMs with at least one failed job.", locale),
+             k.affected_vms, []),
+        tile("rpo_breach", translate("RPO breaches ({hours} h)", locale, hours=hours),
+             format_integer(summary.rpo_breaches, locale), rpo_change, format_delta(rpo_change, locale), "inverse",
+             translate("VMs whose latest successful backup is older than {hours} hours (or that never had one) "
+                       "at {time} UTC.", locale, hours=hours, time=format_datetime(summary.now, locale, "short")),
+             summary.rpo_breaches, []),
+    ]
+
+
+def _change_digits(change: float | None) -> int:
+    """Fraction digits of a success-rate change: small changes are not rounded away to "+0.0%"."""
+    if change is None or change == 0:
+        return 1
+    return 1 if abs(change) >= 0.001 else 2 if abs(change) >= 0.0001 else 3
+
+
+def _previous_text(summary: FleetSummary, locale: str | None) -> str:
+    before = summary.filter.previous()
+    return translate("Change against {start} – {end}.", locale, start=format_datetime(before.start, locale, "short"),
+                     end=format_datetime(before.end, locale, "short"))
+
+
+# -- guidance ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GuideTarget:
+    """Where the Guide page explains an error: an article slug and an error id (or code)."""
+
+    article: str | None
+    error: str
+
+
+def guide_target(row: Mapping[str, Any]) -> GuideTarget | None:
+    """The guidance of a top-error row (`queries.top_error_codes`), or None for an error no article
+    explains (an unknown code keeps its raw message on the page instead)."""
+    error_id = row.get("guide_error_id")
+    if missing(error_id) or not str(error_id).strip():
+        return None
+    article = row.get("guide_article")
+    return GuideTarget(None if missing(article) else str(article), str(error_id))
+
+
+def guide_url(target: GuideTarget | None, locale: str | None = None) -> str | None:
+    """The Guide page's deep link for `target` (relative, so it works under any base URL)."""
+    if target is None:
+        return None
+    return guide_link(normalize_locale(locale) or current_locale(), target.article, target.error)
+
+
+def row_at(frame: pd.DataFrame, position: int) -> dict[str, Any] | None:
+    if position < 0 or position >= len(frame):
+        return None
+    return frame.iloc[position].to_dict()
+
+
+def selected_rows(selection: Any) -> list[int]:
+    """Row positions of an `st.dataframe` selection event (or its session-state value)."""
+    rows = _get(_get(selection, "selection"), "rows")
+    return [int(r) for r in rows or ()]
+
+
+def selected_points(selection: Any) -> list[int]:
+    """Row positions (customdata[0]) of the points of an `st.plotly_chart` selection event."""
+    points = _get(_get(selection, "selection"), "points") or ()
+    found = []
+    for point in points:
+        custom = _get(point, "customdata")
+        if isinstance(custom, (list, tuple)) and custom:
+            try:
+                found.append(int(custom[0]))
+            except (TypeError, ValueError):
+                continue
+    return found
+
+
+def _get(value: Any, name: str) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        return value.get(name)
+    return getattr(value, name, None)
+
+
+# -- tables -----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Table:
+    """A table as shown: raw values (sortable, exported) under translated headers, with display formats."""
+
+    frame: pd.DataFrame  # translated column headers, raw values
+    formats: dict[str, Callable[[Any], str]]  # header -> display format
+    csv_name: str
+
+    def csv(self) -> bytes:
+        """UTF-8 with a byte order mark, so spreadsheet programs read accents and Japanese correctly."""
+        return self.frame.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%SZ").encode("utf-8-sig")
+
+
+def _formatter(function: Callable[..., str], locale: str | None, **options: Any) -> Callable[[Any], str]:
+    def fmt(value: Any) -> str:
+        return MISSING if missing(value) else function(value, locale, **options)
+    return fmt
+
+
+def _text(value: Any) -> str:
+    return "" if missing(value) else str(value)
+
+
+def top_errors_table(top_errors: pd.DataFrame, locale: str | None = None) -> Table:
+    headers = {
+        "code": translate("Error code", locale), "message": translate("Error message", locale),
+        "category": translate("Category", locale), "failed": translate("Failed jobs", locale),
+        "vms": translate("VMs", locale), "guide": translate("Guidance", locale),
+    }
+    no_code = translate("(no code)", locale)
+    frame = pd.DataFrame({
+        headers["code"]: [no_code if missing(c) or not str(c).strip() else str(c) for c in top_errors["error_code"]],
+        headers["message"]: [_text(m) for m in top_errors["error_message"]],
+        headers["category"]: [category_label(c, locale) for c in top_errors["category"]],
+        headers["failed"]: top_errors["failed"].astype("int64").to_list(),
+        headers["vms"]: top_errors["vms"].astype("int64").to_list(),
+        headers["guide"]: [guide_url(guide_target(row), locale) for row in top_errors.to_dict("records")],
+    })
+    return Table(frame, {headers["failed"]: _formatter(format_integer, locale),
+                         headers["vms"]: _formatter(format_integer, locale)}, "top-error-codes.csv")
+
+
+def top_failing_vms_table(vms: pd.DataFrame, locale: str | None = None) -> Table:
+    headers = {
+        "vm": translate("VM", locale), "vault": translate("Vault", locale), "region": translate("Region", locale),
+        "os": translate("OS", locale), "failed": translate("Failed jobs", locale),
+        "streak": translate("Failures in a row", locale), "last_success": translate("Last successful backup (UTC)", locale),
+        "error": translate("Latest error code", locale), "vm_id": translate("Resource ID", locale),
+    }
+    never = translate("never", locale)
+    frame = pd.DataFrame({
+        headers["vm"]: [_text(v) for v in vms["vm_name"]],
+        headers["vault"]: [_text(v) for v in vms["vault_name"]],
+        headers["region"]: [_text(v) for v in vms["region"]],
+        headers["os"]: [_text(v) for v in vms["os_type"]],
+        headers["failed"]: vms["failed"].astype("int64").to_list(),
+        headers["streak"]: vms["current_streak"].astype("int64").to_list(),
+        headers["last_success"]: pd.to_datetime(vms["last_success"]).to_list(),
+        headers["error"]: [_text(v) for v in vms["last_error_code"]],
+        headers["vm_id"]: [_text(v) for v in vms["vm_id"]],
+    })
+    formats = {headers["failed"]: _formatter(format_integer, locale),
+               headers["streak"]: _formatter(format_integer, locale),
+               headers["last_success"]: lambda v: never if missing(v) else format_datetime(v, locale, "medium")}
+    return Table(frame, formats, "top-failing-vms.csv")
+
+
+def rpo_breach_table(breach: pd.DataFrame, locale: str | None = None) -> Table:
+    headers = {
+        "vm": translate("VM", locale), "vault": translate("Vault", locale), "region": translate("Region", locale),
+        "last_success": translate("Last successful backup (UTC)", locale),
+        "age": translate("Since last success", locale), "vm_id": translate("Resource ID", locale),
+    }
+    never = translate("never", locale)
+    frame = pd.DataFrame({
+        headers["vm"]: [_text(v) for v in breach["vm_name"]],
+        headers["vault"]: [_text(v) for v in breach["vault_name"]],
+        headers["region"]: [_text(v) for v in breach["region"]],
+        headers["last_success"]: pd.to_datetime(breach["last_success"]).to_list(),
+        headers["age"]: [None if missing(h) else round(float(h), 1) for h in breach["hours_since"]],
+        headers["vm_id"]: [_text(v) for v in breach["vm_id"]],
+    })
+    formats = {headers["last_success"]: lambda v: never if missing(v) else format_datetime(v, locale, "medium"),
+               headers["age"]: lambda v: never if missing(v) else format_duration(float(v) * 3600, locale, smallest="hour")}
+    return Table(frame, formats, "rpo-breach.csv")
+
+
+def styled(table: Table, rows: int | None = None) -> Any:
+    """A pandas Styler showing the display formats over the raw values (sorting uses the raw values)."""
+    frame = table.frame if rows is None else table.frame.head(rows)
+    return frame.style.format(table.formats, na_rep=MISSING)
+
+
+# -- data source ------------------------------------------------------------------------------------------
+def source_lines(info: Any, as_of: dt.datetime, live: bool, locale: str | None = None) -> list[str]:
+    """The data source indicator: store file, sources with their row counts, last sync and ingest."""
+    sources = ", ".join(f"{name} ({format_integer(count, locale)})" for name, count in sorted(info.sources.items())) \
+        or translate("none", locale)
+    never = translate("never", locale)
+    lines = [
+        translate("Store: {path}", locale, path=info.path),
+        translate("Sources: {sources}", locale, sources=sources),
+        translate("Jobs: {count}", locale, count=format_integer(info.jobs, locale)),
+        translate("Last sync: {time}", locale, time=format_datetime(info.last_sync_time, locale, "short")
+                  if info.last_sync_time else never),
+        translate("Last import: {time}", locale, time=format_datetime(info.last_ingest_time, locale, "short")
+                  if info.last_ingest_time else never),
+    ]
+    if info.quarantined:
+        lines.append(translate("Rejected records: {count}", locale, count=format_integer(info.quarantined, locale)))
+    lines.append(translate("Figures as of {time} UTC", locale, time=format_datetime(as_of, locale, "short"))
+                 + ("" if live else " " + translate("(end of the stored data)", locale)))
+    return lines
+
+
+def day_range_text(start: dt.datetime, end: dt.datetime, locale: str | None = None) -> str:
+    """Whole-day periods as dates ('1 Jun 2026 – 30 Jun 2026'), others with times."""
+    if start.time() == dt.time() and end.time() == dt.time():
+        return translate("{start} – {end}", locale, start=format_date(start, locale),
+                         end=format_date(end - dt.timedelta(days=1), locale))
+    return translate("{start} – {end}", locale, start=format_datetime(start, locale, "short"),
+                     end=format_datetime(end, locale, "short"))
