@@ -25,7 +25,7 @@ STATUS_LABELS: dict[str, str] = {
     "no-source": N_("No source"),
 }
 # A symbol beside each word, so the matrix reads at a glance and never by colour alone.
-STATUS_MARKS = {"source": "◆", "complete": "✓", "differs": "≠", "stale": "⏱", "missing": "✗", "no-source": "?"}
+STATUS_MARKS = {"source": "◆", "complete": "✓", "differs": "≠", "stale": "↺", "missing": "✗", "no-source": "?"}
 
 SCOPE_LABELS: dict[str, str] = {
     "article": N_("Article"),

@@ -110,7 +110,7 @@ options = qa.filter_options(report.findings)
 if not report.findings:
     st.success(_("No findings: every article follows the rules."), icon=":material/task_alt:")
 else:
-    columns = st.columns(4)
+    columns = st.columns(5)
     with columns[0]:
         severities = multiselect(_("Severity"), options.severities, SEVERITY_KEY,
                                  lambda value: severity_label(value, locale), translated=True,
@@ -128,9 +128,11 @@ else:
                                help=_("Show only findings in these articles (file name, in every language)."))
     if st.session_state.get(SORT_KEY) not in qa.SORT_ORDERS:
         st.session_state[SORT_KEY] = qa.SORT_ORDERS[0]
-    order = widgets.localized_selectbox(_("Sort by"), options=list(qa.SORT_ORDERS),
-                                        format_func=lambda value: sort_label(value, locale), state_key=SORT_KEY,
-                                        help=_("Order of the table; column headers sort it too."))
+    with columns[4]:
+        order = widgets.localized_selectbox(_("Sort by"), options=list(qa.SORT_ORDERS),
+                                            format_func=lambda value: sort_label(value, locale), state_key=SORT_KEY,
+                                            placeholder=sort_label(qa.SORT_ORDERS[0], locale),
+                                            help=_("Order of the table; column headers sort it too."))
     shown = qa.sort_findings(
         qa.filter_findings(report.findings, qa.FindingFilter(severities, rules, locales, articles)),
         order or qa.SORT_ORDERS[0],
@@ -176,15 +178,15 @@ else:
         st.session_state[SELECTED_KEY] = keys[picked_rows[0]]
 
     export_report = qa.filtered_report(report, shown)
-    downloads = st.columns(3)
+    downloads = st.container(horizontal=True)
     export_labels = {"csv": _("Download CSV"), "sarif": _("Download SARIF"), "json": _("Download JSON")}
     export_help = {
         "csv": _("The findings shown, one per row, for a spreadsheet."),
         "sarif": _("The findings shown as SARIF 2.1.0, for code scanning tools."),
         "json": _("The findings shown in the lint's JSON report format."),
     }
-    for column, fmt in zip(downloads, qa.EXPORT_FORMATS):
-        column.download_button(export_labels[fmt], data=qa.export(export_report, fmt),
+    for fmt in qa.EXPORT_FORMATS:
+        downloads.download_button(export_labels[fmt], data=qa.export(export_report, fmt),
                                file_name=f"{EXPORT_NAME}.{fmt}", mime=qa.EXPORT_MEDIA_TYPES[fmt],
                                help=export_help[fmt], icon=":material/download:", on_click="ignore",
                                key=f"{STATE_PREFIX}download_{fmt}")

@@ -70,7 +70,7 @@ def test_fixture_tree_shows_findings_coverage_and_rules(run_app) -> None:
     assert list(matrix.columns[:3]) == ["en-us", "de-de", "it-it"]
     assert matrix.loc["agent-errors", "it-it"] == "≠ Differs · 1 difference"
     assert matrix.loc["agent-errors", "de-de"] == "✗ Missing"
-    assert matrix.loc["disk-errors", "de-de"] == "⏱ Stale"
+    assert matrix.loc["disk-errors", "de-de"] == "↺ Stale"
     assert matrix.loc["disk-errors", "en-us"] == "◆ Source"
     assert matrix.loc["agent-errors", "guide"] == "guide?lang=en-us&article=agent-errors"
 
@@ -118,7 +118,7 @@ def test_filters_narrow_the_table_and_survive_a_language_switch(run_app) -> None
     assert multiselect(app, "docs_qa_severities").value == ["warning"]
     assert multiselect(app, "docs_qa_severities").label == translate("Severity", "it-it")
     matrix = coverage_table(app).set_index("article")
-    assert matrix.loc["disk-errors", "de-de"] == "⏱ " + translate("Stale", "it-it")
+    assert matrix.loc["disk-errors", "de-de"] == "↺ " + translate("Stale", "it-it")
 
 
 def test_filters_survive_a_page_switch(run_app) -> None:
