@@ -175,3 +175,25 @@ def test_corpus_locale_folder_shows_the_real_step_gap(run_app, corpus_dir) -> No
 
     select_row(app, rows.index(step_rows[0]))
     assert f"> {step.line} | 4. " in app.code[0].value
+
+
+def test_unusable_configuration_and_bad_files_are_reported_not_raised(run_app, tmp_path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "en-us").mkdir(parents=True)
+    (docs / "en-us" / "binary.md").write_bytes(b"\x00\xff\xfe garbage \x89PNG\r\n\x1a\n")
+    (docs / "en-us" / "empty.md").write_bytes(b"")
+    app = open_page(run_app, docs)
+    rows = findings_table(app).value.to_dict("records")
+    assert {r["location"].split(":")[0] for r in rows} >= {"en-us/binary.md"}
+    assert metrics(app)["Files"] == "2"
+
+    (docs / "pyproject.toml").write_text('[tool.backup-triage.lint]\nsource-locale = "english"\n', encoding="utf-8")
+    app = open_page(run_app, docs)
+    assert not app.dataframe
+    assert any("source-locale" in e.value and "english" in e.value for e in app.error), [e.value for e in app.error]
+
+
+def test_missing_folder_says_so(run_app, tmp_path) -> None:
+    app = open_page(run_app, tmp_path / "nowhere")
+    assert not app.dataframe
+    assert "does not exist" in app.error[0].value
