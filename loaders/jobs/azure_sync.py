@@ -187,7 +187,8 @@ def sync_vaults(store: Store, credential: Any, scopes: Iterable[str], *,
     options = options or SyncOptions()
     progress = progress or _no_progress
     report = SyncReport(started_at=utc_now())
-    end = _naive(now) if now is not None else utc_now()
+    # Whole seconds: the filter cannot say more, and a window must not end a fraction after it was split.
+    end = (_naive(now) if now is not None else utc_now()).replace(microsecond=0)
     since_at = _as_datetime(since)
     pacer = Pacer(options)
     clients: dict[str, Any] = {}
