@@ -152,8 +152,10 @@ def describe_failure(exc: BaseException) -> str:
         return f"no usable Azure credential: {_first_line(exc)}"
     if isinstance(exc, HttpResponseError) and exc.status_code is not None:
         error = getattr(exc, "error", None)
-        code = getattr(error, "code", None)
-        detail = getattr(error, "message", None) or exc.reason or ""
+        code, message = getattr(error, "code", None), getattr(error, "message", None)
+        if code is None:
+            code, message = _arm_error(exc)
+        detail = message or exc.reason or ""
         text = f"HTTP {exc.status_code}"
         if code:
             text += f" {code}"
@@ -168,6 +170,19 @@ def describe_failure(exc: BaseException) -> str:
     if isinstance(exc, (ServiceResponseError, ServiceRequestError)):
         return f"connection failed after retries: {_first_line(exc)}"
     return f"{type(exc).__name__}: {_first_line(exc)}"
+
+
+def _arm_error(exc: BaseException) -> tuple[str | None, str | None]:
+    """(code, message) of an ARM error body `{"error": {"code", "message"}}`, for raw requests."""
+    try:
+        body = exc.response.json()  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - no body, or not JSON
+        return None, None
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        return None, None
+    code, message = error.get("code"), error.get("message")
+    return (code if isinstance(code, str) else None), (message if isinstance(message, str) else None)
 
 
 def _first_line(value: object) -> str:

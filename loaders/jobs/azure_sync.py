@@ -63,7 +63,9 @@ from loaders.jobs.store import Store, StoreError, utc_now
 
 SOURCE = "azure-rest"  # JobRow.source of synced jobs and sync_state source of the watermarks
 
-Progress = Callable[[int, int, str], None]  # (vaults done, vaults in total, message)
+# (vaults done, vaults in total, message); the total is at least 1 and may grow while
+# subscriptions are being listed.
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -207,7 +209,8 @@ def sync_vaults(store: Store, credential: Any, scopes: Iterable[str], *,
     targets: dict[str, VaultTarget] = {t.vault_id: t for t in parsed.vaults}
     try:
         for subscription_id in parsed.subscriptions:
-            progress(0, 0, f"listing the Recovery Services vaults of subscription {subscription_id}")
+            # The total is not known yet; it is never 0, so callers can divide by it.
+            progress(0, max(1, len(targets)), f"listing the Recovery Services vaults of subscription {subscription_id}")
             client = client_for(subscription_id)
             try:
                 listed = list_vaults(client, subscription_id, kwargs_for(client))
@@ -292,7 +295,8 @@ def _sync_vault(store: Store, client: Any, call_kwargs: dict[str, Any], target: 
     may_advance = covers_since_watermark(stored, since)
     if not may_advance:
         report.warnings.append(
-            f"--since {since.isoformat(sep=' ')} is later than the stored watermark {stored.isoformat(sep=' ')}: "
+            f"the requested start {since.isoformat(sep=' ')} is later than the stored watermark "
+            f"{stored.isoformat(sep=' ')}: "
             "the watermark stays, so the jobs in between are still read by the next regular sync")
     run_stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     seen: set[tuple[str, str]] = set()

@@ -368,7 +368,9 @@ def test_a_subscription_that_cannot_be_listed_is_reported(store, azure, vaults, 
     report = sync(store, azure, ["8e1d7b3a-2c4f-4a6e-9b8d-0f1e2d3c4b5a", vaults["rsv-prod-weu-2"].arm_id], catalog)
     assert not report.ok
     [message] = report.scope_errors
-    assert message.startswith("subscription 8e1d7b3a-2c4f-4a6e-9b8d-0f1e2d3c4b5a: cannot list its vaults: HTTP 403")
+    assert message.startswith("subscription 8e1d7b3a-2c4f-4a6e-9b8d-0f1e2d3c4b5a: cannot list its vaults: "
+                              "HTTP 403 AuthorizationFailed")
+    assert "Backup Reader" in message
     assert [v.vault_name for v in report.vaults] == ["rsv-prod-weu-2"] and report.vaults[0].ok
 
 
@@ -402,3 +404,19 @@ def test_the_token_is_sent_but_never_logged_reported_or_stored(tmp_path, azure, 
     assert azure.token not in shown  # ...with the token redacted
     for path in tmp_path.iterdir():
         assert azure.token.encode() not in path.read_bytes(), path
+
+
+def test_a_client_factory_replaces_the_default_client(store, azure, vaults, catalog) -> None:
+    from azure.mgmt.recoveryservicesbackup import RecoveryServicesBackupClient
+
+    made: list[str] = []
+
+    def factory(subscription_id: str) -> RecoveryServicesBackupClient:
+        made.append(subscription_id)
+        return RecoveryServicesBackupClient(azure.credential(), subscription_id, azure.base_url, retry_total=0)
+
+    report = sync_vaults(store, None, [v.arm_id for v in vaults.values()], client_factory=factory,
+                         catalog=catalog, options=FAST, now=NOW)
+    assert report.ok, report.lines()
+    assert made == ["3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b", "8e1d7b3a-2c4f-4a6e-9b8d-0f1e2d3c4b5a"]  # one per subscription
+    assert store.job_count() == 9

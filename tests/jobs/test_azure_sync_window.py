@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ServiceResponseTimeoutError
 
-from loaders.jobs.azure_client import describe_failure, is_credential_failure, needs_plain_http
+from loaders.jobs.azure_client import Pacer, SyncOptions, describe_failure, is_credential_failure, needs_plain_http
 from loaders.jobs.azure_pages import salvage_page
 from loaders.jobs.azure_scopes import parse_scopes
 from loaders.jobs.azure_window import (
@@ -106,3 +106,32 @@ def test_failures_are_described_by_status_and_remedy() -> None:
     assert describe_failure(plain) == "HttpResponseError: boom"
     assert needs_plain_http("http://127.0.0.1:8080") and not needs_plain_http("https://management.azure.com")
     assert not needs_plain_http(None)
+
+
+class _Response:
+    def __init__(self, status: int, remaining: str | None) -> None:
+        headers = {} if remaining is None else {"x-ms-ratelimit-remaining-subscription-reads": remaining}
+        self.http_response = type("Http", (), {"status_code": status, "headers": headers})()
+
+
+def test_pacer_spaces_requests_and_slows_down_when_few_reads_remain() -> None:
+    slept: list[float] = []
+    pacer = Pacer(SyncOptions(min_request_interval=0.0, low_reads_threshold=100, low_reads_pause=2.0),
+                  sleep=slept.append)
+    pacer.before_request(None)
+    pacer.after_response(_Response(200, "11999"))
+    pacer.before_request(None)
+    assert slept == []
+    pacer.after_response(_Response(429, "42"))
+    pacer.before_request(None)
+    assert slept == [2.0]
+    pacer.after_response(_Response(200, "not a number"))  # ignored: the last known count stands
+    pacer.before_request(None)
+    assert slept == [2.0, 2.0]
+    assert pacer.snapshot() == {200: 2, 429: 1}
+
+    spaced: list[float] = []
+    steady = Pacer(SyncOptions(min_request_interval=10.0), sleep=spaced.append)
+    steady.before_request(None)
+    steady.before_request(None)
+    assert len(spaced) == 1 and 9.0 < spaced[0] <= 10.0
