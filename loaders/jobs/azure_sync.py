@@ -171,6 +171,20 @@ def _no_progress(done: int, total: int, message: str) -> None:
     return None
 
 
+class _ProgressFailed(Exception):
+    """The caller's progress callback raised: that is the caller's to handle, not a vault failure."""
+
+
+def _guarded(progress: Progress) -> Progress:
+    def call(done: int, total: int, message: str) -> None:
+        try:
+            progress(done, total, message)
+        except Exception as exc:
+            raise _ProgressFailed() from exc
+
+    return call
+
+
 def sync_vaults(store: Store, credential: Any, scopes: Iterable[str], *,
                 since: dt.datetime | dt.date | str | None = None,
                 progress: Progress | None = None,
@@ -187,7 +201,7 @@ def sync_vaults(store: Store, credential: Any, scopes: Iterable[str], *,
     test endpoints). `since` overrides the stored watermarks for this run; `now` fixes the end of
     the window (default: the current time)."""
     options = options or SyncOptions()
-    progress = progress or _no_progress
+    progress = _guarded(progress or _no_progress)
     report = SyncReport(started_at=utc_now())
     # Whole seconds: the filter cannot say more, and a window must not end a fraction after it was split.
     end = (_naive(now) if now is not None else utc_now()).replace(microsecond=0)
@@ -243,9 +257,7 @@ def sync_vaults(store: Store, credential: Any, scopes: Iterable[str], *,
                 _sync_vault(store, client, kwargs_for(client), target, vault_report, resolver, since_at, end,
                             options, lambda message, d=done: progress(d, len(ordered), message))
             except Exception as exc:  # noqa: BLE001 - one vault's failure must not stop the others
-                if is_credential_failure(exc):
-                    raise
-                if isinstance(exc, StoreError):
+                if is_credential_failure(exc) or isinstance(exc, (StoreError, _ProgressFailed)):
                     raise
                 vault_report.error = describe_failure(exc) if not isinstance(exc, LostPages) else str(exc)
             finally:
@@ -253,7 +265,7 @@ def sync_vaults(store: Store, credential: Any, scopes: Iterable[str], *,
             progress(done + 1, len(ordered), vault_report.summary())
     except Exception as exc:
         if not is_credential_failure(exc):
-            raise
+            raise _unwrapped(exc) from None
         report.credential_error = describe_failure(exc)
         attempted = {v.vault_id for v in report.vaults}
         for vault_report in report.vaults:
@@ -270,6 +282,10 @@ def sync_vaults(store: Store, credential: Any, scopes: Iterable[str], *,
                 close()
     report.finished_at = utc_now()
     return report
+
+
+def _unwrapped(exc: BaseException) -> BaseException:
+    return exc.__cause__ if isinstance(exc, _ProgressFailed) and exc.__cause__ is not None else exc
 
 
 def _with_location(client: Any, call_kwargs: dict[str, Any], target: VaultTarget,

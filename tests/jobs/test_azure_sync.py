@@ -420,3 +420,26 @@ def test_a_client_factory_replaces_the_default_client(store, azure, vaults, cata
     assert report.ok, report.lines()
     assert made == ["3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b", "8e1d7b3a-2c4f-4a6e-9b8d-0f1e2d3c4b5a"]  # one per subscription
     assert store.job_count() == 9
+
+
+def test_a_sync_stopped_half_way_loses_nothing_and_the_rerun_duplicates_nothing(store, azure, vaults, catalog) -> None:
+    vault = vaults["rsv-prod-weu"]
+
+    class Stop(Exception):
+        pass
+
+    def stop_after_page_1(done: int, total: int, message: str) -> None:
+        if message.startswith("rsv-prod-weu: page 1"):
+            raise Stop()
+
+    with pytest.raises(Stop):  # the caller's exception, not turned into a vault failure
+        sync(store, azure, [vault.arm_id], catalog, progress=stop_after_page_1)
+    assert store.job_count() == 3  # page 1 was stored as soon as it was read
+    assert store.get_watermark(SOURCE, vault.key) is None
+
+    report = sync(store, azure, [vault.arm_id], catalog)
+    [r] = report.vaults
+    assert r.ok and (r.read, r.inserted, r.updated, r.quarantined) == (8, 3, 3, 2)
+    assert store.job_count() == 6
+    assert store.connection.execute("SELECT count(*) - count(DISTINCT (vault_id, job_id)) FROM jobs").fetchone() == (0,)
+    assert store.get_watermark(SOURCE, vault.key) == "2026-11-20T10:15:00"
