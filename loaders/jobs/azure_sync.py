@@ -17,24 +17,19 @@ is reported with the status and the other vaults go on; unreadable items and dam
 the quarantine as "<vault>/page N/item i".
 
 Permissions: read-only. The identity needs the built-in **Backup Reader** role on each vault
-(or on its resource group or subscription); listing the vaults of a subscription also needs read
-access there (e.g. **Reader** on the subscription), since ARM lists only what the identity can read.
+(or on its resource group or subscription). Listing the vaults of a subscription needs a role
+that reads vaults at the subscription itself: Backup Reader or **Reader** assigned there.
 Credentials: `DefaultAzureCredential()` (Azure CLI login, environment variables, workload or
 managed identity). Tokens stay inside the SDK: they are never logged, printed or stored.
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
-import sys
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from loaders.jobs.azure_client import (
-    ARM_SCOPE,
     Pacer,
     SyncOptions,
     call_options,
@@ -47,7 +42,6 @@ from loaders.jobs.azure_pages import LostPages, Page, read_pages
 from loaders.jobs.azure_scopes import VaultTarget, list_vaults, parse_scopes, vault_location
 from loaders.jobs.azure_window import (
     IN_PROGRESS_STATUSES,
-    Window,
     covers_since_watermark,
     job_filter,
     next_watermark,
@@ -205,7 +199,7 @@ def sync_vaults(store: Store, credential: Any, scopes: Iterable[str], *,
     report = SyncReport(started_at=utc_now())
     # Whole seconds: the filter cannot say more, and a window must not end a fraction after it was split.
     end = (_naive(now) if now is not None else utc_now()).replace(microsecond=0)
-    since_at = _as_datetime(since)
+    since_at = as_datetime(since)
     pacer = Pacer(options)
     clients: dict[str, Any] = {}
 
@@ -456,7 +450,8 @@ def _naive(moment: dt.datetime) -> dt.datetime:
     return moment
 
 
-def _as_datetime(value: dt.datetime | dt.date | str | None) -> dt.datetime | None:
+def as_datetime(value: dt.datetime | dt.date | str | None) -> dt.datetime | None:
+    """Naive UTC from a datetime, a date (midnight) or text such as 2026-11-01; ValueError otherwise."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -469,110 +464,15 @@ def _as_datetime(value: dt.datetime | dt.date | str | None) -> dt.datetime | Non
     return parsed
 
 
-# ---------------------------------------------------------------------------------------------
-# Command line: python -m loaders jobs sync ...
-
-EXIT_OK, EXIT_VAULT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-def register_sync_command(jobs_subparsers: Any) -> argparse.ArgumentParser:
-    """Add `jobs sync` to the `jobs` sub-command parsers."""
-    parser = jobs_subparsers.add_parser(
-        "sync",
-        help="sync backup jobs from Azure Recovery Services vaults (live, incremental)",
-        description="Read Azure VM backup jobs from Recovery Services vaults through Azure Resource Manager and "
-                    "upsert them into the store. Each vault remembers how far it was read, so a re-run fetches only "
-                    "what is new. Sign in first (az login, environment variables or a managed identity); the "
-                    "identity needs the Backup Reader role on the vaults (plus Reader on a subscription to list "
-                    "its vaults).",
-        epilog="Exit status: 0 all vaults synced, 1 some vault or subscription failed, 2 usage error or no "
-               "credential.")
-    parser.add_argument("--vault", action="append", default=[], metavar="ID",
-                        help="vault resource id /subscriptions/<id>/resourceGroups/<rg>/providers/"
-                             "Microsoft.RecoveryServices/vaults/<name> (repeatable)")
-    parser.add_argument("--subscription", action="append", default=[], metavar="ID",
-                        help="subscription id: sync every Recovery Services vault in it (repeatable)")
-    parser.add_argument("--since", default=None, metavar="DATE",
-                        help="read from this UTC date/time instead of each vault's watermark, e.g. 2026-11-01")
-    parser.add_argument("--db", default=None, metavar="PATH",
-                        help="store file (default: $BACKUP_TRIAGE_DB or the user data directory)")
-    parser.add_argument("--base-url", default=None, metavar="URL",
-                        help="Resource Manager endpoint (default https://management.azure.com)")
-    parser.add_argument("--timeout", type=float, default=SyncOptions.read_timeout, metavar="SECONDS",
-                        help=f"read timeout per request (default {SyncOptions.read_timeout:g})")
-    parser.add_argument("--retries", type=int, default=SyncOptions.retry_total, metavar="N",
-                        help=f"retries per request on throttling, server errors and timeouts (default {SyncOptions.retry_total})")
-    parser.add_argument("--max-details", type=int, default=SyncOptions.max_detail_fetches, metavar="N",
-                        help="at most N job-detail requests per vault for failed jobs listed without error details "
-                             f"(default {SyncOptions.max_detail_fetches})")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--quiet", action="store_true", help="no progress messages on stderr")
-    parser.set_defaults(handler=run_sync_command)
-    return parser
-
-
 def default_credential() -> Any:
+    """`DefaultAzureCredential()`: Azure CLI login, environment variables, workload or managed identity."""
     from azure.identity import DefaultAzureCredential
 
     return DefaultAzureCredential()
 
 
-def run_sync_command(args: argparse.Namespace) -> int:
-    scopes: Sequence[str] = [*args.vault, *args.subscription]
-    if not scopes:
-        print("error: name at least one --vault or --subscription", file=sys.stderr)
-        return EXIT_USAGE
-    parsed = parse_scopes(scopes)
-    if parsed.invalid:
-        for message in parsed.invalid:
-            print(f"error: {message}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        since = _as_datetime(args.since)
-    except ValueError:
-        print(f"error: --since {args.since!r} is not a date (use e.g. 2026-11-01 or 2026-11-01T06:00:00Z)",
-              file=sys.stderr)
-        return EXIT_USAGE
-    if args.timeout <= 0 or args.max_details < 0 or args.retries < 0:
-        print("error: --timeout must be positive, --retries and --max-details not negative", file=sys.stderr)
-        return EXIT_USAGE
+def register_sync_command(jobs_subparsers: Any) -> Any:
+    """Add `jobs sync` to the `jobs` sub-command parsers (see azure_sync_cli)."""
+    from loaders.jobs.azure_sync_cli import register
 
-    credential = default_credential()
-    try:
-        credential.get_token(ARM_SCOPE)  # fail fast, before opening the store
-    except Exception as exc:  # noqa: BLE001 - any credential problem is a usage problem here
-        print("error: no usable Azure credential. Sign in with `az login`, set AZURE_CLIENT_ID, AZURE_TENANT_ID "
-              "and AZURE_CLIENT_SECRET, or run with a managed identity.", file=sys.stderr)
-        print(f"  {str(exc).strip()}".replace("\n", "\n  "), file=sys.stderr)
-        return EXIT_USAGE
-
-    try:
-        store = open_store_for_sync(args.db)
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    options = SyncOptions(read_timeout=args.timeout, max_detail_fetches=args.max_details, retry_total=args.retries)
-
-    def show(done: int, total: int, message: str) -> None:
-        if not args.quiet:
-            position = f"[{done}/{total}] " if total else ""
-            print(f"{position}{message}", file=sys.stderr, flush=True)
-
-    with store:
-        report = sync_vaults(store, credential, scopes, since=since, progress=show, base_url=args.base_url,
-                             options=options)
-    if args.json:
-        print(json.dumps(report.as_dict(), indent=2))
-    else:
-        print("\n".join(report.lines()))
-        if report.total("quarantined"):
-            print(f"see quarantined records: python -m loaders jobs quarantine --source {SOURCE} --db {store.path}")
-    if report.credential_error:
-        return EXIT_USAGE
-    return EXIT_OK if report.ok else EXIT_VAULT_FAILED
-
-
-def open_store_for_sync(path: str | None) -> Store:
-    from loaders.jobs.store import open_store
-
-    return open_store(path)
+    return register(jobs_subparsers)
