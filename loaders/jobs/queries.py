@@ -15,30 +15,32 @@ Definitions (the same everywhere):
   grouped by its raw message. Unknown codes keep their raw message and the category "unknown".
 * **Success rate** = (Completed + CompletedWithWarnings) / (Completed + CompletedWithWarnings + Failed).
   Cancelled and still-running jobs are neither a success nor a failure; no finished job gives None.
-* **Backup history of a VM.** Its finished backups (operation Backup, status Completed,
-  CompletedWithWarnings or Failed), scheduled or on-demand, ordered by start time. Histories
-  look back before `start` (a streak, a last success or an incident may begin earlier) but never past the
-  end of the period. Operation and status filters choose which VMs are in scope, not which of their backups
-  count: a streak needs the successes that end it.
+* **Backup history of a VM.** All its finished backups (operation Backup, status Completed,
+  CompletedWithWarnings or Failed), scheduled or on-demand, ordered by start time. The filters choose which
+  VMs are in scope, not which of their backups count (a streak needs the successes that end it, and a VM
+  that moved vault keeps its history); histories look back before `start` but never past `end`.
 * **Run.** A maximal stretch of failed backups in a VM's history; the next successful backup ends it (a
   success starting at the very same moment as a failure counts as after it). A job without a trigger flag
-  counts as scheduled.
-  A **failure streak** counts the *scheduled* failed backups of a run: `current_streak` is that of the run
-  still open at the end of the period, `longest_streak` the largest among runs with a failure in the period.
+  counts as scheduled. A **failure streak** counts the *scheduled* failed backups of a run:
+  `current_streak` is that of the run still open at the end of the period, `longest_streak` the largest
+  among runs with a failure in the period (or still open).
 * **Time to recover** of a run = start of the success that ends it − start of its first failure, for runs
   whose first failure is in the period, attributed to the error code of that first failure.
 * **Last success** = start time (the recovery point) of the latest successful backup that started before
   the end of the period (or before `now` for the RPO breach).
 
-How: each view is one SQL statement over a few shared relations ("blocks": a per-day/status/location cube of
-the jobs in scope, the failed jobs in scope, the VMs in scope, their successes, their runs of failures). A
-view on its own inlines the blocks it needs as CTEs; `fleet_summary` materialises every block once per
-filter state as a temporary table (private to the connection, dropped afterwards) and runs all views on
-them, so the big table is scanned a handful of times rather than once or more per view.
+How: the first query on a connection builds a compact copy of the jobs table (the *fleet index*: integer
+VM keys, enum-coded filter columns, sorted by start time, and every failed backup already placed between
+the successes around it) in temporary tables, and rebuilds it only when the store's data version changes.
+Each view is then one SQL statement over a few shared relations ("blocks"); a view on its own inlines the
+blocks it needs as CTEs, `fleet_summary` materialises them once per filter state so that the index is
+scanned a handful of times rather than once or more per view. The index reads the row ids of `jobs`, so
+`jobs` must be a table.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -53,9 +55,17 @@ RUNNING_STATUSES = ("InProgress", "Cancelling")
 BACKUP = "Backup"
 UNKNOWN_CATEGORY = "unknown"
 
-# CASE rather than coalesce: DuckDB then builds the fallback string only for rows without a VM id.
-VM_KEY = "(CASE WHEN vm_id IS NULL THEN vault_id || '/' || lower(vm_name) ELSE vm_id END)"
-ERROR_KEY = "coalesce(error_code, CAST(error_code_int AS VARCHAR))"
+
+
+def _vm_key(table: str = "") -> str:
+    """The VM of a job row (CASE rather than coalesce: the fallback string is built only when needed)."""
+    t = f"{table}." if table else ""
+    return f"(CASE WHEN {t}vm_id IS NULL THEN {t}vault_id || '/' || lower({t}vm_name) ELSE {t}vm_id END)"
+
+
+def _error_key(table: str = "") -> str:
+    t = f"{table}." if table else ""
+    return f"coalesce({t}error_code, CAST({t}error_code_int AS VARCHAR))"
 
 
 def _naive_utc(value: dt.datetime) -> dt.datetime:
@@ -104,37 +114,177 @@ class FleetFilter:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# SQL building blocks
+# The fleet index
 # ---------------------------------------------------------------------------------------------------------
-_ENTITY_COLUMNS = (("subscriptions", "subscription_id"), ("vaults", "vault_name"), ("regions", "region"), ("os_types", "os_type"))
-_JOB_COLUMNS = (("operations", "operation"), ("statuses", "status"))
+# Filter field -> jobs column, for the columns coded as enums in the index.
+_ENTITY_FIELDS = (("subscriptions", "subscription_id"), ("vaults", "vault_name"), ("regions", "region"),
+                  ("os_types", "os_type"))
+_JOB_FIELDS = (("operations", "operation"), ("statuses", "status"))
+_CODED = tuple(column for _, column in _ENTITY_FIELDS + _JOB_FIELDS)
+_INDEX_TABLES = ("fleet_index_meta", "fleet_vms", "fleet_names", "fleet_attributes", "fleet_jobs", "fleet_failed",
+                 "fleet_successes", "fleet_placed")
 
 
-def _sql_list(values: Sequence[str]) -> str:
-    """A literal SQL list of constant strings of this module (never user input)."""
-    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
-SUCCESS_SQL = _sql_list(SUCCESS_STATUSES)
-RUNNING_SQL = _sql_list(RUNNING_STATUSES)
+def _in(values: Sequence[str]) -> str:
+    return "(" + ", ".join(map(_quote, values)) + ")"
 
 
-def _where(f: FleetFilter, params: list[Any], *extra: str, period: bool = True, jobs: bool = True) -> str:
-    """WHERE clause of the filter (the period, the entity filters, operation/status when `jobs`) and the
-    `extra` conditions, which come last: a caller appends their parameters after this call."""
-    conditions = []
-    if period:
-        conditions.append("start_time >= ? AND start_time < ?")
-        params.extend([f.start, f.end])
-    for attr, column in _ENTITY_COLUMNS + (_JOB_COLUMNS if jobs else ()):
-        values = getattr(f, attr)
-        if values:
-            conditions.append(f"{column} IN ({', '.join('?' * len(values))})")
-            params.extend(values)
-    conditions += extra
-    return "WHERE " + " AND ".join(conditions) if conditions else ""
+def _timestamp(value: dt.datetime) -> str:
+    """A timestamp literal (our own datetimes only, so no quoting concerns)."""
+    return f"TIMESTAMP '{value.isoformat(sep=' ')}'"
 
 
+@dataclass(frozen=True)
+class _Index:
+    """What the views need to know about the index of a connection: the values of each coded column."""
+
+    version: str
+    values: dict[str, list[str]]
+
+    def code_in(self, column: str, values: Sequence[str], table: str = "") -> str:
+        """SQL condition "column is one of values" on the enum codes (unknown values match nothing)."""
+        known = self.values[column]
+        codes = sorted(known.index(v) for v in set(values) if v in known)
+        if not codes:
+            return "false"
+        qualified = f"{table}.{column}" if table else column
+        if codes[-1] < 63:  # a bit test is about twice as fast as IN on a million rows
+            return f"(({sum(1 << c for c in codes)}::UBIGINT >> enum_code({qualified})) & 1) = 1"
+        return f"enum_code({qualified}) IN ({', '.join(map(str, codes))})"
+
+    def entity(self, f: FleetFilter) -> str:
+        conditions = [self.code_in(column, getattr(f, attr)) for attr, column in _ENTITY_FIELDS if getattr(f, attr)]
+        return " AND ".join(conditions) or "true"
+
+    def jobs(self, f: FleetFilter) -> str:
+        """Operation and status conditions of `f`."""
+        conditions = [self.code_in(column, getattr(f, attr)) for attr, column in _JOB_FIELDS if getattr(f, attr)]
+        return " AND ".join(conditions) or "true"
+
+    def scope(self, f: FleetFilter) -> str:
+        """Period and operation/status conditions of `f` (the entity conditions are separate)."""
+        return f"(start_time >= {_timestamp(f.start)} AND start_time < {_timestamp(f.end)} AND {self.jobs(f)})"
+
+
+def _data_version(con: duckdb.DuckDBPyConnection) -> str:
+    """Changes whenever the jobs change. The store keeps a write counter in its `meta` table (what
+    `Store.version()` reads); a bare jobs table gets a fingerprint of its rows instead."""
+    try:
+        meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('store_id', 'data_version')").fetchall())
+    except (duckdb.CatalogException, duckdb.BinderException):
+        meta = {}
+    if "data_version" in meta:
+        return f"store:{meta.get('store_id')}:{meta['data_version']}"
+    count, last_row, digest = con.execute(
+        "SELECT count(*), max(rowid), bit_xor(hash(vault_id, job_id, status, start_time, vm_id, error_code)) FROM jobs"
+    ).fetchone()
+    return f"table:{count}:{last_row}:{digest}"
+
+
+def _index(con: duckdb.DuckDBPyConnection) -> _Index:
+    """The fleet index of this connection, (re)built when the data changed since it was built."""
+    version = _data_version(con)
+    try:
+        row = con.execute("SELECT version, coded_values FROM fleet_index_meta").fetchone()
+    except duckdb.CatalogException:
+        row = None
+    if row is not None and row[0] == version:
+        return _Index(version, json.loads(row[1]))
+    return _build_index(con, version)
+
+
+def _build_index(con: duckdb.DuckDBPyConnection, version: str) -> _Index:
+    lists = con.execute(
+        "SELECT " + ", ".join(f"list(DISTINCT {c} ORDER BY {c}) FILTER (WHERE {c} IS NOT NULL)" for c in _CODED)
+        + " FROM jobs"
+    ).fetchone()
+    values = {column: list(found or []) for column, found in zip(_CODED, lists)}
+    index = _Index(version, values)
+
+    def coded(column: str) -> str:
+        if not values[column]:
+            return f"CAST(NULL AS VARCHAR) AS {column}"
+        return f"CAST(j.{column} AS ENUM({', '.join(map(_quote, values[column]))})) AS {column}"
+
+    con.execute("DROP TABLE IF EXISTS fleet_index_meta")  # a failed rebuild must not look finished
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE fleet_vms AS
+        SELECT CAST(row_number() OVER (ORDER BY vm_id) AS INTEGER) AS vm, vm_id
+        FROM (SELECT DISTINCT {_vm_key()} AS vm_id FROM jobs WHERE vm_id IS NOT NULL OR vm_name IS NOT NULL)""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE fleet_names AS
+        SELECT CAST(row_number() OVER (ORDER BY vm_name) AS INTEGER) AS name, vm_name
+        FROM (SELECT DISTINCT vm_name FROM jobs WHERE vm_name IS NOT NULL)""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE fleet_coded AS
+        SELECT j.rowid AS row, v.vm, n.name, j.start_time, {', '.join(coded(c) for c in _CODED)},
+               coalesce(j.is_scheduled, true) AS scheduled,
+               coalesce(j.operation = '{BACKUP}' AND j.status IN {_in(SUCCESS_STATUSES)}, false) AS backup_ok
+        FROM jobs j LEFT JOIN fleet_vms v ON v.vm_id = {_vm_key('j')} LEFT JOIN fleet_names n ON n.vm_name = j.vm_name
+        WHERE j.start_time IS NOT NULL""")
+    # One id per combination of the attributes a VM is shown with, so that a view finds them with one
+    # integer instead of five columns.
+    shown = ("name", "vault_name", "subscription_id", "region", "os_type")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE fleet_attributes AS
+        SELECT CAST(row_number() OVER () AS INTEGER) AS attributes, *
+        FROM (SELECT DISTINCT {', '.join(shown)} FROM fleet_coded WHERE vm IS NOT NULL)""")
+    # Sorted by start time, so that the period filters skip whole row groups.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE fleet_jobs AS
+        SELECT c.*, a.attributes
+        FROM fleet_coded c LEFT JOIN fleet_attributes a
+          ON {' AND '.join(f'a.{column} IS NOT DISTINCT FROM c.{column}' for column in shown)} AND c.vm IS NOT NULL
+        ORDER BY c.start_time""")
+    con.execute("DROP TABLE fleet_coded")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE fleet_failed AS
+        SELECT f.*, j.job_id, {_error_key('j')} AS error_code,
+               j.error_message, j.error_category, j.guide_article, j.guide_error_id
+        FROM fleet_jobs f JOIN jobs j ON j.rowid = f.row
+        WHERE {index.code_in('status', (FAILED,), 'f')}
+        ORDER BY f.start_time""")
+    # Every failed backup between the latest success that started strictly before it and the earliest one
+    # starting at or after it, looked up in the VM's list of success times: failures are few, so this is
+    # much cheaper than ordering every VM's whole history in a window. Failures with the same success
+    # before them form a run; each carries the error of its run's first failure.
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE fleet_successes AS
+        SELECT vm, list(start_time ORDER BY start_time) AS times FROM fleet_jobs
+        WHERE vm IS NOT NULL AND backup_ok GROUP BY vm""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE fleet_placed AS
+        WITH placed AS (
+            SELECT f.vm, f.start_time, f.job_id, f.scheduled, f.error_code, f.error_message,
+                   list_max(list_filter(s.times, lambda t: t < f.start_time)) AS prev_success,
+                   list_min(list_filter(s.times, lambda t: t >= f.start_time)) AS next_success
+            FROM fleet_failed f LEFT JOIN fleet_successes s USING (vm)
+            WHERE f.vm IS NOT NULL AND {index.code_in('operation', (BACKUP,), 'f')}),
+        firsts AS (
+            SELECT vm, prev_success, {_earliest("{'code': error_code, 'message': error_message}")} AS first
+            FROM placed GROUP BY vm, prev_success)
+        SELECT p.vm, p.start_time, p.scheduled, p.prev_success, p.next_success,
+               f.first.code AS run_error_code, f.first.message AS run_error_message
+        FROM placed p JOIN firsts f ON f.vm = p.vm AND f.prev_success IS NOT DISTINCT FROM p.prev_success
+        ORDER BY p.start_time""")
+    con.execute("CREATE OR REPLACE TEMP TABLE fleet_index_meta AS SELECT ? AS version, ? AS coded_values",
+                [version, json.dumps(values)])
+    return index
+
+
+def drop_index(con: duckdb.DuckDBPyConnection) -> None:
+    """Free the memory of this connection's fleet index (the next query rebuilds it)."""
+    for table in _INDEX_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Blocks shared by the views
+# ---------------------------------------------------------------------------------------------------------
 def _latest(column: str) -> str:
     """The value of `column` on the latest row (by start time, then job id), NULL included."""
     return f"arg_max({{'v': {column}}}, (start_time, job_id)).v"
@@ -144,51 +294,36 @@ def _earliest(column: str) -> str:
     return f"arg_min({{'v': {column}}}, (start_time, job_id)).v"
 
 
-def _scope_conditions(f: FleetFilter, params: list[Any]) -> str:
-    """The period and operation/status conditions of the filter, as one boolean SQL expression."""
-    conditions = ["start_time >= ? AND start_time < ?"]
-    params.extend([f.start, f.end])
-    for attr, column in _JOB_COLUMNS:
-        values = getattr(f, attr)
-        if values:
-            conditions.append(f"{column} IN ({', '.join('?' * len(values))})")
-            params.extend(values)
-    return "(" + " AND ".join(conditions) + ")"
-
-
 class _Blocks:
-    """The relations the views share, for one filter state (see the module docstring):
+    """The relations the views share, for one filter state:
 
-    * `cube` — jobs in scope per UTC day, status, region and vault;
-    * `vm_facts` — per VM matching the entity filters: its latest row in scope (NULL when it has no job in
-      scope), the start of its latest successful backup before the end of the period (`before_end`) and
-      before `now` (`before_now`), and the start times of its successful backups before the end (`times`,
-      built only when runs are wanted) — one pass over the table for all of them;
+    * `cube` — jobs in scope per UTC day, status, region and vault (`current`); with `with_previous`, also
+      those of the previous period (`NOT current`), from the same scan;
+    * `failures` — failed jobs in scope (`in_scope`) or, with `with_previous`, in the previous period
+      (`in_previous`), with their error fields;
+    * `vm_facts` — per VM: the attributes of its latest job in scope (NULL when it has none), the start of its
+      latest successful backup before the end of the period (`before_end`) and before `now`
+      (`before_now`); with `with_previous`, whether it has a job in the previous period and its latest
+      success before the previous period's `now`;
     * `scope_vms` — VMs with a job in scope, with the attributes of their latest job in scope;
-    * `failures` — failed jobs matching the entity filters before the end of the period, flagged `in_scope`;
-    * `scope_failures` — the failed jobs in scope;
-    * `history_failures` — failed backups of the VMs in scope before the end of the period;
-    * `runs` — one row per run of failures: first and last failure, the success that ended it (NULL while
-      open), the error of its first failure and how many of its failures were scheduled. Each failure sits
-      between the latest success that started strictly before it and the earliest one starting at or after
-      it, looked up in the VM's list of success times: failures are few, so this is much cheaper than
-      ordering every VM's whole history in a window.
+    * `runs` — one row per run of failures of the VMs in scope, as seen at the end of the period: first
+      and last failure, the success that ended it (NULL while open), the error of its first failure and how
+      many of its failures were scheduled.
     """
 
-    ORDER = ("cube", "vm_facts", "scope_vms", "failures", "scope_failures", "history_failures", "runs")
-    NEEDS = {
-        "scope_vms": ("vm_facts",), "scope_failures": ("failures",), "history_failures": ("failures", "scope_vms"),
-        "runs": ("history_failures", "vm_facts"),
-    }
-    MATERIALISED = ("cube", "vm_facts", "scope_vms", "failures", "runs")  # the others are cheap filters
+    ORDER = ("cube", "failures", "vm_facts", "scope_vms", "runs")
+    NEEDS = {"scope_vms": ("vm_facts",), "runs": ("scope_vms",)}
 
-    def __init__(self, f: FleetFilter, now: dt.datetime | None = None) -> None:
+    def __init__(self, index: _Index, f: FleetFilter, now: dt.datetime | None = None,
+                 with_previous: bool = False) -> None:
+        self.index = index
         self.f = f
         self.now = _naive_utc(now) if now is not None else f.end
+        self.previous = f.previous() if with_previous else None
+        self.previous_now = self.now - f.length
         self.tables: dict[str, str] = {}
-        self._wanted: set[str] = set()
 
-    def _closure(self, names: Sequence[str]) -> set[str]:
+    def _closure(self, names: Sequence[str]) -> list[str]:
         wanted: set[str] = set()
         pending = list(names)
         while pending:
@@ -196,29 +331,20 @@ class _Blocks:
             if name not in wanted:
                 wanted.add(name)
                 pending.extend(self.NEEDS.get(name, ()))
-        return wanted
+        return [name for name in self.ORDER if name in wanted]
 
-    def ctes(self, *names: str) -> tuple[str, list[Any]]:
-        """A `WITH` clause defining `names` and what they need, and its parameters."""
-        self._wanted = self._closure(names)
-        params: list[Any] = []
-        parts = []
-        for name in self.ORDER:
-            if name not in self._wanted:
-                continue
-            if name in self.tables:
-                parts.append(f"{name} AS (FROM {self.tables[name]})")
-            else:
-                parts.append(getattr(self, f"_{name}")(params))
-        return "WITH " + ",\n    ".join(parts), params
+    def ctes(self, *names: str) -> str:
+        """A `WITH` clause defining `names` and what they need."""
+        parts = [f"{name} AS (FROM {self.tables[name]})" if name in self.tables else getattr(self, f"_{name}")()
+                 for name in self._closure(names)]
+        return "WITH " + ",\n    ".join(parts)
 
     def materialise(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Compute the costly blocks once into temporary tables that later `ctes` read from."""
+        """Compute every block once into a temporary table that later `ctes` read from."""
         tag = uuid.uuid4().hex[:12]
-        for name in self.MATERIALISED:
-            with_, params = self.ctes(name, "runs")  # so that vm_facts carries the success times runs need
+        for name in self.ORDER:
             table = f"fleet_{name}_{tag}"
-            con.execute(f"CREATE TEMP TABLE {table} AS {with_} FROM {name}", params)
+            con.execute(f"CREATE TEMP TABLE {table} AS {self.ctes(name)} FROM {name}")
             self.tables[name] = table
 
     def drop(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -227,84 +353,99 @@ class _Blocks:
         self.tables.clear()
 
     # -- definitions --------------------------------------------------------------------------------
-    def _cube(self, params: list[Any]) -> str:
+    def _first(self) -> dt.datetime:
+        return self.previous.start if self.previous is not None else self.f.start
+
+    def _cube(self) -> str:
+        ix, f = self.index, self.f
         return f"""cube AS (
-        SELECT CAST(start_time AS DATE) AS day, coalesce(status, 'Unknown') AS status, region, vault_name,
-               count(*) AS jobs
-        FROM jobs {_where(self.f, params)}
-        GROUP BY ALL)"""
+        SELECT day, coalesce(CAST(status AS VARCHAR), 'Unknown') AS status, CAST(region AS VARCHAR) AS region,
+               CAST(vault_name AS VARCHAR) AS vault_name, current, jobs
+        FROM (
+            SELECT CAST(start_time AS DATE) AS day, status, region, vault_name,
+                   start_time >= {_timestamp(f.start)} AS current, count(*) AS jobs
+            FROM fleet_jobs
+            WHERE start_time >= {_timestamp(self._first())} AND start_time < {_timestamp(f.end)}
+              AND {ix.entity(f)} AND {ix.jobs(f)}
+            GROUP BY ALL))"""
 
-    def _vm_facts(self, params: list[Any]) -> str:
-        # Every VM matching the entity filters, not only those in scope: the views join with scope_vms.
-        in_scope = _scope_conditions(self.f, params)
-        success = f"operation = '{BACKUP}' AND status IN {SUCCESS_SQL}"
-        params += [self.f.end, self.now]
-        times = ""
-        if "runs" in self._wanted:
-            times = f",\n               list(start_time) FILTER (WHERE {success} AND start_time < ?) AS times"
-            params.append(self.f.end)
-        where = _where(self.f, params, "(vm_id IS NOT NULL OR vm_name IS NOT NULL)", "start_time < ?",
-                       period=False, jobs=False)
-        params.append(max(self.f.end, self.now))
-        return f"""vm_facts AS (
-        SELECT {VM_KEY} AS vm_id,
-               arg_max(rowid, start_time) FILTER (WHERE {in_scope}) AS latest_row,
-               max(start_time) FILTER (WHERE {success} AND start_time < ?) AS before_end,
-               max(start_time) FILTER (WHERE {success} AND start_time < ?) AS before_now{times}
-        FROM jobs {where}
-        GROUP BY 1)"""
-
-    def _scope_vms(self, params: list[Any]) -> str:
-        # The latest row of each VM by its row id: much cheaper than one arg_max per string attribute.
-        return """scope_vms AS (
-        SELECT v.vm_id, j.vm_name, j.vault_name, j.subscription_id, j.region, j.os_type
-        FROM vm_facts v JOIN jobs j ON j.rowid = v.latest_row)"""
-
-    def _failures(self, params: list[Any]) -> str:
-        in_scope = _scope_conditions(self.f, params)
-        where = _where(self.f, params, "status = 'Failed'", "start_time < ?", period=False, jobs=False)
-        params.append(self.f.end)
+    def _failures(self) -> str:
+        ix, f = self.index, self.f
+        flags = f"{ix.scope(f)} AS in_scope"
+        if self.previous is not None:
+            flags += f", {ix.scope(self.previous)} AS in_previous"
         return f"""failures AS (
-        SELECT {VM_KEY} AS vm_id, start_time, job_id, operation, coalesce(is_scheduled, true) AS scheduled,
-               {ERROR_KEY} AS error_code, error_message, error_category, guide_article, guide_error_id,
-               {in_scope} AS in_scope
-        FROM jobs {where})"""
+        SELECT vm, start_time, job_id, error_code, error_message, error_category, guide_article, guide_error_id,
+               {flags}
+        FROM fleet_failed
+        WHERE start_time >= {_timestamp(self._first())} AND start_time < {_timestamp(f.end)} AND {ix.entity(f)})"""
 
-    def _scope_failures(self, params: list[Any]) -> str:
-        return "scope_failures AS (FROM failures WHERE in_scope)"
+    def _vm_facts(self) -> str:
+        ix, f = self.index, self.f
+        flags = [f"{ix.scope(f)} AS in_scope"]
+        columns = ["arg_max(attributes, start_time) FILTER (WHERE in_scope) AS attributes"]
+        latest = [("before_end", f.end), ("before_now", self.now)]
+        keep = "attributes IS NOT NULL"
+        if self.previous is not None:
+            flags.append(f"{ix.scope(self.previous)} AS in_previous")
+            columns.append("bool_or(in_previous) AS in_previous")
+            latest.append(("before_previous_now", self.previous_now))
+            keep += " OR in_previous"
 
-    def _history_failures(self, params: list[Any]) -> str:
-        return f"""history_failures AS (
-        FROM failures WHERE operation = '{BACKUP}' AND vm_id IN (SELECT vm_id FROM scope_vms))"""
+        def before(moment: dt.datetime) -> str:
+            # Success times are sorted: usually the last one is already before the moment.
+            t = _timestamp(moment)
+            return (f"CASE WHEN s.times[-1] < {t} THEN s.times[-1] "
+                    f"ELSE list_max(list_filter(s.times, lambda v: v < {t})) END")
 
-    def _runs(self, params: list[Any]) -> str:
-        return f"""placed AS (
-        SELECT h.vm_id, h.start_time, h.job_id, h.scheduled, h.error_code, h.error_message,
-               list_max(list_filter(v.times, lambda t: t < h.start_time)) AS prev_success,
-               list_min(list_filter(v.times, lambda t: t >= h.start_time)) AS next_success
-        FROM history_failures h LEFT JOIN vm_facts v USING (vm_id)),
-    runs AS (
-        SELECT vm_id, prev_success,
+        return f"""vm_facts AS (
+        SELECT v.*, {', '.join(f'{before(moment)} AS {name}' for name, moment in latest)}
+        FROM (
+            SELECT vm, {', '.join(columns)}
+            FROM (
+                SELECT vm, attributes, start_time, {', '.join(flags)}
+                FROM fleet_jobs
+                WHERE start_time >= {_timestamp(self._first())} AND start_time < {_timestamp(f.end)}
+                  AND vm IS NOT NULL AND {ix.entity(f)})
+            GROUP BY vm
+            HAVING {keep}) v
+        LEFT JOIN fleet_successes s USING (vm))"""
+
+    def _scope_vms(self) -> str:
+        return """scope_vms AS (
+        SELECT f.vm, i.vm_id, n.vm_name, CAST(a.vault_name AS VARCHAR) AS vault_name,
+               CAST(a.subscription_id AS VARCHAR) AS subscription_id, CAST(a.region AS VARCHAR) AS region,
+               CAST(a.os_type AS VARCHAR) AS os_type
+        FROM vm_facts f JOIN fleet_attributes a USING (attributes) JOIN fleet_vms i ON i.vm = f.vm
+        LEFT JOIN fleet_names n ON n.name = a.name)"""
+
+    def _runs(self) -> str:
+        end = _timestamp(self.f.end)
+        return f"""runs AS (
+        SELECT vm, prev_success,
                min(start_time) AS first_failure, max(start_time) AS last_failure,
-               min(next_success) AS recovered_at,
-               {_earliest('error_code')} AS error_code,
-               {_earliest('error_message')} AS error_message,
+               min(CASE WHEN next_success < {end} THEN next_success END) AS recovered_at,
+               any_value(run_error_code) AS error_code, any_value(run_error_message) AS error_message,
                count(*) FILTER (WHERE scheduled) AS scheduled_failures
-        FROM placed
-        GROUP BY vm_id, prev_success)"""
+        FROM fleet_placed
+        WHERE start_time < {end} AND vm IN (SELECT vm FROM scope_vms)
+        GROUP BY vm, prev_success)"""
 
 
-def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], columns: Sequence[str]) -> pd.DataFrame:
-    frame = con.execute(sql, params).df()
+def _df(con: duckdb.DuckDBPyConnection, sql: str, columns: Sequence[str], params: Sequence[Any] = ()) -> pd.DataFrame:
+    frame = con.execute(sql, list(params)).df()
     frame.columns = list(columns)
     return frame
 
 
 def _view(con: duckdb.DuckDBPyConnection, blocks: _Blocks, names: Sequence[str], select: str,
           columns: Sequence[str], *params: Any) -> pd.DataFrame:
-    """Run `select` after the WITH clause of the blocks `names`; `params` follow the blocks' own."""
-    with_, block_params = blocks.ctes(*names)
-    return _df(con, f"{with_}\n{select}", block_params + list(params), columns)
+    """Run `select` after the WITH clause of the blocks `names`."""
+    return _df(con, f"{blocks.ctes(*names)}\n{select}", columns, params)
+
+
+def _blocks(con: duckdb.DuckDBPyConnection, f: FleetFilter, now: dt.datetime | None = None) -> _Blocks:
+    return _Blocks(_index(con), f, now)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -324,20 +465,10 @@ class FilterOptions:
 
 def filter_options(con: duckdb.DuckDBPyConnection) -> FilterOptions:
     """Every value the filters can take, and the span of job start times in the store."""
-    row = con.execute(
-        """
-        SELECT list(DISTINCT subscription_id ORDER BY subscription_id) FILTER (WHERE subscription_id IS NOT NULL),
-               list(DISTINCT vault_name ORDER BY vault_name) FILTER (WHERE vault_name IS NOT NULL),
-               list(DISTINCT region ORDER BY region) FILTER (WHERE region IS NOT NULL),
-               list(DISTINCT os_type ORDER BY os_type) FILTER (WHERE os_type IS NOT NULL),
-               list(DISTINCT operation ORDER BY operation) FILTER (WHERE operation IS NOT NULL),
-               list(DISTINCT status ORDER BY status) FILTER (WHERE status IS NOT NULL),
-               min(start_time), max(start_time)
-        FROM jobs
-        """
-    ).fetchone()
-    lists = [tuple(v or ()) for v in row[:6]]
-    return FilterOptions(*lists, min_time=row[6], max_time=row[7])
+    index = _index(con)
+    span = con.execute("SELECT min(start_time), max(start_time) FROM fleet_jobs").fetchone()
+    lists = [tuple(index.values[column]) for _, column in _ENTITY_FIELDS + _JOB_FIELDS]
+    return FilterOptions(*lists, min_time=span[0], max_time=span[1])
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -360,61 +491,63 @@ class Kpis:
 
 
 def kpis(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> Kpis:
-    return _kpis(con, _Blocks(f))
+    return _kpis(con, _blocks(con, f))
 
 
-def _kpis(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> Kpis:
-    row = _view(con, blocks, ("cube", "scope_failures"), f"""
+def _kpis(con: duckdb.DuckDBPyConnection, blocks: _Blocks, previous: bool = False) -> Kpis:
+    period, failed = ("NOT current", "in_previous") if previous else ("current", "in_scope")
+    row = _view(con, blocks, ("cube", "failures"), f"""
         SELECT coalesce(sum(jobs), 0),
                coalesce(sum(jobs) FILTER (WHERE status = 'Completed'), 0),
                coalesce(sum(jobs) FILTER (WHERE status = 'Failed'), 0),
                coalesce(sum(jobs) FILTER (WHERE status = 'CompletedWithWarnings'), 0),
-               coalesce(sum(jobs) FILTER (WHERE status IN {RUNNING_SQL}), 0),
+               coalesce(sum(jobs) FILTER (WHERE status IN {_in(RUNNING_STATUSES)}), 0),
                coalesce(sum(jobs) FILTER (WHERE status = 'Cancelled'), 0),
-               (SELECT count(DISTINCT vm_id) FROM scope_failures)
-        FROM cube""", ("jobs", "completed", "failed", "warnings", "in_progress", "cancelled", "affected")).iloc[0]
-    jobs, completed, failed, warnings, running, cancelled, affected = (int(v) for v in row)
-    finished = completed + warnings + failed
+               (SELECT count(DISTINCT vm) FROM failures WHERE {failed})
+        FROM cube WHERE {period}""", ("jobs", "completed", "failed", "warnings", "in_progress", "cancelled", "affected")).iloc[0]
+    jobs, completed, failed_jobs, warnings, running, cancelled, affected = (int(v) for v in row)
+    finished = completed + warnings + failed_jobs
     rate = (completed + warnings) / finished if finished else None
-    return Kpis(jobs, completed, failed, warnings, running, rate, affected, cancelled)
+    return Kpis(jobs, completed, failed_jobs, warnings, running, rate, affected, cancelled)
 
 
 def daily_trend(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
     """Jobs per UTC day and status."""
-    return _daily_trend(con, _Blocks(f))
+    return _daily_trend(con, _blocks(con, f))
 
 
 def _daily_trend(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.DataFrame:
     return _view(con, blocks, ("cube",), """
-        SELECT day, status, sum(jobs)::BIGINT AS jobs FROM cube GROUP BY ALL ORDER BY day, status""",
+        SELECT day, status, sum(jobs)::BIGINT AS jobs FROM cube WHERE current GROUP BY ALL ORDER BY day, status""",
         ("day", "status", "jobs"))
 
 
 def daily_success_rate(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
     """Per UTC day: finished jobs, successes, failures and the success rate (None on days without any)."""
-    return _daily_success_rate(con, _Blocks(f))
+    return _daily_success_rate(con, _blocks(con, f))
 
 
 def _daily_success_rate(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.DataFrame:
+    ok = _in(SUCCESS_STATUSES)
     return _view(con, blocks, ("cube",), f"""
         SELECT day,
-               coalesce(sum(jobs) FILTER (WHERE status IN {SUCCESS_SQL} OR status = 'Failed'), 0)::BIGINT AS finished,
-               coalesce(sum(jobs) FILTER (WHERE status IN {SUCCESS_SQL}), 0)::BIGINT AS succeeded,
+               coalesce(sum(jobs) FILTER (WHERE status IN {ok} OR status = 'Failed'), 0)::BIGINT AS finished,
+               coalesce(sum(jobs) FILTER (WHERE status IN {ok}), 0)::BIGINT AS succeeded,
                coalesce(sum(jobs) FILTER (WHERE status = 'Failed'), 0)::BIGINT AS failed,
                succeeded / nullif(finished, 0) AS success_rate
-        FROM cube GROUP BY ALL ORDER BY day""", ("day", "finished", "succeeded", "failed", "success_rate"))
+        FROM cube WHERE current GROUP BY ALL ORDER BY day""", ("day", "finished", "succeeded", "failed", "success_rate"))
 
 
 def daily_failures_by_category(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
     """Failed jobs per UTC day and error category (failures without a resolved category are "unknown")."""
-    return _daily_failures_by_category(con, _Blocks(f))
+    return _daily_failures_by_category(con, _blocks(con, f))
 
 
 def _daily_failures_by_category(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.DataFrame:
-    return _view(con, blocks, ("scope_failures",), f"""
+    return _view(con, blocks, ("failures",), f"""
         SELECT CAST(start_time AS DATE) AS day, coalesce(error_category, '{UNKNOWN_CATEGORY}') AS category,
                count(*) AS failed
-        FROM scope_failures GROUP BY ALL ORDER BY day, category""", ("day", "category", "failed"))
+        FROM failures WHERE in_scope GROUP BY ALL ORDER BY day, category""", ("day", "category", "failed"))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -425,34 +558,34 @@ TOP_ERROR_COLUMNS = ("error_code", "error_message", "category", "guide_article",
 
 def top_error_codes(con: duckdb.DuckDBPyConnection, f: FleetFilter, limit: int = 10) -> pd.DataFrame:
     """The most frequent error codes of failed jobs, with their guidance; unknown codes keep their raw message."""
-    return _top_error_codes(con, _Blocks(f), limit)
+    return _top_error_codes(con, _blocks(con, f), limit)
 
 
 def _top_error_codes(con: duckdb.DuckDBPyConnection, blocks: _Blocks, limit: int) -> pd.DataFrame:
-    return _view(con, blocks, ("scope_failures",), f"""
+    return _view(con, blocks, ("failures",), f"""
         SELECT error_code,
                min(error_message) AS error_message,
                coalesce(min(error_category), '{UNKNOWN_CATEGORY}') AS category,
                min(guide_article) AS guide_article,
                min(guide_error_id) AS guide_error_id,
                count(*) AS failed,
-               count(DISTINCT vm_id) AS vms
-        FROM scope_failures
+               count(DISTINCT vm) AS vms
+        FROM failures WHERE in_scope
         GROUP BY error_code, CASE WHEN error_code IS NULL THEN error_message END
         ORDER BY failed DESC, error_code NULLS LAST, error_message NULLS LAST
-        LIMIT ?""", TOP_ERROR_COLUMNS, int(limit))
+        LIMIT {int(limit)}""", TOP_ERROR_COLUMNS)
 
 
 def failure_heatmap(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
     """Failed jobs by weekday (0 = Monday) and UTC hour of their start, all 7 × 24 cells."""
-    return _failure_heatmap(con, _Blocks(f))
+    return _failure_heatmap(con, _blocks(con, f))
 
 
 def _failure_heatmap(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.DataFrame:
-    return _view(con, blocks, ("scope_failures",), """,
+    return _view(con, blocks, ("failures",), """,
         cells AS (
             SELECT isodow(start_time) - 1 AS weekday, hour(start_time) AS hour, count(*) AS failed
-            FROM scope_failures GROUP BY ALL)
+            FROM failures WHERE in_scope GROUP BY ALL)
         SELECT d.weekday, h.hour, coalesce(cells.failed, 0) AS failed
         FROM range(7) AS d(weekday) CROSS JOIN range(24) AS h(hour)
         LEFT JOIN cells ON cells.weekday = d.weekday AND cells.hour = h.hour
@@ -461,14 +594,14 @@ def _failure_heatmap(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.Data
 
 def failures_by_location(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
     """Failed and total jobs per region and vault."""
-    return _failures_by_location(con, _Blocks(f))
+    return _failures_by_location(con, _blocks(con, f))
 
 
 def _failures_by_location(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.DataFrame:
     return _view(con, blocks, ("cube",), """
         SELECT region, vault_name, coalesce(sum(jobs) FILTER (WHERE status = 'Failed'), 0)::BIGINT AS failed,
                sum(jobs)::BIGINT AS jobs
-        FROM cube
+        FROM cube WHERE current
         GROUP BY ALL ORDER BY failed DESC, jobs DESC, region NULLS LAST, vault_name NULLS LAST""",
         ("region", "vault_name", "failed", "jobs"))
 
@@ -485,53 +618,53 @@ RPO_COLUMNS = ("vm_id", "vm_name", "vault_name", "region", "last_success", "hour
 
 def top_failing_vms(con: duckdb.DuckDBPyConnection, f: FleetFilter, limit: int = 50) -> pd.DataFrame:
     """VMs with the most failed jobs in scope, with their current streak, last success and latest error."""
-    return _top_failing_vms(con, _Blocks(f), limit)
+    return _top_failing_vms(con, _blocks(con, f), limit)
 
 
 def _top_failing_vms(con: duckdb.DuckDBPyConnection, blocks: _Blocks, limit: int) -> pd.DataFrame:
-    return _view(con, blocks, ("scope_failures", "runs"), f""",
+    return _view(con, blocks, ("failures", "runs"), f""",
         failing AS (
-            SELECT vm_id, count(*) AS failed, {_latest("error_code")} AS last_error_code
-            FROM scope_failures WHERE vm_id IS NOT NULL GROUP BY 1),
+            SELECT vm, count(*) AS failed, {_latest("error_code")} AS last_error_code
+            FROM failures WHERE in_scope AND vm IS NOT NULL GROUP BY vm),
         streak AS (
-            SELECT vm_id, max(scheduled_failures) AS current_streak FROM runs WHERE recovered_at IS NULL GROUP BY 1)
-        SELECT t.vm_id, v.vm_name, v.vault_name, v.subscription_id, v.region, v.os_type, t.failed,
+            SELECT vm, max(scheduled_failures) AS current_streak FROM runs WHERE recovered_at IS NULL GROUP BY vm)
+        SELECT v.vm_id, v.vm_name, v.vault_name, v.subscription_id, v.region, v.os_type, t.failed,
                coalesce(s.current_streak, 0) AS current_streak, l.before_end AS last_success, t.last_error_code
-        FROM failing t JOIN scope_vms v USING (vm_id)
-        LEFT JOIN streak s USING (vm_id) LEFT JOIN vm_facts l USING (vm_id)
-        ORDER BY t.failed DESC, current_streak DESC, v.vm_name, t.vm_id
-        LIMIT ?""", TOP_FAILING_COLUMNS, int(limit))
+        FROM failing t JOIN scope_vms v USING (vm) JOIN vm_facts l USING (vm)
+        LEFT JOIN streak s USING (vm)
+        ORDER BY t.failed DESC, current_streak DESC, v.vm_name, v.vm_id
+        LIMIT {int(limit)}""", TOP_FAILING_COLUMNS)
 
 
 def failure_streaks(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
     """Per VM with a streak: scheduled failed backups in a row now (at the end of the period) and at most."""
-    return _failure_streaks(con, _Blocks(f))
+    return _failure_streaks(con, _blocks(con, f))
 
 
 def _failure_streaks(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.DataFrame:
-    return _view(con, blocks, ("runs",), """
-        SELECT r.vm_id, any_value(v.vm_name) AS vm_name,
+    return _view(con, blocks, ("runs",), f"""
+        SELECT any_value(v.vm_id) AS vm_id, any_value(v.vm_name) AS vm_name,
                coalesce(max(r.scheduled_failures) FILTER (WHERE r.recovered_at IS NULL), 0) AS current_streak,
-               coalesce(max(r.scheduled_failures) FILTER (WHERE r.last_failure >= ? OR r.recovered_at IS NULL), 0)
-                   AS longest_streak
-        FROM runs r JOIN scope_vms v USING (vm_id)
-        GROUP BY r.vm_id
+               coalesce(max(r.scheduled_failures) FILTER (
+                   WHERE r.last_failure >= {_timestamp(blocks.f.start)} OR r.recovered_at IS NULL), 0) AS longest_streak
+        FROM runs r JOIN scope_vms v USING (vm)
+        GROUP BY r.vm
         HAVING longest_streak > 0
-        ORDER BY current_streak DESC, longest_streak DESC, vm_name, r.vm_id""", STREAK_COLUMNS, blocks.f.start)
+        ORDER BY current_streak DESC, longest_streak DESC, vm_name, vm_id""", STREAK_COLUMNS)
 
 
 def time_to_recover(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
     """Per error code: runs of failures that began in the period and ended with a success (`incidents`), the
     median and 90th percentile of hours from their first failure to that success, and runs still open."""
-    return _time_to_recover(con, _Blocks(f))
+    return _time_to_recover(con, _blocks(con, f))
 
 
 def _time_to_recover(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.DataFrame:
-    return _view(con, blocks, ("runs",), """,
+    return _view(con, blocks, ("runs",), f""",
         timed AS (
             SELECT error_code, error_message, recovered_at IS NOT NULL AS recovered,
                    epoch(recovered_at - first_failure) / 3600.0 AS hours
-            FROM runs WHERE first_failure >= ?)
+            FROM runs WHERE first_failure >= {_timestamp(blocks.f.start)})
         SELECT error_code, count(*) FILTER (WHERE recovered) AS incidents,
                quantile_cont(hours, 0.5) AS median_hours, quantile_cont(hours, 0.9) AS p90_hours,
                count(*) FILTER (WHERE NOT recovered) AS open_incidents,
@@ -539,24 +672,33 @@ def _time_to_recover(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.Data
         FROM timed
         GROUP BY error_code, CASE WHEN error_code IS NULL THEN error_message END
         ORDER BY incidents DESC, open_incidents DESC, error_code NULLS LAST, error_message NULLS LAST""",
-        TIME_TO_RECOVER_COLUMNS, blocks.f.start)
+        TIME_TO_RECOVER_COLUMNS)
 
 
 def rpo_breach(con: duckdb.DuckDBPyConnection, f: FleetFilter, now: dt.datetime, threshold_hours: float = 24) -> pd.DataFrame:
     """VMs in scope whose latest successful backup before `now` is more than `threshold_hours` old, or
     that never had one (last_success and hours_since are then missing). Oldest first."""
-    return _rpo_breach(con, _Blocks(f, now), threshold_hours)
+    return _rpo_breach(con, _blocks(con, f, now), threshold_hours)
 
 
 def _rpo_breach(con: duckdb.DuckDBPyConnection, blocks: _Blocks, threshold_hours: float) -> pd.DataFrame:
-    return _view(con, blocks, ("scope_vms",), """,
+    return _view(con, blocks, ("scope_vms",), f""",
         aged AS (
             SELECT v.vm_id, v.vm_name, v.vault_name, v.region, l.before_now AS last_success,
-                   epoch(CAST(? AS TIMESTAMP) - l.before_now) / 3600.0 AS hours_since
-            FROM scope_vms v JOIN vm_facts l USING (vm_id))
+                   epoch({_timestamp(blocks.now)} - l.before_now) / 3600.0 AS hours_since
+            FROM scope_vms v JOIN vm_facts l USING (vm))
         SELECT * FROM aged
         WHERE last_success IS NULL OR hours_since > ?
-        ORDER BY hours_since DESC NULLS FIRST, vm_name, vm_id""", RPO_COLUMNS, blocks.now, float(threshold_hours))
+        ORDER BY hours_since DESC NULLS FIRST, vm_name, vm_id""", RPO_COLUMNS, float(threshold_hours))
+
+
+def _previous_rpo_breaches(con: duckdb.DuckDBPyConnection, blocks: _Blocks, threshold_hours: float) -> int:
+    """How many VMs `rpo_breach` lists for the previous period at its `now` (from the same vm_facts)."""
+    return int(_view(con, blocks, ("vm_facts",), f"""
+        SELECT count(*) FROM vm_facts
+        WHERE in_previous AND (before_previous_now IS NULL
+              OR epoch({_timestamp(blocks.previous_now)} - before_previous_now) / 3600.0 > ?)""",
+        ("breaches",), float(threshold_hours)).iloc[0, 0])
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -587,17 +729,16 @@ def fleet_summary(con: duckdb.DuckDBPyConnection, f: FleetFilter, now: dt.dateti
                   top_errors: int = 10, top_vms: int = 50) -> FleetSummary:
     """Every fleet view for one filter state, plus the previous period's KPIs and RPO breach count."""
     now = _naive_utc(now)
-    blocks = _Blocks(f, now)
-    previous = _Blocks(f.previous(), now - f.length)
+    blocks = _Blocks(_index(con), f, now, with_previous=True)
     try:
         blocks.materialise(con)
         breach = _rpo_breach(con, blocks, rpo_hours)
         return FleetSummary(
             filter=f, now=now, rpo_hours=float(rpo_hours),
             kpis=_kpis(con, blocks),
-            previous_kpis=_kpis(con, previous),
+            previous_kpis=_kpis(con, blocks, previous=True),
             rpo_breaches=len(breach),
-            previous_rpo_breaches=len(_rpo_breach(con, previous, rpo_hours)),
+            previous_rpo_breaches=_previous_rpo_breaches(con, blocks, rpo_hours),
             daily_trend=_daily_trend(con, blocks),
             daily_success_rate=_daily_success_rate(con, blocks),
             daily_failures_by_category=_daily_failures_by_category(con, blocks),

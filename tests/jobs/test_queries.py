@@ -361,8 +361,9 @@ def test_fleet_summary_matches_the_single_views(con: duckdb.DuckDBPyConnection, 
         ("failures_by_location", q.failures_by_location),
     ]:
         pd.testing.assert_frame_equal(getattr(summary, name), view(con, f), obj=name)
-    # The summary leaves no temporary table behind.
-    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchone()[0] == 0
+    # The summary's own temporary tables are gone; the connection keeps only its fleet index.
+    temporary = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()}
+    assert temporary == set(q._INDEX_TABLES)
 
 
 def test_fleet_summary_previous_period(con: duckdb.DuckDBPyConnection) -> None:
@@ -384,3 +385,35 @@ def test_views_on_an_empty_store() -> None:
     assert len(summary.failure_heatmap) == 168 and summary.failure_heatmap["failed"].sum() == 0
     options = q.filter_options(con)
     assert options.regions == () and options.min_time is None
+
+
+def test_the_index_follows_changes_of_the_store(tmp_path: Path) -> None:
+    scratch = duckdb.connect()
+    load_fleet(scratch)
+    with open_store(tmp_path / "changing.duckdb") as store:
+        store.upsert_jobs(scratch.sql("SELECT * FROM jobs WHERE job_id <> 'a10'").to_arrow_table(), source="test")
+        before = q.fleet_summary(store.connection, WEEK, NOW)
+        assert before.kpis.jobs == 39
+        assert before.rpo_breaches == 6  # vm-a last succeeded Jan 9 22:00: 26 h before now
+        # vm-a's Jan 10 backup arrives, and vm-b's last failure turns out to have succeeded.
+        store.upsert_jobs(scratch.sql("""
+            SELECT * REPLACE (CASE WHEN job_id = 'b10' THEN 'Completed' ELSE status END AS status,
+                              CASE WHEN job_id = 'b10' THEN NULL ELSE error_code END AS error_code)
+            FROM jobs WHERE job_id IN ('a10', 'b10')""").to_arrow_table(), source="test")
+        after = q.fleet_summary(store.connection, WEEK, NOW)
+        assert after.kpis.jobs == 40 and after.kpis.failed == 18
+        assert list(after.rpo_breach["vm_name"]) == ["vm-d", "vm-f", "Legacy-01", "vm-c"]
+        assert after.failure_streaks.loc[after.failure_streaks["vm_name"] == "vm-b", "current_streak"].item() == 0
+        q.drop_index(store.connection)
+        assert q.kpis(store.connection, WEEK) == after.kpis
+
+
+def test_a_bare_jobs_table_is_indexed_by_a_fingerprint() -> None:
+    con = duckdb.connect()
+    load_fleet(con)
+    assert q.kpis(con, WEEK).jobs == 40
+    con.execute("DELETE FROM jobs WHERE job_id = 'n1'")
+    k = q.kpis(con, WEEK)
+    assert (k.jobs, k.failed) == (39, 18)
+    con.execute("UPDATE jobs SET status = 'Completed' WHERE job_id = 'd3'")
+    assert q.kpis(con, WEEK).failed == 17
