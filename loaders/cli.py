@@ -9,15 +9,16 @@ import argparse
 import importlib
 import sys
 
-# module path -> registers one sub-command
-COMMAND_MODULES = (
-    "loaders.docs.graph_cli",
-    "loaders.docs.lint.cli",
-    "loaders.jobs.cli",
-)
+# sub-command -> module that registers it
+COMMAND_MODULES = {
+    "graph": "loaders.docs.graph_cli",
+    "lint": "loaders.docs.lint.cli",
+    "jobs": "loaders.jobs.cli",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: tuple[str, ...] | None = None) -> argparse.ArgumentParser:
+    """The parser with the given sub-commands registered (all of them by default)."""
     parser = argparse.ArgumentParser(
         prog="python -m loaders",
         description="Backup Triage: turn troubleshooting articles into a cause/solution graph, "
@@ -25,13 +26,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+    for name in commands or tuple(COMMAND_MODULES):
+        importlib.import_module(COMMAND_MODULES[name]).register(sub)
     return parser
 
 
+def _requested_command(argv: list[str]) -> str | None:
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    return first if first in COMMAND_MODULES else None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    # Only the invoked command's module is imported: `lint` and `graph` stay free of the
+    # analytics stack (DuckDB, Arrow, the Azure SDK) that `jobs` needs.
+    command = _requested_command(argv)
+    parser = build_parser((command,) if command else None)
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)
