@@ -100,7 +100,7 @@ sidebar = st.sidebar
 sidebar.header(_("Filters"))
 remember = widgets.bind_to_state(STATE + "range", widgets.localized_key(STATE + "range"), allowed=tuple(RANGE_LABELS))
 chosen_range = sidebar.selectbox(
-    _("Time range"), options=list(RANGE_LABELS), format_func=lambda key: translate(RANGE_LABELS[key]),
+    _("Time range"), options=list(RANGE_LABELS), format_func=lambda key: translate(RANGE_LABELS[key], locale),
     key=widgets.localized_key(STATE + "range"), on_change=remember,
     help=_("Periods end at {time} UTC, the time the figures are read at.",
            time=format_datetime(as_of, locale, "short")))

@@ -1,0 +1,248 @@
+"""The Fleet page in the real app (dashboard/app.py) through Streamlit's AppTest, on job stores in tmp_path."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fleet_stores import SAMPLE_NOW, make_hand_built_store, make_sample_store
+from streamlit.testing.v1 import AppTest
+
+from dashboard import data_actions
+from dashboard.docs_root import ENV_VAR as DOCS_ENV_VAR
+from dashboard.fleet_filters import FilterState, fleet_filter, reference_time
+from dashboard.formatting import format_integer, format_percent
+from dashboard.i18n import translate
+from loaders.jobs import queries
+from loaders.jobs.queries import FleetFilter
+from loaders.jobs.store import DB_ENV_VAR, open_store
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+LABELS = ("Jobs", "Success rate", "Failed jobs", "Affected VMs")
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    return make_sample_store(tmp_path_factory.mktemp("fleet-app") / "fleet.duckdb")
+
+
+@pytest.fixture(scope="module")
+def hand_built_db(tmp_path_factory) -> Path:
+    return make_hand_built_store(tmp_path_factory.mktemp("fleet-hand") / "fleet.duckdb")
+
+
+@pytest.fixture
+def open_fleet(monkeypatch) -> Callable[..., AppTest]:
+    """Run the app at ?page=fleet on the store `db`, with extra query parameters."""
+
+    def run(db: Path, **query: str) -> AppTest:
+        monkeypatch.setenv(DB_ENV_VAR, str(db))
+        monkeypatch.delenv(DOCS_ENV_VAR, raising=False)
+        app = AppTest.from_file(str(APP), default_timeout=120)
+        app.query_params["page"] = "fleet"
+        for name, value in query.items():
+            app.query_params[name] = value
+        app.run()
+        assert not app.exception, [e.value for e in app.exception]
+        return app
+
+    return run
+
+
+def as_of(db: Path) -> dt.datetime:
+    with open_store(db, read_only=True) as store:
+        options = queries.filter_options(store.connection)
+    return reference_time(options.max_time, live=False, wall_clock=dt.datetime(2100, 1, 1))
+
+
+def expected(db: Path, fleet: FleetFilter, rpo_hours: float = 24, locale: str = "en-us") -> dict[str, str]:
+    """The tiles' values as the queries give them for `fleet`."""
+    with open_store(db, read_only=True) as store:
+        k = queries.kpis(store.connection, fleet)
+        breach = queries.rpo_breach(store.connection, fleet, min(fleet.end, as_of(db)), rpo_hours)
+    hours = format_integer(rpo_hours, locale)
+    return {
+        translate("Jobs", locale): format_integer(k.jobs, locale),
+        translate("Success rate", locale): format_percent(k.success_rate, locale, 1),
+        translate("Failed jobs", locale): format_integer(k.failed, locale),
+        translate("Affected VMs", locale): format_integer(k.affected_vms, locale),
+        translate("RPO breaches ({hours} h)", locale, hours=hours): format_integer(len(breach), locale),
+    }
+
+
+def tiles(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def picker(app: AppTest, name: str):
+    found = [w for w in app.multiselect if (w.key or "").startswith(f"fleet.{name}")]
+    assert len(found) == 1, [w.key for w in app.multiselect]
+    return found[0]
+
+
+def top_errors_table_key(app: AppTest) -> str:
+    return next(d.key for d in app.dataframe if d.key and d.key.startswith("fleet_top_errors_table_"))
+
+
+def test_default_view_shows_the_last_30_days_as_the_queries_count_them(open_fleet, sample_db) -> None:
+    app = open_fleet(sample_db)
+    assert app.title[0].value == "Fleet backups"
+    end = as_of(sample_db)
+    # Read at the end of the sample's data (the hour after its latest job), not at the wall clock.
+    assert SAMPLE_NOW - dt.timedelta(hours=6) <= end <= SAMPLE_NOW
+    assert tiles(app) == expected(sample_db, FleetFilter.last_days(end, 30))
+    # 60 days of sample data: every tile compares with the 30 days before.
+    assert all(metric.proto.delta for metric in app.metric)
+    assert app.query_params.get("lang") == "en-us" and "region" not in app.query_params
+    headers = [list(frame.value.columns) for frame in app.dataframe]
+    assert headers[1][:3] == ["VM", "Vault", "Region"] and headers[2][:3] == ["VM", "Vault", "Region"]
+    assert len(app.get("download_button")) == 3
+
+
+def test_changing_filters_changes_the_kpis_as_the_queries_say(open_fleet, sample_db) -> None:
+    app = open_fleet(sample_db)
+    with open_store(sample_db, read_only=True) as store:
+        options = queries.filter_options(store.connection)
+    region, os_type = options.regions[0], "Windows"
+    picker(app, "regions").set_value([region]).run()
+    assert not app.exception
+    assert tiles(app) == expected(sample_db, FleetFilter.last_days(as_of(sample_db), 30, regions=(region,)))
+    assert app.query_params["region"] == region
+
+    picker(app, "os_types").set_value([os_type]).run()
+    picker(app, "operations").set_value(["Backup"]).run()
+    narrowed = FleetFilter.last_days(as_of(sample_db), 30, regions=(region,), os_types=(os_type,), operations=("Backup",))
+    assert tiles(app) == expected(sample_db, narrowed)
+    assert (app.query_params["os"], app.query_params["op"]) == (os_type, "Backup")
+
+    range_box = next(box for box in app.selectbox if (box.key or "").startswith("fleet.range"))
+    range_box.set_value("7d").run()
+    week = FleetFilter.last_days(as_of(sample_db), 7, regions=(region,), os_types=(os_type,), operations=("Backup",))
+    assert tiles(app) == expected(sample_db, week)
+    assert app.query_params["range"] == "7d"
+
+    app.number_input(key="fleet.rpo_picker").set_value(6).run()
+    assert tiles(app) == expected(sample_db, week, rpo_hours=6)
+    assert app.query_params["rpo"] == "6"
+
+    app.button[0].click().run()  # reset filters
+    assert tiles(app) == expected(sample_db, FleetFilter.last_days(as_of(sample_db), 30))
+    assert not {"region", "os", "op", "range", "rpo"} & set(app.query_params)
+
+
+def test_a_deep_link_restores_the_view(open_fleet, sample_db) -> None:
+    with open_store(sample_db, read_only=True) as store:
+        options = queries.filter_options(store.connection)
+    vaults = options.vaults[:2]
+    app = open_fleet(sample_db, lang="de-de", range="14d", vault=",".join(vaults), os="Linux", rpo="48")
+    assert app.title[0].value == translate("Fleet backups", "de-de")
+    assert picker(app, "vaults").value == list(vaults)
+    assert picker(app, "os_types").value == ["Linux"]
+    assert app.number_input(key="fleet.rpo_picker").value == 48
+    fleet = FleetFilter.last_days(as_of(sample_db), 14, vaults=vaults, os_types=("Linux",))
+    assert tiles(app) == expected(sample_db, fleet, rpo_hours=48, locale="de-de")
+    assert app.query_params["vault"] == ",".join(vaults) and app.query_params["rpo"] == "48"
+
+
+def test_a_link_with_dates_shows_that_period(open_fleet, hand_built_db) -> None:
+    app = open_fleet(hand_built_db, **{"from": "2026-01-04", "to": "2026-01-10"})
+    week = FleetFilter(dt.datetime(2026, 1, 4), dt.datetime(2026, 1, 11))
+    assert tiles(app) == expected(hand_built_db, week)
+    assert app.date_input(key="fleet.days_picker").value == (dt.date(2026, 1, 4), dt.date(2026, 1, 10))
+    assert app.query_params["range"] == "custom"
+
+
+def test_link_values_this_store_does_not_know_are_reported(open_fleet, sample_db) -> None:
+    app = open_fleet(sample_db, region="mars-north", vault="no-such-vault")
+    warnings = " ".join(w.value for w in app.warning)
+    assert "region=mars-north" in warnings and "vault=no-such-vault" in warnings
+    assert tiles(app) == expected(sample_db, FleetFilter.last_days(as_of(sample_db), 30))
+    assert "region" not in app.query_params
+
+
+def test_filters_survive_a_switch_to_another_page_and_back(open_fleet, sample_db) -> None:
+    app = open_fleet(sample_db)
+    region = picker(app, "regions").options[-1]
+    picker(app, "regions").set_value([region]).run()
+    narrowed = tiles(app)
+    app.switch_page("app_pages/guide.py").run()
+    assert app.title[0].value == "Troubleshooting guide"
+    app.switch_page("app_pages/fleet.py").run()
+    assert not app.exception
+    assert picker(app, "regions").value == [region]
+    assert tiles(app) == narrowed
+    assert app.query_params["region"] == region
+
+
+def test_selecting_a_top_error_opens_its_guidance_in_the_reader_language(open_fleet, sample_db) -> None:
+    app = open_fleet(sample_db, lang="it-it")
+    with open_store(sample_db, read_only=True) as store:
+        top = queries.top_error_codes(store.connection, FleetFilter.last_days(as_of(sample_db), 30))
+    position = next(i for i, row in enumerate(top.to_dict("records")) if row["guide_error_id"])
+    row = top.iloc[position]
+    app.session_state[top_errors_table_key(app)] = {"selection": {"rows": [position], "columns": []}}
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == translate("Troubleshooting guide", "it-it")
+    assert app.query_params["lang"] == "it-it"
+    assert (app.query_params["article"], app.query_params["error"]) == (row["guide_article"], row["guide_error_id"])
+    assert row["error_code"] in app.header[0].value  # the error's section, with its code
+
+
+def test_clicking_a_bar_opens_the_same_guidance(open_fleet, sample_db) -> None:
+    app = open_fleet(sample_db, lang="fr-fr")
+    chart_key = next(key for key in app.session_state if str(key).startswith("fleet_top_errors_chart_"))
+    with open_store(sample_db, read_only=True) as store:
+        top = queries.top_error_codes(store.connection, FleetFilter.last_days(as_of(sample_db), 30))
+    app.session_state[chart_key] = {"selection": {"points": [{"customdata": [0]}], "box": [], "lasso": []}}
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == translate("Troubleshooting guide", "fr-fr")
+    assert app.query_params["error"] == top.iloc[0]["guide_error_id"]
+
+
+def test_an_unknown_code_shows_its_raw_message_instead(open_fleet, hand_built_db) -> None:
+    app = open_fleet(hand_built_db, **{"from": "2026-01-04", "to": "2026-01-10"})
+    with open_store(hand_built_db, read_only=True) as store:
+        top = queries.top_error_codes(store.connection, FleetFilter(dt.datetime(2026, 1, 4), dt.datetime(2026, 1, 11)))
+    position = list(top["error_code"]).index("UserErrorMysteryGlitch")
+    table = next(frame for frame in app.dataframe if frame.key == top_errors_table_key(app))
+    assert "UserErrorMysteryGlitch" in list(table.value.iloc[:, 0])
+    app.session_state[top_errors_table_key(app)] = {"selection": {"rows": [position], "columns": []}}
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Fleet backups"  # stayed: no article to open
+    info = " ".join(i.value for i in app.info)
+    assert "UserErrorMysteryGlitch" in info and "A mysterious glitch stopped the restore." in info
+
+
+def test_ui_language_changes_labels_and_number_formats(open_fleet, sample_db) -> None:
+    app = open_fleet(sample_db)
+    app.selectbox(key="ui_locale_picker").set_value("ja-jp").run()
+    assert app.title[0].value == translate("Fleet backups", "ja-jp") == "フリートのバックアップ"
+    assert tiles(app) == expected(sample_db, FleetFilter.last_days(as_of(sample_db), 30), locale="ja-jp")
+    assert picker(app, "operations").label == translate("Operations", "ja-jp")
+
+
+def test_first_start_on_an_empty_store_creates_the_sample(open_fleet, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(data_actions, "SAMPLE_VMS", 40)
+    monkeypatch.setattr(data_actions, "SAMPLE_DAYS", 10)
+    db = tmp_path / "new" / "fleet.duckdb"
+    app = open_fleet(db)
+    with open_store(db, read_only=True) as store:
+        info = store.info()
+    assert info.sources == {"sample": info.jobs} and info.jobs > 0
+    assert app.title[0].value == "Fleet backups" and len(app.metric) == 5
+    state = FilterState()
+    assert tiles(app) == expected(db, fleet_filter(state, as_of(db)))
+
+
+def test_a_store_without_jobs_but_with_history_is_left_alone(open_fleet, tmp_path) -> None:
+    db = tmp_path / "fleet.duckdb"
+    with open_store(db) as store:
+        store.set_watermark("rest", "vault-a", dt.datetime(2026, 1, 1))
+    app = open_fleet(db)
+    with open_store(db, read_only=True) as store:
+        assert store.job_count() == 0
+    assert app.warning and not app.metric
