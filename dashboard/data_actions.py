@@ -119,14 +119,15 @@ def parse_scopes(text: str) -> list[str]:
 
 def sync_from_azure(scopes: list[str], credential: Any = None, path: Path | None = None,
                     progress: Callable[..., None] | None = None) -> Any:
-    """Run `loaders.jobs.azure_sync.sync_vaults(store, credential, scopes, progress)`. Without a
-    credential, the Azure SDK's default chain is used (environment, managed identity, Azure CLI login);
-    it is never stored."""
+    """Run `loaders.jobs.azure_sync.sync_vaults(store, credential, scopes, progress=...)`; `progress` is
+    called with (vaults done, vaults in total, message). Without a credential, the Azure SDK's default
+    chain is used (environment, managed identity, Azure CLI login); it is never stored."""
     module = importlib.import_module(SYNC_MODULE)
     if credential is None:
-        from azure.identity import DefaultAzureCredential
-
-        credential = DefaultAzureCredential()
+        make_credential = getattr(module, "default_credential", None)
+        if make_credential is None:
+            from azure.identity import DefaultAzureCredential as make_credential
+        credential = make_credential()
     with fleet_store.writing(path) as store:
         return module.sync_vaults(store, credential, scopes, progress=progress)
 

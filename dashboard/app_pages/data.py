@@ -51,9 +51,13 @@ if last is not None:
                      days=format_integer(payload.days, locale), seconds=format_integer(payload.seconds, locale)),
                    icon=":material/check_circle:")
     elif kind == "sync":
-        st.success(_("Sync finished."), icon=":material/check_circle:")
-        for line in payload:
-            st.markdown("- " + escape_markdown(line))
+        ok, lines = payload
+        if ok:
+            st.success(_("Sync finished."), icon=":material/check_circle:")
+        else:
+            st.warning(_("The sync finished with problems; the vaults that could be read were stored."),
+                       icon=":material/warning:")
+        st.code("\n".join(lines), language=None, wrap_lines=True)
     elif kind == "error":
         st.error(payload)
 
@@ -102,7 +106,7 @@ if st.button(_("Import"), disabled=not uploads, icon=":material/upload_file:", t
 rows = st.session_state.get("data.import_rows")
 if rows:
     total = sum(row["inserted"] + row["updated"] for row in rows)
-    failed = [row for row in rows if row["problem"]]
+    failed = [row for row in rows if row["problem"] or row["quarantined"]]
     st.markdown(ngettext("**{count} file imported**", "**{count} files imported**", len(rows))
                 + " · " + _("{jobs} jobs written", jobs=format_integer(total, locale)))
     st.dataframe(rows, hide_index=True, width="stretch", key="data.import_table", column_config={
@@ -147,16 +151,17 @@ if data_actions.sync_available():
         if not scopes:
             st.warning(_("Enter at least one subscription or vault."))
         else:
-            status = st.status(_("Syncing…"), expanded=True)
+            bar = st.progress(0.0, text=_("Syncing…"))
 
-            def progress(*args: object, **kwargs: object) -> None:
-                status.write(" ".join(str(a) for a in args if a is not None))
+            def progress(done: int, total: int, message: str) -> None:
+                bar.progress(min(done / max(total, 1), 1.0), text=escape_markdown(str(message)))
 
             try:
                 result = data_actions.sync_from_azure(scopes, path=path, progress=progress)
             except Exception as exc:
-                status.update(label=_("Sync failed"), state="error")
+                bar.empty()
                 st.error(_("The sync failed: {reason}", reason=escape_markdown(str(exc))))
             else:
-                st.session_state[REPORT_KEY] = ("sync", data_actions.describe(result))
+                st.session_state[REPORT_KEY] = ("sync", (bool(getattr(result, "ok", True)),
+                                                         data_actions.describe(result)))
                 st.rerun()

@@ -1,0 +1,167 @@
+"""What the Data page does to the store, without Streamlit: sample, uploads, quarantine, sync discovery."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from dashboard import data_actions, fleet_store
+from loaders.jobs.importers import import_files
+from loaders.jobs.store import open_store
+
+JOBS_DATA = Path(__file__).resolve().parents[1] / "data" / "jobs"
+NOW = dt.datetime(2026, 3, 2, 14)
+
+
+def expected_counts(name: str) -> dict[str, int]:
+    """The counts the importers' own fixture expects for the file `name`."""
+    return json.loads((JOBS_DATA / name.rsplit(".", 1)[0]).with_suffix(".expected.json").read_text())["counts"]
+
+
+def upload(name: str, as_name: str | None = None) -> data_actions.Upload:
+    return data_actions.Upload(as_name or name, (JOBS_DATA / name).read_bytes())
+
+
+def test_uploads_import_like_files_and_keep_their_names(tmp_path) -> None:
+    db = tmp_path / "fleet.duckdb"
+    seen: list[tuple[float, str]] = []
+    reports = data_actions.import_uploads([upload("la-bad-rows.csv"), upload("az-cli-list.json")], db,
+                                          progress=lambda fraction, name: seen.append((fraction, name)))
+    assert [r.path for r in reports] == ["la-bad-rows.csv", "az-cli-list.json"]
+    assert seen == [(0.5, "la-bad-rows.csv"), (1.0, "az-cli-list.json")]
+    for report, name in zip(reports, ("la-bad-rows.csv", "az-cli-list.json")):
+        counts = expected_counts(name)
+        assert {k: getattr(report, k) for k in counts} == counts
+        assert report.adds_up
+    # The quarantine names the file as uploaded, with its line.
+    rejected, total = data_actions.quarantine(db)
+    assert total == reports[0].quarantined + reports[1].quarantined
+    assert {r.location.split(":")[0] for r in rejected} == {"la-bad-rows.csv"}
+
+
+def test_uploads_give_the_same_result_as_importing_the_files(tmp_path) -> None:
+    names = ["la-export.csv", "rest-bad-records.json", "az-cli-damaged.json"]
+    via_upload = data_actions.import_uploads([upload(n) for n in names], tmp_path / "a.duckdb")
+    with open_store(tmp_path / "b.duckdb") as store:
+        direct = import_files(store, [JOBS_DATA / n for n in names])
+    assert data_actions.import_rows(via_upload) == [
+        {**row, "file": name} for row, name in zip(data_actions.import_rows(direct), names)]
+
+
+def test_uploads_with_the_same_name_or_a_path_stay_inside_and_apart(tmp_path) -> None:
+    data = (JOBS_DATA / "la-export.csv").read_bytes()
+    uploads = [data_actions.Upload("../../etc/jobs.csv", data), data_actions.Upload("jobs.csv", b"not a job export"),
+               data_actions.Upload("..", data)]
+    reports = data_actions.import_uploads(uploads, tmp_path / "fleet.duckdb")
+    assert [r.path for r in reports] == ["../../etc/jobs.csv", "jobs.csv", ".."]
+    assert reports[0].inserted > 0 and reports[2].updated == reports[0].inserted  # same rows again: updated
+    assert reports[1].error  # not recognised: reported, not silently skipped
+    assert not (tmp_path.parent / "etc").exists()
+    assert data_actions.safe_name("../../etc/jobs.csv", 0) == "jobs.csv"
+    assert data_actions.safe_name("C:\\Users\\me\\export.json", 0) == "export.json"
+    assert data_actions.safe_name("..", 2) == "upload-3"
+
+
+def test_sample_creation_reports_progress_and_fills_the_store(tmp_path) -> None:
+    db = tmp_path / "fleet.duckdb"
+    fractions: list[float] = []
+    report = data_actions.create_sample(db, vms=30, days=5, seed=11, now=NOW,
+                                        progress=lambda fraction, _detail: fractions.append(fraction))
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0 and fractions == sorted(fractions)
+    with open_store(db, read_only=True) as store:
+        assert store.job_count() == report.jobs == report.inserted
+    again = data_actions.create_sample(db, vms=30, days=5, seed=11, now=NOW)
+    assert (again.inserted, again.updated) == (0, report.jobs)  # repeatable: updated, not duplicated
+
+
+def test_first_start_sample_is_made_once(tmp_path) -> None:
+    db = tmp_path / "fleet.duckdb"
+    results: list[object] = []
+
+    def start() -> None:
+        results.append(data_actions.create_sample(db, vms=20, days=3, now=NOW, only_if_new=True))
+
+    threads = [threading.Thread(target=start) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    made = [r for r in results if r is not None]
+    assert len(made) == 1
+    with open_store(db, read_only=True) as store:
+        assert store.job_count() == made[0].jobs
+
+
+def test_a_store_is_new_only_before_anything_was_written(tmp_path) -> None:
+    db = tmp_path / "fleet.duckdb"
+    with open_store(db) as store:
+        assert fleet_store.store_is_new(store)
+        store.set_watermark("rest", "vault-a", NOW)
+        assert not fleet_store.store_is_new(store)
+
+
+def test_readers_wait_for_a_writer_in_the_same_process(tmp_path) -> None:
+    db = tmp_path / "fleet.duckdb"
+    data_actions.create_sample(db, vms=10, days=2, now=NOW)
+    with fleet_store.reading(db) as store:
+        count = store.job_count()
+    # A write while another thread holds a reader waits for it instead of failing on DuckDB's lock.
+    entered = threading.Event()
+    release = threading.Event()
+
+    def reader() -> None:
+        with fleet_store.reading(db):
+            entered.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    entered.wait(5)
+    timer = threading.Timer(0.3, release.set)
+    timer.start()
+    report = data_actions.create_sample(db, vms=10, days=2, now=NOW)
+    thread.join()
+    assert report.updated == count
+
+
+def test_signature_changes_when_the_store_is_written(tmp_path) -> None:
+    db = tmp_path / "fleet.duckdb"
+    before = fleet_store.file_signature(db)
+    data_actions.create_sample(db, vms=5, days=2, now=NOW)
+    after = fleet_store.file_signature(db)
+    assert before != after
+    assert fleet_store.file_signature(db) == after
+
+
+def test_sync_is_offered_only_when_its_module_exists(monkeypatch) -> None:
+    monkeypatch.setattr(data_actions, "SYNC_MODULE", "loaders.jobs.no_such_sync_module")
+    assert not data_actions.sync_available()
+    monkeypatch.setattr(data_actions, "SYNC_MODULE", "loaders.jobs.store")
+    assert data_actions.sync_available()
+
+
+def test_scopes_and_sync_results_are_read_whatever_their_shape() -> None:
+    text = "00000000-0000-0000-0000-000000000001\n /subscriptions/x/resourceGroups/rg/providers/" \
+           "Microsoft.RecoveryServices/vaults/v1 , 00000000-0000-0000-0000-000000000001\n\n"
+    assert data_actions.parse_scopes(text) == [
+        "00000000-0000-0000-0000-000000000001",
+        "/subscriptions/x/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1"]
+
+    class Report:
+        def summary(self) -> str:
+            return "vault v1: 3 new jobs"
+
+    assert data_actions.describe([Report(), "done"]) == ["vault v1: 3 new jobs", "done"]
+    assert data_actions.describe(None) == []
+
+
+@pytest.mark.parametrize("name", ["la-query-truncated.json", "la-utf16.csv", "la-non-utf8.csv"])
+def test_damaged_or_unusual_uploads_are_reported_with_counts_that_add_up(tmp_path, name) -> None:
+    report, = data_actions.import_uploads([upload(name)], tmp_path / "fleet.duckdb")
+    assert report.path == name
+    assert report.adds_up
+    counts = expected_counts(name)
+    assert {k: getattr(report, k) for k in counts} == counts

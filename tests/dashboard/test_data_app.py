@@ -1,0 +1,112 @@
+"""The Data page in the real app through AppTest: store status, sample, uploads, rejected records, sync."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fleet_stores import make_sample_store
+from streamlit.testing.v1 import AppTest
+
+from dashboard import data_actions
+from dashboard.formatting import format_integer
+from dashboard.i18n import translate
+from loaders.jobs.store import DB_ENV_VAR, open_store
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+JOBS_DATA = Path(__file__).resolve().parents[1] / "data" / "jobs"
+
+
+@pytest.fixture
+def open_data(monkeypatch) -> Callable[..., AppTest]:
+    def run(db: Path, **query: str) -> AppTest:
+        monkeypatch.setenv(DB_ENV_VAR, str(db))
+        app = AppTest.from_file(str(APP), default_timeout=120)
+        app.query_params["page"] = "data"
+        for name, value in query.items():
+            app.query_params[name] = value
+        app.run()
+        assert not app.exception, [e.value for e in app.exception]
+        return app
+
+    return run
+
+
+def tiles(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def subheaders(app: AppTest) -> list[str]:
+    return [s.value for s in app.subheader]
+
+
+def test_store_status_is_shown_in_the_reader_language(open_data, tmp_path) -> None:
+    db = make_sample_store(tmp_path / "fleet.duckdb", vms=20, days=5)
+    with open_store(db, read_only=True) as store:
+        jobs = store.job_count()
+    app = open_data(db, lang="es-es")
+    assert app.title[0].value == translate("Data", "es-es")
+    assert tiles(app)[translate("Jobs", "es-es")] == format_integer(jobs, "es-es")
+    assert tiles(app)[translate("Last sync", "es-es")] == translate("never", "es-es")
+    text = " ".join(m.value for m in app.markdown)
+    assert str(db).replace("_", "\\_") in text or str(db) in text
+    assert translate("Rejected records", "es-es") in subheaders(app)
+
+
+def test_generating_the_sample_shows_what_was_made(open_data, tmp_path) -> None:
+    db = tmp_path / "fleet.duckdb"
+    app = open_data(db)
+    assert tiles(app)["Jobs"] == "0"
+    app.number_input[0].set_value(25)
+    app.number_input[1].set_value(4)
+    app.button[0].click().run()  # the form's submit button
+    assert not app.exception
+    with open_store(db, read_only=True) as store:
+        jobs = store.job_count()
+    assert jobs > 0
+    success = " ".join(s.value for s in app.success)
+    assert f"{format_integer(jobs, 'en-us')} jobs" in success and "25 VMs over 4 days" in success
+    assert tiles(app)["Jobs"] == format_integer(jobs, "en-us")
+
+
+def test_uploaded_files_are_imported_with_per_file_counts_and_rejected_records(open_data, tmp_path) -> None:
+    db = tmp_path / "fleet.duckdb"
+    app = open_data(db)
+    uploader = app.get("file_uploader")[0]
+    names = ["la-bad-rows.csv", "az-cli-list.json"]
+    uploader.set_value([(name, (JOBS_DATA / name).read_bytes(), "application/octet-stream") for name in names])
+    app.run()
+    import_button = next(b for b in app.button if b.label == "Import")
+    import_button.click().run()
+    assert not app.exception
+    table = next(frame.value for frame in app.dataframe if "inserted" in frame.value.columns)
+    assert list(table["file"]) == names
+    for _, row in table.iterrows():
+        counts = json.loads((JOBS_DATA / row["file"].rsplit(".", 1)[0]).with_suffix(".expected.json").read_text())
+        assert {k: row[k] for k in counts["counts"]} == counts["counts"]
+    rejected = next(frame.value for frame in app.dataframe if "reason" in frame.value.columns)
+    assert len(rejected) == int(table["quarantined"].sum()) > 0
+    assert set(rejected["location"].str.split(":").str[0]) == {"la-bad-rows.csv"}
+    assert all(reason for reason in rejected["reason"])
+    assert app.warning  # a file had problems: said so, not hidden
+
+
+def test_sync_section_only_when_the_sync_module_exists(open_data, tmp_path, monkeypatch) -> None:
+    db = tmp_path / "fleet.duckdb"
+    monkeypatch.setattr(data_actions, "SYNC_MODULE", "loaders.jobs.no_such_sync_module")
+    app = open_data(db)
+    assert "Sync from Azure" not in subheaders(app)
+    assert not [b for b in app.button if b.label == "Sync now"]
+    monkeypatch.setattr(data_actions, "SYNC_MODULE", "loaders.jobs.azure_sync")
+    if data_actions.sync_available():
+        app = open_data(db)
+        assert "Sync from Azure" in subheaders(app)
+        assert [b for b in app.button if b.label == "Sync now"]
+
+
+def test_a_sync_needs_a_scope(open_data, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(data_actions, "SYNC_MODULE", "json")  # any importable module: the section shows
+    app = open_data(tmp_path / "fleet.duckdb")
+    next(b for b in app.button if b.label == "Sync now").click().run()
+    assert "Enter at least one subscription or vault." in [w.value for w in app.warning]
