@@ -1,0 +1,146 @@
+"""The Fleet page in a real Chromium: `streamlit run dashboard/app.py` on a sample fleet store."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from fleet_stores import make_sample_store
+from playwright.sync_api import expect, sync_playwright
+
+from browser import StreamlitServer, launch_chromium, require_chromium, screenshot
+from dashboard.docs_root import ENV_VAR as DOCS_ENV_VAR
+from dashboard.fleet_filters import reference_time
+from dashboard.formatting import format_integer
+from loaders.jobs import queries
+from loaders.jobs.queries import FleetFilter
+from loaders.jobs.store import DB_ENV_VAR, open_store
+
+pytestmark = pytest.mark.browser
+TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory):
+    return make_sample_store(tmp_path_factory.mktemp("fleet-browser") / "fleet.duckdb")
+
+
+@pytest.fixture(scope="module")
+def server(sample_db):
+    require_chromium()
+    env = {name: value for name, value in os.environ.items() if name != DOCS_ENV_VAR}
+    env[DB_ENV_VAR] = str(sample_db)
+    with StreamlitServer(env=env) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def chromium(server):
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def fleet_facts(db, regions=()):
+    with open_store(db, read_only=True) as store:
+        options = queries.filter_options(store.connection)
+        as_of = reference_time(options.max_time, live=False, wall_clock=dt.datetime(2100, 1, 1))
+        fleet = FleetFilter.last_days(as_of, 30, regions=tuple(regions))
+        return options, queries.kpis(store.connection, fleet), queries.top_error_codes(store.connection, fleet)
+
+
+def metric_value(page, label: str):
+    return page.get_by_test_id("stMetric").filter(has=page.get_by_text(label, exact=True)) \
+        .get_by_test_id("stMetricValue")
+
+
+def test_filter_then_click_a_top_error_to_read_its_guidance(server, chromium, sample_db) -> None:
+    options, all_kpis, _ = fleet_facts(sample_db)
+    region = options.regions[0]
+    _, region_kpis, region_top = fleet_facts(sample_db, [region])
+    context = chromium.new_context(viewport={"width": 1400, "height": 1800}, locale="en-US")
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/fleet?lang=en-us")
+        expect(page.get_by_role("heading", name="Fleet backups", level=1)).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT_MS)
+        expect(metric_value(page, "Jobs")).to_have_text(format_integer(all_kpis.jobs, "en-us"), timeout=TIMEOUT_MS)
+
+        # Narrow to one region in the sidebar: KPIs, charts and the URL follow.
+        page.get_by_role("combobox", name="Regions").click()
+        page.get_by_role("option", name=region, exact=True).click()
+        page.keyboard.press("Escape")
+        expect(page).to_have_url(re.compile(rf"region={re.escape(region)}"), timeout=TIMEOUT_MS)
+        expect(metric_value(page, "Jobs")).to_have_text(format_integer(region_kpis.jobs, "en-us"),
+                                                        timeout=TIMEOUT_MS)
+        expect(metric_value(page, "Failed jobs")).to_have_text(format_integer(region_kpis.failed, "en-us"))
+        chart = page.locator(".js-plotly-plot").nth(1)
+        expect(chart.locator(".gtitle")).to_have_text("Top error codes")
+        page.wait_for_timeout(500)  # let Plotly finish laying out the redrawn bars
+        screenshot(page, "fleet-en")
+
+        # Click the biggest bar of a guided error: the Guide opens at that error, in English.
+        guided = region_top[region_top["guide_error_id"].notna()]
+        assert len(guided), "the sample region has errors with guidance"
+        code = guided.iloc[0]["error_code"]
+        bar = chart.locator("g.trace.bars g.point path")
+        labels = [tick.text_content() for tick in chart.locator("g.ytick text").all()]
+        assert code in labels
+        # The bar of `code`: traces hold the bars of one category each, in the category order of the
+        # chart; find it by its y position, the same as its tick label's.
+        tick = chart.locator("g.ytick text", has_text=re.compile(rf"^{re.escape(code)}$"))
+        tick_box = tick.bounding_box()
+        target = None
+        for index in range(bar.count()):
+            box = bar.nth(index).bounding_box()
+            if box and abs((box["y"] + box["height"] / 2) - (tick_box["y"] + tick_box["height"] / 2)) < 6:
+                target = box
+                break
+        assert target is not None, f"no bar found for {code}"
+        # Plotly's drag layer lies over the bars: click where the bar is, as a reader does.
+        page.mouse.click(target["x"] + min(target["width"] / 2, 20), target["y"] + target["height"] / 2)
+        expect(page.get_by_role("heading", name="Troubleshooting guide", level=1)).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page).to_have_url(re.compile(r"/guide\?"), timeout=TIMEOUT_MS)
+        query = parse_qs(urlparse(page.url).query)
+        assert query["error"] == [guided.iloc[0]["guide_error_id"]]
+        assert query["lang"] == ["en-us"]
+        expect(page.get_by_role("heading", level=2).first).to_contain_text(code, timeout=TIMEOUT_MS)
+        screenshot(page, "fleet-to-guide-en")
+
+        # Back on the Fleet page the region filter is still there.
+        page.get_by_role("link", name="Fleet").click()
+        expect(metric_value(page, "Jobs")).to_have_text(format_integer(region_kpis.jobs, "en-us"),
+                                                        timeout=TIMEOUT_MS)
+        expect(page).to_have_url(re.compile(rf"region={re.escape(region)}"), timeout=TIMEOUT_MS)
+    finally:
+        context.close()
+
+
+def test_a_table_row_opens_the_guide_in_italian(server, chromium, sample_db) -> None:
+    _, _, top = fleet_facts(sample_db)
+    first = top.iloc[0]
+    assert isinstance(first["guide_error_id"], str), "the sample's most frequent error has guidance"
+    context = chromium.new_context(viewport={"width": 1400, "height": 1800}, locale="it-IT")
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/fleet?lang=it-it")
+        expect(page.get_by_role("heading", name="Backup della flotta", level=1)).to_be_visible(timeout=TIMEOUT_MS)
+        grid = page.get_by_test_id("stDataFrame").first
+        expect(grid).to_be_visible(timeout=TIMEOUT_MS)
+        page.wait_for_timeout(500)
+        box = grid.bounding_box()
+        # The selection column is the grid's first; the first data row sits below the header row.
+        page.mouse.click(box["x"] + 18, box["y"] + 35 + 18)
+        expect(page).to_have_url(re.compile(rf"/guide\?.*error={re.escape(first['guide_error_id'])}"),
+                                 timeout=TIMEOUT_MS)
+        expect(page.get_by_role("heading", name="Guida alla risoluzione dei problemi", level=1)) \
+            .to_be_visible(timeout=TIMEOUT_MS)
+        assert parse_qs(urlparse(page.url).query)["lang"] == ["it-it"]
+        screenshot(page, "fleet-to-guide-it")
+    finally:
+        context.close()
