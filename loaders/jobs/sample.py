@@ -1,8 +1,9 @@
 """A deterministic, realistic sample fleet of Azure VM backup jobs: the embedded default data set.
 
-`sample_batches(vms, days, seed, now)` yields the jobs as pyarrow tables (one per block of VMs, columns of
-`JOB_COLUMNS`); `generate_sample(store, ...)` upserts them into the store. Everything is drawn from numpy
-generators seeded from `seed` (job ids included), so a seed and a `now` always give the same rows.
+`plan_sample(vms, days, seed, now)` lays the fleet out; `sample_batches(plan)` yields its jobs as pyarrow
+tables (one per block of VMs, columns of `JOB_COLUMNS`); `generate_sample(store, ...)` upserts them into
+the store and `sample_table(...)` returns them in one table. Everything is drawn from numpy generators
+seeded from `seed` (job ids included), so the same seed, `now` and error catalog give the same rows.
 
 The fleet tells the stories a team lead meets in real estates: several subscriptions, one or more vaults per
 region and subscription, VMs named after their workload, nightly scheduled backups at the policy time,
@@ -10,10 +11,10 @@ on-demand backups, restores and configure-backup jobs, a low baseline of failure
 codes, VMs that fail for days until someone fixes them, VMs deleted without stopping protection, one
 regional incident, a few codes no guide covers yet, and jobs still running at `now`.
 
-All rates and weights below are assumptions. No public statistics of Azure Backup failures exist (see the
-"Relative frequency" notes of the error-code reference); the weights lean towards agent, extension and
-snapshot problems because Microsoft devotes a whole troubleshooting article to them and community reports
-cluster there. Real fleets get their own distribution from their own job history.
+All rates and weights below are assumptions: Microsoft publishes no statistics of how often each backup
+error occurs. The weights lean towards agent, extension and snapshot problems because the troubleshooting
+documentation gives them a whole article and calls them the most common failures, and community reports
+cluster there. A real fleet's distribution comes from its own job history.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ import argparse
 import datetime as dt
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -157,9 +158,9 @@ class _Entry(Protocol):
     message: str
     article: str
     error_id: str
-    operations: list[str]
+    operations: Sequence[str]
     category: str
-    numeric: list[int]
+    numeric: Sequence[int]
 
 
 class _Catalog(Protocol):
@@ -192,13 +193,22 @@ class ErrorPalette:
     unknown: np.ndarray
 
 
-def _phase(operations: list[str]) -> set[str]:
-    phases = {op.lower().replace(" ", "").replace("-", "").replace("_", "") for op in operations or []}
-    return {"backup" if p.startswith("backup") else "restore" if "restore" in p else "configure" if p.startswith("configure") else p for p in phases} or {"backup"}
+def _phase(operations: Sequence[str]) -> set[str]:
+    """The job phases an entry's operations belong to: backup, restore (any kind) or configure."""
+    phases = set()
+    for operation in operations or ():
+        name = operation.lower().replace(" ", "").replace("-", "").replace("_", "")
+        phases.add("restore" if "restore" in name else "configure" if name.startswith("configure") else
+                   "backup" if name.startswith("backup") else name)
+    return phases or {"backup"}
 
 
 def build_palette(catalog: _Catalog) -> ErrorPalette:
+    """The sample's errors: every catalog entry (in code order, so the catalog's file order does not
+    matter) and the unknown codes the catalog does not know."""
     entries = sorted(catalog.entries.values(), key=lambda e: e.code)
+    if not entries:
+        raise ValueError("the error catalog is empty: the sample needs its codes")
     kinds = [
         ErrorKind(e.code, (list(e.numeric)[0] if e.numeric else None), e.message or None, e.article or None, e.error_id or None, e.category or UNKNOWN_CATEGORY)
         for e in entries
@@ -211,8 +221,6 @@ def build_palette(catalog: _Catalog) -> ErrorPalette:
             continue  # the catalog learned it: no longer an unknown code
         kinds.append(ErrorKind(code, code_int, message, None, None, UNKNOWN_CATEGORY))
         unknown_weights.append(weight)
-    if not entries:
-        raise ValueError("the error catalog is empty: the sample needs its codes")
     phases = [_phase(e.operations) for e in entries]
 
     def by_category(category_weights: Mapping[str, float], phase: str) -> np.ndarray:
@@ -743,6 +751,9 @@ def generate_sample(store: Any, vms: int = 2000, days: int = 90, seed: int = 7, 
         progress(0, vms)
     for b, table in enumerate(sample_batches(plan)):
         result = store.upsert_jobs(table, source=SOURCE)
+        # Write each block through to the file: left to the end, the checkpoint of millions of rows needs
+        # gigabytes of memory.
+        store.connection.execute("CHECKPOINT")
         total += table.num_rows
         ins, upd = getattr(result, "inserted", None), getattr(result, "updated", None)
         if isinstance(ins, int) and isinstance(upd, int):
