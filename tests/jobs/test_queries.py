@@ -417,3 +417,37 @@ def test_a_bare_jobs_table_is_indexed_by_a_fingerprint() -> None:
     assert (k.jobs, k.failed) == (39, 18)
     con.execute("UPDATE jobs SET status = 'Completed' WHERE job_id = 'd3'")
     assert q.kpis(con, WEEK).failed == 17
+
+
+def test_history_follows_a_vm_across_vaults_and_codeless_failures_keep_their_message(tmp_path: Path) -> None:
+    """A VM moved from v-weu to v-eus: filtered to v-eus, its streak and last success still see v-weu."""
+    scratch = duckdb.connect()
+    scratch.execute(JOBS_DDL)
+    mover = vm_id("s1", "mover")
+    rows = [  # (job, vault, region, status, day, code, message)
+        ("m4", "v-weu", "westeurope", "Completed", 4, None, None),
+        ("m5", "v-weu", "westeurope", "Failed", 5, X, "VM Agent unable to communicate with Azure Backup"),
+        ("m6", "v-eus", "eastus", "Failed", 6, None, "Something went wrong and nobody said what."),
+        ("m7", "v-eus", "eastus", "Failed", 7, None, "Something went wrong and nobody said what."),
+    ]
+    for job_id, vault, region, status, day, code, message in rows:
+        scratch.execute(
+            "INSERT INTO jobs (vault_id, job_id, subscription_id, vault_name, region, vm_id, vm_name, os_type, operation,"
+            " status, is_scheduled, start_time, error_code, error_message, source) VALUES (?, ?, 's1', ?, ?, ?, 'mover',"
+            " 'Linux', 'Backup', ?, true, ?, ?, ?, 'test')",
+            [f"/subscriptions/s1/resourcegroups/rg/providers/microsoft.recoveryservices/vaults/{vault}", job_id, vault,
+             region, mover, status, dt.datetime(2026, 1, day, 22), code, message])
+    with open_store(tmp_path / "mover.duckdb") as store:
+        store.upsert_jobs(scratch.sql("SELECT * FROM jobs").to_arrow_table(), source="test")
+        con = store.connection
+        east = FleetFilter(START, END, vaults=("v-eus",))
+        assert records(q.failure_streaks(con, east), "vm_name", "current_streak", "longest_streak") == [("mover", 3, 3)]
+        assert records(q.rpo_breach(con, east, NOW), "vm_name", "vault_name", "last_success") == [("mover", "v-eus", at(4, 22))]
+        # The run began in v-weu with X; the two failures in v-eus carry no code at all, only a message.
+        assert records(q.time_to_recover(con, east), "error_code", "incidents", "open_incidents") == [(X, 0, 1)]
+        top = q.top_error_codes(con, east)
+        assert records(top, "error_code", "error_message", "category", "failed") == [
+            (None, "Something went wrong and nobody said what.", "unknown", 2)]
+        assert q.kpis(con, east).jobs == 2
+        assert records(q.top_failing_vms(con, east), "vm_name", "vault_name", "failed", "current_streak", "last_error_code") == [
+            ("mover", "v-eus", 2, 3, None)]
