@@ -112,17 +112,26 @@ def _days_of(period: tuple[dt.datetime, dt.datetime]) -> list[dt.date]:
 
 
 def _layout(title: str, locale: str, height: int = 380, legend_title: str | None = None, **extra: object) -> dict:
+    # The legend stands to the right of the plot, where Plotly makes room for it and it never covers an
+    # axis title, whatever the language's label lengths.
     layout = {
         "title": {"text": title, "x": 0, "xanchor": "left"},
         "separators": separators(locale),
         "height": height,
-        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
-        "legend": {"title": {"text": legend_title or ""}, "orientation": "h", "yanchor": "top", "y": -0.15,
-                   "x": 0, "traceorder": "normal"},
+        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+        "legend": {"title": {"text": legend_title or ""}, "traceorder": "normal"},
         "hoverlabel": {"namelength": -1},
     }
     layout.update(extra)
     return layout
+
+
+def count_axis(title: str, largest: float) -> dict:
+    """An axis of whole counts: no "0.5 failed jobs" ticks when the counts are small."""
+    axis = {"title": {"text": title}, "rangemode": "tozero", "tickformat": ",d"}
+    if largest <= 6:
+        axis.update(tick0=0, dtick=1)
+    return axis
 
 
 def _figure(traces: list[dict], layout: dict, empty_text: str | None = None) -> go.Figure:
@@ -191,17 +200,27 @@ def daily_failures_chart(failures_by_category: pd.DataFrame, success_rate: pd.Da
     low = max(0.0, min(min(rates, default=0.9), 0.99) - 0.01)
     ticks = nice_ticks(low, 1.0)
     layout = _layout(
-        translate("Failed jobs per day by error category, and success rate", locale), locale, height=440,
+        translate("Failed jobs per day by error category, and success rate", locale), locale, height=480,
         legend_title=translate("Error category", locale), barmode="stack",
+        # Below the day axis: the right side belongs to the success-rate axis.
+        legend={"title": {"text": translate("Error category", locale), "side": "top"}, "orientation": "h",
+                "x": 0, "y": -0.2, "yanchor": "top", "traceorder": "normal"},
         xaxis={"title": {"text": translate("Day (UTC)", locale)}, "type": "date",
                "range": [_midnight(days[0]) - half_day, _midnight(days[-1]) + half_day],
                "tickmode": "array", "tickvals": tickvals, "ticktext": ticktext},
-        yaxis={"title": {"text": translate("Failed jobs", locale)}, "rangemode": "tozero", "tickformat": ",d"},
+        yaxis=count_axis(translate("Failed jobs", locale), max(_daily_totals(all_days, all_counts), default=0)),
         yaxis2={"title": {"text": rate_name}, "overlaying": "y", "side": "right", "showgrid": False,
                 "range": [ticks[0] if ticks else low, 1.0 + (1.0 - low) * 0.02], "tickmode": "array",
                 "tickvals": ticks, "ticktext": [format_percent(t, locale, _percent_digits(ticks)) for t in ticks]},
     )
     return _figure(traces, layout, None if traces else translate("No jobs in this period.", locale))
+
+
+def _daily_totals(days: Sequence[dt.date], counts: Sequence[int]) -> list[int]:
+    totals: dict[dt.date, int] = {}
+    for day, count in zip(days, counts):
+        totals[day] = totals.get(day, 0) + count
+    return list(totals.values())
 
 
 def _percent_digits(ticks: Sequence[float]) -> int:
@@ -227,8 +246,10 @@ def top_errors_chart(top_errors: pd.DataFrame, locale: str | None = None) -> go.
     back to the row (and from there to the error's guidance)."""
     locale = _loc(locale)
     failed_name, vms_name = translate("Failed jobs", locale), translate("VMs", locale)
-    layout = _layout(translate("Top error codes", locale), locale, height=max(320, 110 + 30 * len(top_errors)),
-                     legend_title=translate("Error category", locale))
+    # No legend: the table beside the chart names each error's category, and the colours are those of
+    # the daily chart's legend.
+    layout = _layout(translate("Top error codes", locale), locale, height=max(300, 130 + 30 * len(top_errors)),
+                     showlegend=False)
     if top_errors.empty:
         return _figure([], layout, translate("No failed jobs in this period.", locale))
     labels = unique_labels([error_label(code, message, locale, 48)
@@ -253,7 +274,7 @@ def top_errors_chart(top_errors: pd.DataFrame, locale: str | None = None) -> go.
         })
     layout.update(
         barmode="stack", clickmode="event+select",
-        xaxis={"title": {"text": failed_name}, "rangemode": "tozero", "tickformat": ",d"},
+        xaxis=count_axis(failed_name, max(failed)),
         yaxis={"title": {"text": translate("Error code", locale)}, "categoryorder": "array",
                "categoryarray": list(reversed(labels)), "automargin": True},
     )
@@ -271,7 +292,7 @@ def failures_by_location_chart(by_location: pd.DataFrame, locale: str | None = N
     if len(failing) > top:
         title = translate("Failed jobs by vault and region (top {count} vaults)", locale, count=top)
     failed_name = translate("Failed jobs", locale)
-    layout = _layout(title, locale, height=max(320, 110 + 26 * len(frame)), legend_title=translate("Region", locale))
+    layout = _layout(title, locale, height=max(260, 130 + 26 * len(frame)), legend_title=translate("Region", locale))
     if frame.empty:
         return _figure([], layout, translate("No failed jobs in this period.", locale))
     unknown = translate("(unknown)", locale)
@@ -295,7 +316,7 @@ def failures_by_location_chart(by_location: pd.DataFrame, locale: str | None = N
         })
     layout.update(
         barmode="stack",
-        xaxis={"title": {"text": failed_name}, "rangemode": "tozero", "tickformat": ",d"},
+        xaxis=count_axis(failed_name, max(failed)),
         yaxis={"title": {"text": translate("Vault", locale)}, "categoryorder": "array",
                "categoryarray": list(reversed(vaults)), "automargin": True},
     )
@@ -339,7 +360,7 @@ def time_to_recover_chart(recovery: pd.DataFrame, locale: str | None = None, top
     locale = _loc(locale)
     frame = recovery[recovery["incidents"] > 0].head(top)
     layout = _layout(translate("Time to recover per error code", locale), locale,
-                     height=max(320, 110 + 26 * len(frame)), showlegend=False)
+                     height=max(260, 110 + 26 * len(frame)), showlegend=False)
     if frame.empty:
         return _figure([], layout, translate("No recovered failures in this period.", locale))
     labels = unique_labels([error_label(code, message, locale, 48)

@@ -65,9 +65,9 @@ def expected(db: Path, fleet: FleetFilter, rpo_hours: float = 24, locale: str = 
     return {
         translate("Jobs", locale): format_integer(k.jobs, locale),
         translate("Success rate", locale): format_percent(k.success_rate, locale, 1),
-        translate("Failed jobs", locale): format_integer(k.failed, locale),
+        translate("Failed", locale): format_integer(k.failed, locale),
         translate("Affected VMs", locale): format_integer(k.affected_vms, locale),
-        translate("RPO breaches ({hours} h)", locale, hours=hours): format_integer(len(breach), locale),
+        translate("Over RPO ({hours} h)", locale, hours=hours): format_integer(len(breach), locale),
     }
 
 

@@ -78,7 +78,7 @@ def test_filter_then_click_a_top_error_to_read_its_guidance(server, chromium, sa
         expect(page).to_have_url(re.compile(rf"region={re.escape(region)}"), timeout=TIMEOUT_MS)
         expect(metric_value(page, "Jobs")).to_have_text(format_integer(region_kpis.jobs, "en-us"),
                                                         timeout=TIMEOUT_MS)
-        expect(metric_value(page, "Failed jobs")).to_have_text(format_integer(region_kpis.failed, "en-us"))
+        expect(metric_value(page, "Failed")).to_have_text(format_integer(region_kpis.failed, "en-us"))
         chart = page.locator(".js-plotly-plot").nth(1)
         expect(chart.locator(".gtitle")).to_have_text("Top error codes")
         page.wait_for_timeout(500)  # let Plotly finish laying out the redrawn bars

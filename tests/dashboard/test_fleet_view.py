@@ -66,7 +66,7 @@ def test_kpi_tiles_in_german_use_german_numbers(sample) -> None:
     assert tiles["jobs"].label == translate("Jobs", "de-de") == "Aufträge"
     assert tiles["success_rate"].value == format_percent(sample.kpis.success_rate, "de-de", 1)
     assert "," in tiles["success_rate"].value and "%" in tiles["success_rate"].value
-    assert tiles["rpo_breach"].label == translate("RPO breaches ({hours} h)", "de-de", hours="24")
+    assert tiles["rpo_breach"].label == translate("Over RPO ({hours} h)", "de-de", hours="24")
 
 
 def test_no_change_is_shown_without_a_previous_period(sample) -> None:
