@@ -1,14 +1,19 @@
 """How the dashboard reaches the job store: read-only for the views, read-write only to add data.
 
-The store is opened for the length of one script run and closed again, so the command line
-(`python -m loaders jobs import ...`) can write to it between two reruns. Inside the app process a
-readers/writer lock keeps a write (Data page, first-start sample) from meeting an open read-only
-connection to the same file, which DuckDB refuses.
+The views share one read-only connection per store file and process. The fleet queries keep a compact
+index of the jobs in that connection's temporary tables, built on the first query after the data
+changed, so a long-lived connection makes every later filter change cheap. Queries on it take turns
+(a DuckDB connection is not for concurrent use). A write from the app (Data page, first-start sample)
+closes the shared connection first, since DuckDB refuses a read-write connection next to a read-only
+one; the next read opens it again. After `IDLE_SECONDS` without use the connection is closed too, so the
+command line (`python -m loaders jobs import ...`) can write to the file while the dashboard sits idle.
 """
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,46 +22,66 @@ from pathlib import Path
 from loaders.jobs.queries import FilterOptions, filter_options
 from loaders.jobs.store import Store, StoreInfo, default_db_path, open_store
 
+IDLE_SECONDS = 120.0
 
-class _ReadWriteLock:
-    """Many readers or one writer; writers wait for readers to leave and take precedence over new ones."""
+
+class _SharedReaders:
+    """One read-only Store per file, used by one caller at a time, closed when idle or before a write."""
 
     def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._readers = 0
-        self._writing = False
-        self._waiting_writers = 0
+        self.lock = threading.RLock()
+        self._stores: dict[Path, Store] = {}
+        self._last_used: dict[Path, float] = {}
+        self._reaper: threading.Thread | None = None
 
     @contextmanager
-    def reading(self) -> Iterator[None]:
-        with self._cond:
-            while self._writing or self._waiting_writers:
-                self._cond.wait()
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._readers -= 1
-                self._cond.notify_all()
+    def use(self, path: Path) -> Iterator[Store]:
+        with self.lock:
+            store = self._stores.get(path)
+            if store is None:
+                store = open_store(path, read_only=True)
+                self._stores[path] = store
+                self._start_reaper()
+            try:
+                yield store
+            finally:
+                self._last_used[path] = time.monotonic()
 
-    @contextmanager
-    def writing(self) -> Iterator[None]:
-        with self._cond:
-            self._waiting_writers += 1
-            while self._writing or self._readers:
-                self._cond.wait()
-            self._waiting_writers -= 1
-            self._writing = True
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._writing = False
-                self._cond.notify_all()
+    def close(self, path: Path | None = None) -> None:
+        with self.lock:
+            for key in [path] if path is not None else list(self._stores):
+                store = self._stores.pop(key, None)
+                if store is not None:
+                    store.close()
+
+    def _start_reaper(self) -> None:
+        if self._reaper is None or not self._reaper.is_alive():
+            self._reaper = threading.Thread(target=self._close_idle, name="fleet-store-idle", daemon=True)
+            self._reaper.start()
+
+    def _close_idle(self) -> None:
+        while True:
+            time.sleep(min(max(IDLE_SECONDS / 4, 0.05), 1.0))
+            # Never wait for a query in progress: an idle connection is, by definition, not locked.
+            if not self.lock.acquire(blocking=False):
+                continue
+            try:
+                now = time.monotonic()
+                for path in [p for p, used in self._last_used.items() if now - used > IDLE_SECONDS]:
+                    self._last_used.pop(path, None)
+                    store = self._stores.pop(path, None)
+                    if store is not None:
+                        store.close()
+                if not self._stores:
+                    self._reaper = None
+                    return
+            finally:
+                self.lock.release()
 
 
-_LOCK = _ReadWriteLock()
+_READERS = _SharedReaders()
+# Close the shared connections before the interpreter tears DuckDB down.
+atexit.register(lambda: _READERS.close())
 
 
 def store_path() -> Path:
@@ -66,24 +91,32 @@ def store_path() -> Path:
 
 @contextmanager
 def reading(path: Path | None = None) -> Iterator[Store]:
-    """The store opened read-only for the duration of the block."""
-    with _LOCK.reading():
-        store = open_store(path or store_path(), read_only=True)
-        try:
-            yield store
-        finally:
-            store.close()
+    """The store's shared read-only connection, for this caller alone until the block ends."""
+    with _READERS.use(_key(path)) as store:
+        yield store
 
 
 @contextmanager
 def writing(path: Path | None = None) -> Iterator[Store]:
     """The store opened for writing; readers of this process wait until the block ends."""
-    with _LOCK.writing():
-        store = open_store(path or store_path())
+    target = _key(path)
+    with _READERS.lock:
+        _READERS.close(target)
+        store = open_store(target)
         try:
             yield store
         finally:
             store.close()
+
+
+def release(path: Path | None = None) -> None:
+    """Close the shared read-only connection(s) now (the next read opens them again)."""
+    _READERS.close(None if path is None else _key(path))
+
+
+def _key(path: Path | str | None) -> Path:
+    """One key per file, however the path was written."""
+    return Path(path or store_path()).expanduser().resolve()
 
 
 def file_signature(path: Path) -> tuple:

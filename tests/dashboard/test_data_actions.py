@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from dashboard import data_actions, fleet_store
 from loaders.jobs.importers import import_files
-from loaders.jobs.store import open_store
+from loaders.jobs.store import StoreError, open_store
 
 JOBS_DATA = Path(__file__).resolve().parents[1] / "data" / "jobs"
 NOW = dt.datetime(2026, 3, 2, 14)
@@ -165,3 +166,27 @@ def test_damaged_or_unusual_uploads_are_reported_with_counts_that_add_up(tmp_pat
     assert report.adds_up
     counts = expected_counts(name)
     assert {k: getattr(report, k) for k in counts} == counts
+
+
+def test_an_idle_dashboard_lets_other_writers_in(tmp_path, monkeypatch) -> None:
+    db = tmp_path / "fleet.duckdb"
+    data_actions.create_sample(db, vms=5, days=2, now=NOW)
+    monkeypatch.setattr(fleet_store, "IDLE_SECONDS", 0.2)
+    with fleet_store.reading(db) as store:
+        jobs = store.job_count()
+    # While the shared read-only connection is open, DuckDB refuses a writer on the same file...
+    with pytest.raises(StoreError):
+        open_store(db, lock_wait=0.1)
+    # ...and once it has been idle for IDLE_SECONDS it is closed.
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            with open_store(db, lock_wait=0.1) as store:
+                assert store.job_count() == jobs
+            break
+        except StoreError:
+            assert time.monotonic() < deadline, "the idle connection was never closed"
+            time.sleep(0.1)
+    with fleet_store.reading(db) as store:  # and reopened on the next read
+        assert store.job_count() == jobs
+    fleet_store.release(db)
