@@ -339,10 +339,13 @@ class _Blocks:
                  for name in self._closure(names)]
         return "WITH " + ",\n    ".join(parts)
 
+    # `failures` stays a CTE: a filter over the few failed jobs is cheaper than writing a table.
+    MATERIALISED = ("cube", "vm_facts", "scope_vms", "runs")
+
     def materialise(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Compute every block once into a temporary table that later `ctes` read from."""
+        """Compute the costly blocks once into temporary tables that later `ctes` read from."""
         tag = uuid.uuid4().hex[:12]
-        for name in self.ORDER:
+        for name in self.MATERIALISED:
             table = f"fleet_{name}_{tag}"
             con.execute(f"CREATE TEMP TABLE {table} AS {self.ctes(name)} FROM {name}")
             self.tables[name] = table
@@ -491,24 +494,31 @@ class Kpis:
 
 
 def kpis(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> Kpis:
-    return _kpis(con, _blocks(con, f))
+    return _kpis(con, _blocks(con, f))[0]
 
 
-def _kpis(con: duckdb.DuckDBPyConnection, blocks: _Blocks, previous: bool = False) -> Kpis:
-    period, failed = ("NOT current", "in_previous") if previous else ("current", "in_scope")
-    row = _view(con, blocks, ("cube", "failures"), f"""
-        SELECT coalesce(sum(jobs), 0),
+def _kpis(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> list[Kpis]:
+    """The KPIs of the period, then (with `with_previous`) of the previous period."""
+    periods = [("current", "in_scope")] + ([("NOT current", "in_previous")] if blocks.previous is not None else [])
+    select = "\n        UNION ALL\n".join(f"""
+        SELECT {i} AS period,
+               coalesce(sum(jobs), 0),
                coalesce(sum(jobs) FILTER (WHERE status = 'Completed'), 0),
                coalesce(sum(jobs) FILTER (WHERE status = 'Failed'), 0),
                coalesce(sum(jobs) FILTER (WHERE status = 'CompletedWithWarnings'), 0),
                coalesce(sum(jobs) FILTER (WHERE status IN {_in(RUNNING_STATUSES)}), 0),
                coalesce(sum(jobs) FILTER (WHERE status = 'Cancelled'), 0),
-               (SELECT count(DISTINCT vm) FROM failures WHERE {failed})
-        FROM cube WHERE {period}""", ("jobs", "completed", "failed", "warnings", "in_progress", "cancelled", "affected")).iloc[0]
-    jobs, completed, failed_jobs, warnings, running, cancelled, affected = (int(v) for v in row)
-    finished = completed + warnings + failed_jobs
-    rate = (completed + warnings) / finished if finished else None
-    return Kpis(jobs, completed, failed_jobs, warnings, running, rate, affected, cancelled)
+               (SELECT count(DISTINCT vm) FROM failures WHERE {flag})
+        FROM cube WHERE {period}""" for i, (period, flag) in enumerate(periods))
+    rows = _view(con, blocks, ("cube", "failures"), select + "\n        ORDER BY period",
+                 ("period", "jobs", "completed", "failed", "warnings", "in_progress", "cancelled", "affected"))
+    out = []
+    for row in rows.itertuples(index=False):
+        jobs, completed, failed_jobs, warnings, running, cancelled, affected = (int(v) for v in row[1:])
+        finished = completed + warnings + failed_jobs
+        rate = (completed + warnings) / finished if finished else None
+        out.append(Kpis(jobs, completed, failed_jobs, warnings, running, rate, affected, cancelled))
+    return out
 
 
 def daily_trend(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
@@ -522,20 +532,35 @@ def _daily_trend(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.DataFram
         ("day", "status", "jobs"))
 
 
+DAILY_RATE_COLUMNS = ("day", "finished", "succeeded", "failed", "success_rate")
+
+
 def daily_success_rate(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
     """Per UTC day: finished jobs, successes, failures and the success rate (None on days without any)."""
     return _daily_success_rate(con, _blocks(con, f))
 
 
 def _daily_success_rate(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.DataFrame:
-    ok = _in(SUCCESS_STATUSES)
     return _view(con, blocks, ("cube",), f"""
         SELECT day,
-               coalesce(sum(jobs) FILTER (WHERE status IN {ok} OR status = 'Failed'), 0)::BIGINT AS finished,
-               coalesce(sum(jobs) FILTER (WHERE status IN {ok}), 0)::BIGINT AS succeeded,
+               coalesce(sum(jobs) FILTER (WHERE status IN {_in(SUCCESS_STATUSES)} OR status = 'Failed'), 0)::BIGINT AS finished,
+               coalesce(sum(jobs) FILTER (WHERE status IN {_in(SUCCESS_STATUSES)}), 0)::BIGINT AS succeeded,
                coalesce(sum(jobs) FILTER (WHERE status = 'Failed'), 0)::BIGINT AS failed,
                succeeded / nullif(finished, 0) AS success_rate
-        FROM cube WHERE current GROUP BY ALL ORDER BY day""", ("day", "finished", "succeeded", "failed", "success_rate"))
+        FROM cube WHERE current GROUP BY ALL ORDER BY day""", DAILY_RATE_COLUMNS)
+
+
+def _success_rate_from_trend(trend: pd.DataFrame) -> pd.DataFrame:
+    """`daily_success_rate` from the rows of `daily_trend` (no second query for the summary)."""
+    jobs = trend["jobs"]
+    by_day = pd.DataFrame({
+        "day": trend["day"],
+        "succeeded": jobs.where(trend["status"].isin(SUCCESS_STATUSES), 0),
+        "failed": jobs.where(trend["status"] == FAILED, 0),
+    }).groupby("day", sort=True, as_index=False).sum()
+    by_day.insert(1, "finished", by_day["succeeded"] + by_day["failed"])
+    by_day["success_rate"] = by_day["succeeded"] / by_day["finished"].where(by_day["finished"] > 0)
+    return by_day.astype({"finished": "int64", "succeeded": "int64", "failed": "int64"})[list(DAILY_RATE_COLUMNS)]
 
 
 def daily_failures_by_category(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
@@ -733,14 +758,16 @@ def fleet_summary(con: duckdb.DuckDBPyConnection, f: FleetFilter, now: dt.dateti
     try:
         blocks.materialise(con)
         breach = _rpo_breach(con, blocks, rpo_hours)
+        current, previous = _kpis(con, blocks)
+        trend = _daily_trend(con, blocks)
         return FleetSummary(
             filter=f, now=now, rpo_hours=float(rpo_hours),
-            kpis=_kpis(con, blocks),
-            previous_kpis=_kpis(con, blocks, previous=True),
+            kpis=current,
+            previous_kpis=previous,
             rpo_breaches=len(breach),
             previous_rpo_breaches=_previous_rpo_breaches(con, blocks, rpo_hours),
-            daily_trend=_daily_trend(con, blocks),
-            daily_success_rate=_daily_success_rate(con, blocks),
+            daily_trend=trend,
+            daily_success_rate=_success_rate_from_trend(trend),
             daily_failures_by_category=_daily_failures_by_category(con, blocks),
             top_error_codes=_top_error_codes(con, blocks, top_errors),
             top_failing_vms=_top_failing_vms(con, blocks, top_vms),

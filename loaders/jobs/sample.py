@@ -825,7 +825,9 @@ def register_sample_command(jobs_subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--days", type=int, default=90, help="days of history up to now (default 90)")
     parser.add_argument("--seed", type=int, default=7, help="random seed; the same seed gives the same fleet (default 7)")
     parser.add_argument("--now", type=_parse_now, default=None, help="end of the history, ISO 8601 UTC (default: the current hour)")
-    parser.add_argument("--db", default=None, help="store file (default: BACKUP_TRIAGE_DB or the user data directory)")
+    from loaders.jobs.cli import add_db_argument  # the jobs commands share the --db option
+
+    add_db_argument(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     parser.set_defaults(handler=run_sample_command)
     return parser
