@@ -297,9 +297,10 @@ class FleetLayout:
     incident_day: int
 
 
-def _guids(rng: np.random.Generator, n: int) -> pa.Array:
-    """Random version-4 GUIDs as a string array, built without a Python loop per row."""
-    raw = rng.integers(0, 256, size=(n, 16), dtype=np.uint8)
+def _guid_strings(raw: np.ndarray) -> pa.Array:
+    """Version-4 GUID strings from 16 bytes per row, built without a Python loop per row."""
+    n = len(raw)
+    raw = raw.copy()
     raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40
     raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80
     digits = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
@@ -311,6 +312,29 @@ def _guids(rng: np.random.Generator, n: int) -> pa.Array:
         text[:, a:b] = hexed[:, c:d]
     offsets = np.arange(0, 36 * (n + 1), 36, dtype=np.int32)
     return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(text.tobytes())])
+
+
+def _guids(rng: np.random.Generator, n: int) -> pa.Array:
+    return _guid_strings(rng.integers(0, 256, size=(n, 16), dtype=np.uint8))
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64: a fast, well-spread 64-bit hash of 64-bit keys."""
+    x = x + np.uint64(0x9E3779B97F4A7C15)
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def _job_guids(seed: int, vm: np.ndarray, date: np.ndarray, slot: np.ndarray) -> pa.Array:
+    """The id of a job from what identifies it: the seed, the VM, the date and the kind of job (there is at
+    most one of each kind per VM and day). Generating the sample again later therefore updates the jobs it
+    already wrote instead of adding copies."""
+    key = (vm.astype(np.uint64) * np.uint64(1 << 22) + date.astype(np.uint64)) * np.uint64(16) + slot.astype(np.uint64)
+    salt = _mix(np.array([seed], dtype=np.uint64))
+    high = _mix(key ^ salt)
+    low = _mix(key ^ _mix(salt))
+    return _guid_strings(np.stack([high, low], axis=1).view(np.uint8).reshape(len(key), 16))
 
 
 def _choice(rng: np.random.Generator, weights: np.ndarray | list[float], size: int) -> np.ndarray:
@@ -440,6 +464,8 @@ def build_layout(vms: int, days: int, seed: int, palette: ErrorPalette) -> Fleet
 # Jobs
 # ---------------------------------------------------------------------------------------------------------
 STATUS_NAMES = ("Completed", "CompletedWithWarnings", "Failed", "Cancelled", "InProgress")
+# A VM has at most one job of each kind a day; the kind is part of the job's id.
+SLOTS = {"scheduled": 0, "on-demand": 1, "restore": 2, "reconfigure": 3, "onboarding": 4, "fix-check": 5}
 COMPLETED, WARNINGS, FAILED, CANCELLED, IN_PROGRESS = range(5)
 OPERATION_NAMES = ("Backup", "Restore", "ConfigureBackup")
 BACKUP, RESTORE, CONFIGURE = range(3)
@@ -451,6 +477,8 @@ class _Jobs:
     """Jobs of one block of VMs as parallel arrays; times in seconds after midnight of the first day."""
 
     vm: np.ndarray  # index into the block
+    day: np.ndarray  # day index the job belongs to (a late scheduled backup may start after midnight)
+    slot: np.ndarray  # which of the VM's jobs of that day (see SLOTS)
     operation: np.ndarray
     scheduled: np.ndarray
     start: np.ndarray
@@ -514,7 +542,7 @@ def _apply_problem(status: np.ndarray, error: np.ndarray, problem: np.ndarray) -
 
 
 def _people_jobs(rng: np.random.Generator, layout: FleetLayout, palette: ErrorPalette, block: np.ndarray,
-                 r: np.ndarray, c: np.ndarray, operation: int, problem: np.ndarray) -> _Jobs:
+                 r: np.ndarray, c: np.ndarray, operation: int, problem: np.ndarray, slot: str) -> _Jobs:
     """Jobs someone triggers during the business hours of the VM's region (row r of the block, day c)."""
     m = len(r)
     utc_offset = np.array([reg[3] for reg in REGIONS])[layout.vm_region[block][r]]
@@ -532,7 +560,8 @@ def _people_jobs(rng: np.random.Generator, layout: FleetLayout, palette: ErrorPa
         status[status == WARNINGS] = COMPLETED
         duration = rng.uniform(30.0, 180.0, m)
     duration = _settle_durations(rng, status, duration)
-    return _Jobs(r, np.full(m, operation, np.int8), np.zeros(m, bool), start, duration, status, error)
+    return _Jobs(r, c, np.full(m, SLOTS[slot], np.int8), np.full(m, operation, np.int8), np.zeros(m, bool), start,
+                 duration, status, error)
 
 
 def _block_jobs(layout: FleetLayout, palette: ErrorPalette, block: np.ndarray, days: int, first_weekday: int,
@@ -564,23 +593,25 @@ def _block_jobs(layout: FleetLayout, palette: ErrorPalette, block: np.ndarray, d
     error[hit] = _choice(rng, palette.incident, int(hit.sum()))
     _apply_problem(status, error, problem[r, c])
     duration = _settle_durations(rng, status, _backup_seconds(rng, layout.disk_gb[block][r]))
-    parts = [_Jobs(r, np.full(m, BACKUP, np.int8), np.ones(m, bool), start, duration, status, error)]
+    parts = [_Jobs(r, c, np.full(m, SLOTS["scheduled"], np.int8), np.full(m, BACKUP, np.int8), np.ones(m, bool), start,
+                   duration, status, error)]
 
     # Jobs people trigger: fewer on weekends, never on a deleted VM, never before onboarding.
     weekend = (first_weekday + day) % 7 >= 5
     rate_factor = np.where(weekend, WEEKEND_FACTOR, 1.0)[None, :]
     alive = ~gone & (day[None, :] >= first[:, None])
-    for operation, rate in ((BACKUP, ON_DEMAND_RATE), (RESTORE, RESTORE_RATE), (CONFIGURE, RECONFIGURE_RATE)):
+    for operation, rate, slot in ((BACKUP, ON_DEMAND_RATE, "on-demand"), (RESTORE, RESTORE_RATE, "restore"),
+                                  (CONFIGURE, RECONFIGURE_RATE, "reconfigure")):
         r, c = np.nonzero(alive & (rng.random((n, days)) < rate * rate_factor))
-        parts.append(_people_jobs(rng, layout, palette, block, r, c, operation, problem))
+        parts.append(_people_jobs(rng, layout, palette, block, r, c, operation, problem, slot))
     onboarded = np.nonzero(first > 0)[0]
-    parts.append(_people_jobs(rng, layout, palette, block, onboarded, first[onboarded], CONFIGURE, problem))
+    parts.append(_people_jobs(rng, layout, palette, block, onboarded, first[onboarded], CONFIGURE, problem, "onboarding"))
     # After a streak is fixed, someone often checks the fix with an on-demand backup the next day.
     ends = np.array([(row_of[int(vm)], start + length) for vm, start, length, _ in block_streaks], dtype=np.int64).reshape(-1, 2)
     ends = ends[ends[:, 1] < days]
     if len(ends):
         ends = ends[(rng.random(len(ends)) < FIX_CHECK_SHARE) & (problem[ends[:, 0], ends[:, 1]] == NO_ERROR)]
-        parts.append(_people_jobs(rng, layout, palette, block, ends[:, 0], ends[:, 1], BACKUP, problem))
+        parts.append(_people_jobs(rng, layout, palette, block, ends[:, 0], ends[:, 1], BACKUP, problem, "fix-check"))
     jobs = _Jobs.concat(parts)
 
     # What `now` sees: nothing that has not started yet, and no outcome for jobs still running.
@@ -609,7 +640,7 @@ def _timestamps(day0_us: int, seconds: np.ndarray, mask: np.ndarray | None = Non
 
 
 def _block_table(layout: FleetLayout, palette: ErrorPalette, block: np.ndarray, jobs: _Jobs, day0: dt.datetime,
-                 rng: np.random.Generator) -> pa.Table:
+                 seed: int) -> pa.Table:
     vm = block[jobs.vm]
     vault = layout.vm_vault[vm]
     day0_us = int((day0 - dt.datetime(1970, 1, 1)).total_seconds()) * 1_000_000
@@ -623,7 +654,7 @@ def _block_table(layout: FleetLayout, palette: ErrorPalette, block: np.ndarray, 
 
     columns: dict[str, pa.Array] = {
         "vault_id": vault_field("vault_id"),
-        "job_id": _guids(rng, n),
+        "job_id": _job_guids(seed, vm, day0.toordinal() + jobs.day, jobs.slot),
         "subscription_id": vault_field("subscription_id"),
         "resource_group": vault_field("resource_group"),
         "vault_name": vault_field("name"),
@@ -707,7 +738,7 @@ def sample_batches(plan: SamplePlan) -> Iterator[pa.Table]:
         block = np.arange(b * CHUNK_VMS, min((b + 1) * CHUNK_VMS, plan.vms))
         rng = np.random.default_rng([plan.seed, 1, b])
         jobs = _block_jobs(plan.layout, plan.palette, block, plan.days, first_weekday, now_s, rng)
-        yield _block_table(plan.layout, plan.palette, block, jobs, plan.day0, rng)
+        yield _block_table(plan.layout, plan.palette, block, jobs, plan.day0, plan.seed)
 
 
 def sample_table(vms: int = 2000, days: int = 90, seed: int = 7, now: dt.datetime | None = None,

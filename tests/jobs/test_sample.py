@@ -234,6 +234,27 @@ def test_generate_sample_into_the_store_is_idempotent(tmp_path: Path) -> None:
     assert report.incident_region in report.regions
 
 
+def test_generating_again_later_updates_instead_of_duplicating(tmp_path: Path) -> None:
+    later = NOW + dt.timedelta(hours=5)
+    with open_store(tmp_path / "fleet.duckdb") as store:
+        first = generate_sample(store, vms=300, days=10, seed=5, now=NOW)
+        running = store.connection.execute("SELECT job_id FROM jobs WHERE status = 'InProgress'").fetchall()
+        assert running
+        second = generate_sample(store, vms=300, days=10, seed=5, now=later)
+        expected = sample_table(vms=300, days=10, seed=5, now=later)
+        assert store.job_count() == expected.num_rows == second.jobs
+        assert second.updated == first.jobs and second.inserted == second.jobs - first.jobs > 0
+        # The jobs that were running five hours ago have an outcome now, under the same ids.
+        still = store.connection.execute(
+            "SELECT count(*) FROM jobs WHERE status = 'InProgress' AND start_time < ?", [NOW - dt.timedelta(hours=24)]
+        ).fetchone()[0]
+        assert still == 0
+        finished = store.connection.execute(
+            f"SELECT count(*) FROM jobs WHERE job_id IN ({', '.join('?' * len(running))}) AND status <> 'InProgress'",
+            [r[0] for r in running]).fetchone()[0]
+        assert finished > 0
+
+
 def test_sample_command(tmp_path: Path) -> None:
     db = tmp_path / "cli.duckdb"
     env = {k: v for k, v in os.environ.items() if k != "BACKUP_TRIAGE_DB"}
