@@ -10,20 +10,31 @@ import dataclasses
 
 import streamlit as st
 
-from dashboard import data_actions, fleet_data, fleet_filters, fleet_store, fleet_view, shell, url_state, widgets
-from dashboard.fleet_filters import CUSTOM, RANGE_LABELS, FilterState
-from dashboard.fleet_labels import UNKNOWN_CATEGORY, category_label, operation_label
-from dashboard.formatting import format_datetime, format_integer
+from dashboard import fleet_skeleton
 from dashboard.i18n import _, current_locale, ngettext, translate
-from dashboard.registry import page as registered_page
-from dashboard.render import escape_markdown
 
 STATE = "fleet."  # prefix of the plain session-state entries holding the filters (kept across pages)
 LINK_KEY = STATE + "link"
+PAINTED_KEY = STATE + "painted"
 TABLE_ROWS = 200  # rows of a long table drawn on the page; the CSV has them all
+CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 locale = current_locale()
 st.title(_("Fleet backups"))
+# Slots in page order, filled once the data is read. On a session's first run the first chart's slot
+# shows the chart's empty frame at once, so the browser loads its charting library meanwhile.
+caption_slot, source_slot, kpi_slot, daily_slot = st.empty(), st.empty(), st.empty(), st.empty()
+if not st.session_state.get(PAINTED_KEY):
+    daily_slot.plotly_chart(fleet_skeleton.loading_chart(locale), config=CHART_CONFIG)
+
+# Imported after the first paint: pandas and DuckDB are most of a cold start's imports.
+from dashboard import data_actions, fleet_data, fleet_filters, fleet_store, fleet_view, shell, url_state, widgets  # noqa: E402
+from dashboard.fleet_filters import CUSTOM, RANGE_LABELS, FilterState  # noqa: E402
+from dashboard.fleet_labels import UNKNOWN_CATEGORY, category_label, operation_label  # noqa: E402
+from dashboard.formatting import format_datetime, format_integer  # noqa: E402
+from dashboard.registry import page as registered_page  # noqa: E402
+from dashboard.render import escape_markdown  # noqa: E402
+
 path = fleet_store.store_path()
 
 
@@ -160,23 +171,25 @@ now = fleet_filters.rpo_now(state, as_of)
 result = fleet_data.summary(snapshot, fleet, now, state.rpo_hours)
 figures = fleet_data.figures(result, snapshot.version, fleet, now, locale)
 
-st.caption(" · ".join([fleet_view.day_range_text(fleet.start, fleet.end, locale),
-                       _("compared with the {days} days before", days=format_integer(fleet.length.days, locale))
-                       if fleet.length.days else ""]).rstrip(" ·"))
-with st.expander(_("Data source"), icon=":material/database:"):
+view_key = abs(hash((fleet, now))) % 10**10  # selections belong to one filter state
+daily_slot.plotly_chart(figures["daily"], key=f"fleet_daily_{view_key}", config=CHART_CONFIG)
+st.session_state[PAINTED_KEY] = True
+
+caption_slot.caption(" · ".join([fleet_view.day_range_text(fleet.start, fleet.end, locale),
+                                 _("compared with the {days} days before",
+                                   days=format_integer(fleet.length.days, locale)) if fleet.length.days else ""])
+                     .rstrip(" ·"))
+with source_slot.expander(_("Data source"), icon=":material/database:"):
     for line in fleet_view.source_lines(snapshot.info, as_of, snapshot.live, locale):
         st.markdown("- " + escape_markdown(line))
     data_page_link()
 
 # -- KPI tiles --------------------------------------------------------------------------------------------
-for column, tile in zip(st.columns(5), fleet_view.kpi_tiles(result, locale)):
+for column, tile in zip(kpi_slot.container().columns(5), fleet_view.kpi_tiles(result, locale)):
     column.metric(tile.label, tile.value, delta=tile.streamlit_delta, delta_color=tile.delta_color, help=tile.help,
                   border=True)
 
 # -- charts -------------------------------------------------------------------------------------------------
-CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
-view_key = abs(hash((fleet, now))) % 10**10  # selections belong to one filter state
-st.plotly_chart(figures["daily"], key=f"fleet_daily_{view_key}", config=CHART_CONFIG)
 
 top_errors = result.top_error_codes
 chart_column, table_column = st.columns([3, 2])

@@ -8,6 +8,7 @@ import pytest
 from fleet_stores import HAND_BUILT_END, HAND_BUILT_START, make_hand_built_store, make_sample_store
 
 from dashboard import fleet_charts as charts
+from dashboard import fleet_skeleton
 from dashboard.fleet_labels import category_label
 from dashboard.formatting import month_day_names
 from dashboard.i18n import UI_LOCALES, translate
@@ -202,3 +203,14 @@ def test_empty_periods_say_so_in_the_language(build) -> None:
 ])
 def test_nice_ticks_are_round_and_cover_the_range(low, high, expected) -> None:
     assert charts.nice_ticks(low, high) == pytest.approx(expected)
+
+
+def test_the_loading_frame_has_the_daily_chart_title_and_no_data(sample) -> None:
+    fleet, result = sample
+    frame = fleet_skeleton.loading_chart("es-es")
+    daily = charts.daily_failures_chart(result.daily_failures_by_category, result.daily_success_rate,
+                                        (fleet.start, fleet.end), "es-es")
+    assert frame.layout.title.text == daily.layout.title.text
+    assert frame.layout.height == daily.layout.height  # no jump when the chart replaces it
+    assert len(frame.data) == 0
+    assert frame.layout.annotations[0].text == translate("Reading the job store…", "es-es") != "Reading the job store…"
