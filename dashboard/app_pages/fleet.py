@@ -16,7 +16,7 @@ from dashboard.i18n import _, current_locale, ngettext, translate
 STATE = "fleet."  # prefix of the plain session-state entries holding the filters (kept across pages)
 LINK_KEY = STATE + "link"
 PAINTED_KEY = STATE + "painted"
-TABLE_ROWS = 200  # rows of a long table drawn on the page; the CSV has them all
+TABLE_ROWS = 100  # rows of a long table drawn on the page; the CSV has them all
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 locale = current_locale()
@@ -48,10 +48,13 @@ def data_page_link() -> None:
 try:
     snapshot = fleet_data.store_snapshot(path)
 except Exception as exc:  # a damaged or locked store must not leave a blank page
+    daily_slot.empty()
     st.error(_("The job store {path} cannot be opened: {reason}", path=escape_markdown(str(path)),
                reason=escape_markdown(str(exc))))
     st.stop()
 
+if snapshot.new or snapshot.empty:
+    daily_slot.empty()
 if snapshot.new:
     st.info(_("The job store is empty. Creating the sample fleet ({vms} VMs, {days} days) so there is something "
               "to look at; import your own jobs on the Data page.",
@@ -172,7 +175,7 @@ result = fleet_data.summary(snapshot, fleet, now, state.rpo_hours)
 figures = fleet_data.figures(result, snapshot.version, fleet, now, locale)
 
 view_key = abs(hash((fleet, now))) % 10**10  # selections belong to one filter state
-daily_slot.plotly_chart(figures["daily"], key=f"fleet_daily_{view_key}", config=CHART_CONFIG)
+daily_slot.plotly_chart(figures["daily"], key="fleet_daily", config=CHART_CONFIG)
 st.session_state[PAINTED_KEY] = True
 
 caption_slot.caption(" · ".join([fleet_view.day_range_text(fleet.start, fleet.end, locale),
@@ -190,7 +193,6 @@ for column, tile in zip(kpi_slot.container().columns(5), fleet_view.kpi_tiles(re
                   border=True)
 
 # -- charts -------------------------------------------------------------------------------------------------
-
 top_errors = result.top_error_codes
 chart_column, table_column = st.columns([3, 2])
 with chart_column:
@@ -223,9 +225,9 @@ if (top_errors["category"] == UNKNOWN_CATEGORY).any():
                  "Azure Backup reported.", category=category_label(UNKNOWN_CATEGORY, locale)))
 
 left, right = st.columns(2)
-left.plotly_chart(figures["location"], key=f"fleet_location_{view_key}", config=CHART_CONFIG)
-right.plotly_chart(figures["heatmap"], key=f"fleet_heatmap_{view_key}", config=CHART_CONFIG)
-st.plotly_chart(figures["recovery"], key=f"fleet_recovery_{view_key}", config=CHART_CONFIG)
+left.plotly_chart(figures["location"], key="fleet_location", config=CHART_CONFIG)
+right.plotly_chart(figures["heatmap"], key="fleet_heatmap", config=CHART_CONFIG)
+st.plotly_chart(figures["recovery"], key="fleet_recovery", config=CHART_CONFIG)
 
 # -- tables -------------------------------------------------------------------------------------------------
 st.subheader(_("Top failing VMs"), anchor=False)
