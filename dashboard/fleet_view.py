@@ -176,6 +176,7 @@ class Table:
     frame: pd.DataFrame  # translated column headers, raw values
     formats: dict[str, Callable[[Any], str]]  # header -> display format
     csv_name: str
+    export_only: tuple[str, ...] = ()  # headers in the CSV but not on screen (long ids)
 
     def csv(self) -> bytes:
         """UTF-8 with a byte order mark, so spreadsheet programs read accents and Japanese correctly."""
@@ -233,7 +234,7 @@ def top_failing_vms_table(vms: pd.DataFrame, locale: str | None = None) -> Table
     formats = {headers["failed"]: _formatter(format_integer, locale),
                headers["streak"]: _formatter(format_integer, locale),
                headers["last_success"]: lambda v: never if missing(v) else format_datetime(v, locale, "medium")}
-    return Table(frame, formats, "top-failing-vms.csv")
+    return Table(frame, formats, "top-failing-vms.csv", (headers["vm_id"],))
 
 
 def rpo_breach_table(breach: pd.DataFrame, locale: str | None = None) -> Table:
@@ -253,18 +254,20 @@ def rpo_breach_table(breach: pd.DataFrame, locale: str | None = None) -> Table:
     })
     formats = {headers["last_success"]: lambda v: never if missing(v) else format_datetime(v, locale, "medium"),
                headers["age"]: lambda v: never if missing(v) else format_duration(float(v) * 3600, locale, smallest="hour")}
-    return Table(frame, formats, "rpo-breach.csv")
+    return Table(frame, formats, "rpo-breach.csv", (headers["vm_id"],))
 
 
 def styled(table: Table, rows: int | None = None) -> Any:
     """A pandas Styler showing the display formats over the raw values (sorting uses the raw values)."""
-    frame = table.frame if rows is None else table.frame.head(rows)
-    return frame.style.format(table.formats, na_rep=MISSING)
+    frame = table.frame.drop(columns=list(table.export_only))
+    frame = frame if rows is None else frame.head(rows)
+    return frame.style.format({k: v for k, v in table.formats.items() if k in frame.columns}, na_rep=MISSING)
 
 
 # -- data source ------------------------------------------------------------------------------------------
-def source_lines(info: Any, as_of: dt.datetime, live: bool, locale: str | None = None) -> list[str]:
-    """The data source indicator: store file, sources with their row counts, last sync and ingest."""
+def source_lines(info: Any, as_of: dt.datetime | None, live: bool, locale: str | None = None) -> list[str]:
+    """The data source indicator: store file, sources with their row counts, job count, last sync and last
+    import, rejected records (if any) and, given `as_of`, the time the figures are read at."""
     sources = ", ".join(f"{name} ({format_integer(count, locale)})" for name, count in sorted(info.sources.items())) \
         or translate("none", locale)
     never = translate("never", locale)
@@ -279,8 +282,9 @@ def source_lines(info: Any, as_of: dt.datetime, live: bool, locale: str | None =
     ]
     if info.quarantined:
         lines.append(translate("Rejected records: {count}", locale, count=format_integer(info.quarantined, locale)))
-    lines.append(translate("Figures as of {time} UTC", locale, time=format_datetime(as_of, locale, "short"))
-                 + ("" if live else " " + translate("(end of the stored data)", locale)))
+    if as_of is not None:
+        lines.append(translate("Figures as of {time} UTC", locale, time=format_datetime(as_of, locale, "short"))
+                     + ("" if live else " " + translate("(end of the stored data)", locale)))
     return lines
 
 

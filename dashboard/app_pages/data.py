@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data_actions, fleet_store, fleet_view
-from dashboard.formatting import format_datetime, format_integer
+from dashboard.formatting import format_integer
 from dashboard.i18n import _, current_locale, ngettext
 from dashboard.render import escape_markdown
 
@@ -28,15 +28,11 @@ except Exception as exc:  # a damaged or locked store is reported, never a blank
     st.stop()
 
 st.subheader(_("Job store"), anchor=False)
-as_of = info.last_sync_time or info.last_ingest_time
 columns = st.columns(4)
 columns[0].metric(_("Jobs"), format_integer(info.jobs, locale), border=True)
 columns[1].metric(_("Rejected records"), format_integer(info.quarantined, locale), border=True)
-columns[2].metric(_("Last import"), format_datetime(info.last_ingest_time, locale, "short") if info.last_ingest_time
-                  else _("never"), border=True)
-columns[3].metric(_("Last sync"), format_datetime(info.last_sync_time, locale, "short") if info.last_sync_time
-                  else _("never"), border=True)
-for line in fleet_view.source_lines(info, as_of, False, locale)[:2]:
+store_line, sources_line, _jobs_line, sync_line, import_line = fleet_view.source_lines(info, None, False, locale)[:5]
+for line in (store_line, sources_line, import_line, sync_line):
     st.markdown("- " + escape_markdown(line))
 st.caption(_("Set {variable} to use another store file.", variable="`BACKUP_TRIAGE_DB`"))
 

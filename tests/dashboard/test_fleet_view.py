@@ -157,6 +157,11 @@ def test_rpo_table_lists_vms_that_never_succeeded(hand_built) -> None:
         table.formats[since](table.frame[since].iloc[other])
     styled = view.styled(table, rows=2)
     assert len(styled.data) == min(2, len(table.frame))
+    # Long resource ids go to the CSV only.
+    resource_id = translate("Resource ID", "en-us")
+    assert resource_id not in styled.data.columns
+    assert list(pd.read_csv(io.BytesIO(table.csv()), encoding="utf-8-sig")[resource_id]) == \
+        list(hand_built.rpo_breach["vm_id"])
 
 
 def test_source_lines_name_the_store_sources_and_times(tmp_path) -> None:
