@@ -288,6 +288,13 @@ def source_lines(info: Any, as_of: dt.datetime | None, live: bool, locale: str |
     return lines
 
 
+def source_label(info: Any, as_of: dt.datetime, locale: str | None = None) -> str:
+    """One line naming where the figures come from, for the collapsed data source panel."""
+    return translate("Data source: {sources} · {count} jobs · figures as of {time} UTC", locale,
+                     sources=", ".join(sorted(info.sources)) or translate("none", locale),
+                     count=format_integer(info.jobs, locale), time=format_datetime(as_of, locale, "short"))
+
+
 def day_range_text(start: dt.datetime, end: dt.datetime, locale: str | None = None) -> str:
     """Whole-day periods as dates ('1 Jun 2026 – 30 Jun 2026'), others with times."""
     if start.time() == dt.time() and end.time() == dt.time():

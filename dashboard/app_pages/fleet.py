@@ -182,7 +182,7 @@ caption_slot.caption(" · ".join([fleet_view.day_range_text(fleet.start, fleet.e
                                  _("compared with the {days} days before",
                                    days=format_integer(fleet.length.days, locale)) if fleet.length.days else ""])
                      .rstrip(" ·"))
-with source_slot.expander(_("Data source"), icon=":material/database:"):
+with source_slot.expander(fleet_view.source_label(snapshot.info, as_of, locale), icon=":material/database:"):
     for line in fleet_view.source_lines(snapshot.info, as_of, snapshot.live, locale):
         st.markdown("- " + escape_markdown(line))
     data_page_link()

@@ -177,3 +177,13 @@ def test_source_lines_name_the_store_sources_and_times(tmp_path) -> None:
     assert lines[-1] == f"Figures as of {format_datetime(as_of, 'en-us', 'short')} UTC (end of the stored data)"
     japanese = view.source_lines(info, as_of, live=True, locale="ja-jp")
     assert japanese[2] == translate("Jobs: {count}", "ja-jp", count="44") and "(" not in japanese[-1]
+
+
+def test_the_collapsed_source_panel_names_sources_jobs_and_time(tmp_path) -> None:
+    path = make_hand_built_store(tmp_path / "fleet.duckdb")
+    with open_store(path, read_only=True) as store:
+        info = store.info()
+    as_of = dt.datetime(2026, 1, 11)
+    assert view.source_label(info, as_of, "en-us") == \
+        f"Data source: fixture · 44 jobs · figures as of {format_datetime(as_of, 'en-us', 'short')} UTC"
+    assert view.source_label(info, as_of, "de-de").startswith("Datenquelle: fixture · 44 Aufträge")
