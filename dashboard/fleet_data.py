@@ -1,10 +1,10 @@
 """The Fleet page's data, cached per store version and filter state.
 
 A rerun first compares the store file's signature (modification time and size of the file and its
-write-ahead log) with the last one seen: unchanged, nothing is opened. The store is opened (read-only)
-only to read what the cache does not hold yet. Entries are keyed on the store's version (it changes on
-every write, and differs between store files), so a write shows up on the next rerun. Figures are kept as
-objects per filter state and language: a rerun that only changes the RPO threshold reuses them.
+write-ahead log) with the last one seen: unchanged, the store is not asked anything. Entries are keyed
+on the store's version (it changes on every write, and differs between store files), so a write shows up
+on the next rerun. Summaries and figures are kept as objects, shared read-only by every session, per
+filter state (and language): a rerun that only changes the RPO threshold reuses them.
 """
 from __future__ import annotations
 
@@ -34,13 +34,14 @@ def store_snapshot(path: Path) -> StoreSnapshot:
     return _snapshot(str(path), fleet_store.file_signature(path))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+# Kept as objects (no copy per rerun): nothing downstream changes a summary's frames.
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _summary(path: str, version: str, fleet: FleetFilter, now: dt.datetime) -> FleetSummary:
     with fleet_store.reading(Path(path)) as store:
         return fleet_summary(store.connection, fleet, now=now, rpo_hours=SUMMARY_RPO_HOURS)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _rpo(path: str, version: str, fleet: FleetFilter, now: dt.datetime, hours: float) -> tuple[pd.DataFrame, int]:
     with fleet_store.reading(Path(path)) as store:
         current = rpo_breach(store.connection, fleet, now, hours)
