@@ -121,8 +121,8 @@ _ENTITY_FIELDS = (("subscriptions", "subscription_id"), ("vaults", "vault_name")
                   ("os_types", "os_type"))
 _JOB_FIELDS = (("operations", "operation"), ("statuses", "status"))
 _CODED = tuple(column for _, column in _ENTITY_FIELDS + _JOB_FIELDS)
-_INDEX_TABLES = ("fleet_index_meta", "fleet_vms", "fleet_names", "fleet_attributes", "fleet_jobs", "fleet_failed",
-                 "fleet_successes", "fleet_placed")
+_INDEX_TABLES = ("fleet_index_meta", "fleet_vms", "fleet_names", "fleet_attributes", "fleet_jobs", "fleet_days",
+                 "fleet_failed", "fleet_successes", "fleet_placed")
 
 
 def _quote(text: str) -> str:
@@ -241,6 +241,11 @@ def _build_index(con: duckdb.DuckDBPyConnection, version: str) -> _Index:
           ON {' AND '.join(f'a.{column} IS NOT DISTINCT FROM c.{column}' for column in shown)} AND c.vm IS NOT NULL
         ORDER BY c.start_time""")
     con.execute("DROP TABLE fleet_coded")
+    # Jobs per day and value of every filter column: the views count whole days from here.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE fleet_days AS
+        SELECT CAST(start_time AS DATE) AS day, {', '.join(_CODED)}, count(*) AS jobs
+        FROM fleet_jobs GROUP BY ALL ORDER BY day""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE fleet_failed AS
         SELECT f.*, j.job_id, {_error_key('j')} AS error_code,
@@ -360,17 +365,35 @@ class _Blocks:
         return self.previous.start if self.previous is not None else self.f.start
 
     def _cube(self) -> str:
+        # Whole days come from the per-day counts of the index; only the days cut by a boundary of the
+        # periods (start or end not at midnight) are counted from the jobs themselves.
         ix, f = self.index, self.f
-        return f"""cube AS (
-        SELECT day, coalesce(CAST(status AS VARCHAR), 'Unknown') AS status, CAST(region AS VARCHAR) AS region,
-               CAST(vault_name AS VARCHAR) AS vault_name, current, jobs
-        FROM (
+        first, end = self._first(), f.end
+        boundaries = [first, f.start, end]
+        cut = sorted({b.date() for b in boundaries if b.time() != dt.time()})
+        first_whole = first.date() if first.time() == dt.time() else first.date() + dt.timedelta(days=1)
+        conditions = f"{ix.entity(f)} AND {ix.jobs(f)}"
+        cut_list = ", ".join(f"DATE '{d.isoformat()}'" for d in cut)
+        whole = (f"day >= DATE '{first_whole.isoformat()}' AND day < DATE '{end.date().isoformat()}'"
+                 + (f" AND day NOT IN ({cut_list})" if cut else ""))
+        parts = [f"""
+            SELECT day, status, region, vault_name, day >= {_timestamp(f.start)} AS current, sum(jobs) AS jobs
+            FROM fleet_days WHERE {whole} AND {conditions}
+            GROUP BY ALL"""]
+        for day in cut:  # one range per cut day, so that the scan skips every other row group
+            since = max(first, dt.datetime.combine(day, dt.time()))
+            until = min(end, dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+            parts.append(f"""
             SELECT CAST(start_time AS DATE) AS day, status, region, vault_name,
                    start_time >= {_timestamp(f.start)} AS current, count(*) AS jobs
             FROM fleet_jobs
-            WHERE start_time >= {_timestamp(self._first())} AND start_time < {_timestamp(f.end)}
-              AND {ix.entity(f)} AND {ix.jobs(f)}
-            GROUP BY ALL))"""
+            WHERE start_time >= {_timestamp(since)} AND start_time < {_timestamp(until)} AND {conditions}
+            GROUP BY ALL""")
+        return f"""cube AS (
+        SELECT day, coalesce(CAST(status AS VARCHAR), 'Unknown') AS status, CAST(region AS VARCHAR) AS region,
+               CAST(vault_name AS VARCHAR) AS vault_name, current, sum(jobs)::BIGINT AS jobs
+        FROM ({' UNION ALL '.join(parts)})
+        GROUP BY ALL)"""
 
     def _failures(self) -> str:
         ix, f = self.index, self.f
@@ -550,19 +573,6 @@ def _daily_success_rate(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.D
         FROM cube WHERE current GROUP BY ALL ORDER BY day""", DAILY_RATE_COLUMNS)
 
 
-def _success_rate_from_trend(trend: pd.DataFrame) -> pd.DataFrame:
-    """`daily_success_rate` from the rows of `daily_trend` (no second query for the summary)."""
-    jobs = trend["jobs"]
-    by_day = pd.DataFrame({
-        "day": trend["day"],
-        "succeeded": jobs.where(trend["status"].isin(SUCCESS_STATUSES), 0),
-        "failed": jobs.where(trend["status"] == FAILED, 0),
-    }).groupby("day", sort=True, as_index=False).sum()
-    by_day.insert(1, "finished", by_day["succeeded"] + by_day["failed"])
-    by_day["success_rate"] = by_day["succeeded"] / by_day["finished"].where(by_day["finished"] > 0)
-    return by_day.astype({"finished": "int64", "succeeded": "int64", "failed": "int64"})[list(DAILY_RATE_COLUMNS)]
-
-
 def daily_failures_by_category(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
     """Failed jobs per UTC day and error category (failures without a resolved category are "unknown")."""
     return _daily_failures_by_category(con, _blocks(con, f))
@@ -667,15 +677,16 @@ def failure_streaks(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFr
 
 
 def _failure_streaks(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.DataFrame:
-    return _view(con, blocks, ("runs",), f"""
-        SELECT any_value(v.vm_id) AS vm_id, any_value(v.vm_name) AS vm_name,
-               coalesce(max(r.scheduled_failures) FILTER (WHERE r.recovered_at IS NULL), 0) AS current_streak,
-               coalesce(max(r.scheduled_failures) FILTER (
-                   WHERE r.last_failure >= {_timestamp(blocks.f.start)} OR r.recovered_at IS NULL), 0) AS longest_streak
-        FROM runs r JOIN scope_vms v USING (vm)
-        GROUP BY r.vm
-        HAVING longest_streak > 0
-        ORDER BY current_streak DESC, longest_streak DESC, vm_name, vm_id""", STREAK_COLUMNS)
+    return _view(con, blocks, ("runs",), f""",
+        streaks AS (
+            SELECT vm,
+                   coalesce(max(scheduled_failures) FILTER (WHERE recovered_at IS NULL), 0) AS current_streak,
+                   coalesce(max(scheduled_failures) FILTER (
+                       WHERE last_failure >= {_timestamp(blocks.f.start)} OR recovered_at IS NULL), 0) AS longest_streak
+            FROM runs GROUP BY vm HAVING longest_streak > 0)
+        SELECT v.vm_id, v.vm_name, s.current_streak, s.longest_streak
+        FROM streaks s JOIN scope_vms v USING (vm)
+        ORDER BY s.current_streak DESC, s.longest_streak DESC, v.vm_name, v.vm_id""", STREAK_COLUMNS)
 
 
 def time_to_recover(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
@@ -767,7 +778,7 @@ def fleet_summary(con: duckdb.DuckDBPyConnection, f: FleetFilter, now: dt.dateti
             rpo_breaches=len(breach),
             previous_rpo_breaches=_previous_rpo_breaches(con, blocks, rpo_hours),
             daily_trend=trend,
-            daily_success_rate=_success_rate_from_trend(trend),
+            daily_success_rate=_daily_success_rate(con, blocks),
             daily_failures_by_category=_daily_failures_by_category(con, blocks),
             top_error_codes=_top_error_codes(con, blocks, top_errors),
             top_failing_vms=_top_failing_vms(con, blocks, top_vms),
