@@ -451,3 +451,27 @@ def test_history_follows_a_vm_across_vaults_and_codeless_failures_keep_their_mes
         assert q.kpis(con, east).jobs == 2
         assert records(q.top_failing_vms(con, east), "vm_name", "vault_name", "failed", "current_streak", "last_error_code") == [
             ("mover", "v-eus", 2, 3, None)]
+
+
+@pytest.mark.parametrize("start, end", [
+    (dt.datetime(2026, 1, 5, 12), dt.datetime(2026, 1, 9, 23)),  # both boundaries inside a day
+    (dt.datetime(2026, 1, 6, 23), dt.datetime(2026, 1, 7, 6)),  # a period shorter than a day, across midnight
+    (dt.datetime(2026, 1, 7, 1), dt.datetime(2026, 1, 7, 5)),  # within one day
+])
+def test_periods_that_cut_days_count_exactly_the_jobs_inside(con: duckdb.DuckDBPyConnection, start: dt.datetime,
+                                                             end: dt.datetime) -> None:
+    f = FleetFilter(start, end)
+    raw = dict(con.execute(
+        "SELECT status, count(*) FROM jobs WHERE start_time >= ? AND start_time < ? GROUP BY 1", [start, end]).fetchall())
+    k = q.kpis(con, f)
+    assert k.jobs == sum(raw.values()) and k.failed == raw.get("Failed", 0) and k.completed == raw.get("Completed", 0)
+    previous = q.kpis(con, f.previous())
+    assert previous.jobs == con.execute(
+        "SELECT count(*) FROM jobs WHERE start_time >= ? AND start_time < ?", [f.previous().start, start]).fetchone()[0]
+    per_day = dict(con.execute(
+        "SELECT CAST(start_time AS DATE), count(*) FROM jobs WHERE start_time >= ? AND start_time < ? GROUP BY 1",
+        [start, end]).fetchall())
+    trend = q.daily_trend(con, f).groupby("day")["jobs"].sum()
+    assert {d.date(): n for d, n in trend.items()} == per_day
+    summary = q.fleet_summary(con, f, NOW)
+    assert summary.kpis == k and summary.previous_kpis == previous
