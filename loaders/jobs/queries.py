@@ -318,6 +318,8 @@ class _Blocks:
 
     ORDER = ("cube", "failures", "vm_facts", "scope_vms", "runs")
     NEEDS = {"scope_vms": ("vm_facts",), "runs": ("scope_vms",)}
+    # `failures` stays a CTE: a filter over the few failed jobs is cheaper than writing a table.
+    MATERIALISED = ("cube", "vm_facts", "scope_vms", "runs")
 
     def __init__(self, index: _Index, f: FleetFilter, now: dt.datetime | None = None,
                  with_previous: bool = False) -> None:
@@ -343,9 +345,6 @@ class _Blocks:
         parts = [f"{name} AS (FROM {self.tables[name]})" if name in self.tables else getattr(self, f"_{name}")()
                  for name in self._closure(names)]
         return "WITH " + ",\n    ".join(parts)
-
-    # `failures` stays a CTE: a filter over the few failed jobs is cheaper than writing a table.
-    MATERIALISED = ("cube", "vm_facts", "scope_vms", "runs")
 
     def materialise(self, con: duckdb.DuckDBPyConnection) -> None:
         """Compute the costly blocks once into temporary tables that later `ctes` read from."""
@@ -522,26 +521,33 @@ def kpis(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> Kpis:
 
 def _kpis(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> list[Kpis]:
     """The KPIs of the period, then (with `with_previous`) of the previous period."""
-    periods = [("current", "in_scope")] + ([("NOT current", "in_previous")] if blocks.previous is not None else [])
-    select = "\n        UNION ALL\n".join(f"""
-        SELECT {i} AS period,
-               coalesce(sum(jobs), 0),
-               coalesce(sum(jobs) FILTER (WHERE status = 'Completed'), 0),
-               coalesce(sum(jobs) FILTER (WHERE status = 'Failed'), 0),
-               coalesce(sum(jobs) FILTER (WHERE status = 'CompletedWithWarnings'), 0),
-               coalesce(sum(jobs) FILTER (WHERE status IN {_in(RUNNING_STATUSES)}), 0),
-               coalesce(sum(jobs) FILTER (WHERE status = 'Cancelled'), 0),
-               (SELECT count(DISTINCT vm) FROM failures WHERE {flag})
-        FROM cube WHERE {period}""" for i, (period, flag) in enumerate(periods))
-    rows = _view(con, blocks, ("cube", "failures"), select + "\n        ORDER BY period",
-                 ("period", "jobs", "completed", "failed", "warnings", "in_progress", "cancelled", "affected"))
+    has_previous = blocks.previous is not None
+    previous_vms = "count(DISTINCT vm) FILTER (WHERE in_previous)" if has_previous else "0"
+    rows = _view(con, blocks, ("cube", "failures"), f""",
+        totals AS (
+            SELECT NOT current AS previous,
+                   sum(jobs) AS jobs,
+                   coalesce(sum(jobs) FILTER (WHERE status = 'Completed'), 0) AS completed,
+                   coalesce(sum(jobs) FILTER (WHERE status = 'Failed'), 0) AS failed,
+                   coalesce(sum(jobs) FILTER (WHERE status = 'CompletedWithWarnings'), 0) AS warnings,
+                   coalesce(sum(jobs) FILTER (WHERE status IN {_in(RUNNING_STATUSES)}), 0) AS in_progress,
+                   coalesce(sum(jobs) FILTER (WHERE status = 'Cancelled'), 0) AS cancelled
+            FROM cube GROUP BY ALL),
+        affected AS (
+            SELECT count(DISTINCT vm) FILTER (WHERE in_scope) AS current_vms, {previous_vms} AS previous_vms
+            FROM failures)
+        SELECT p.previous, coalesce(t.jobs, 0), coalesce(t.completed, 0), coalesce(t.failed, 0),
+               coalesce(t.warnings, 0), coalesce(t.in_progress, 0), coalesce(t.cancelled, 0),
+               CASE WHEN p.previous THEN a.previous_vms ELSE a.current_vms END
+        FROM (VALUES (false), (true)) AS p(previous) CROSS JOIN affected a LEFT JOIN totals t USING (previous)
+        ORDER BY p.previous""", ("previous", "jobs", "completed", "failed", "warnings", "in_progress", "cancelled", "affected"))
     out = []
     for row in rows.itertuples(index=False):
         jobs, completed, failed_jobs, warnings, running, cancelled, affected = (int(v) for v in row[1:])
         finished = completed + warnings + failed_jobs
         rate = (completed + warnings) / finished if finished else None
         out.append(Kpis(jobs, completed, failed_jobs, warnings, running, rate, affected, cancelled))
-    return out
+    return out if has_previous else out[:1]
 
 
 def daily_trend(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
@@ -657,18 +663,25 @@ def top_failing_vms(con: duckdb.DuckDBPyConnection, f: FleetFilter, limit: int =
 
 
 def _top_failing_vms(con: duckdb.DuckDBPyConnection, blocks: _Blocks, limit: int) -> pd.DataFrame:
+    # Rank on integers first; the latest error is looked up for the chosen VMs only.
     return _view(con, blocks, ("failures", "runs"), f""",
         failing AS (
-            SELECT vm, count(*) AS failed, {_latest("error_code")} AS last_error_code
-            FROM failures WHERE in_scope AND vm IS NOT NULL GROUP BY vm),
+            SELECT vm, count(*) AS failed FROM failures WHERE in_scope AND vm IS NOT NULL GROUP BY vm),
         streak AS (
-            SELECT vm, max(scheduled_failures) AS current_streak FROM runs WHERE recovered_at IS NULL GROUP BY vm)
-        SELECT v.vm_id, v.vm_name, v.vault_name, v.subscription_id, v.region, v.os_type, t.failed,
-               coalesce(s.current_streak, 0) AS current_streak, l.before_end AS last_success, t.last_error_code
-        FROM failing t JOIN scope_vms v USING (vm) JOIN vm_facts l USING (vm)
-        LEFT JOIN streak s USING (vm)
-        ORDER BY t.failed DESC, current_streak DESC, v.vm_name, v.vm_id
-        LIMIT {int(limit)}""", TOP_FAILING_COLUMNS)
+            SELECT vm, max(scheduled_failures) AS current_streak FROM runs WHERE recovered_at IS NULL GROUP BY vm),
+        top AS (
+            SELECT t.vm, t.failed, coalesce(s.current_streak, 0) AS current_streak, v.vm_id, v.vm_name, v.vault_name,
+                   v.subscription_id, v.region, v.os_type
+            FROM failing t JOIN scope_vms v USING (vm) LEFT JOIN streak s USING (vm)
+            ORDER BY t.failed DESC, current_streak DESC, v.vm_name, v.vm_id
+            LIMIT {int(limit)}),
+        latest AS (
+            SELECT vm, {_latest("error_code")} AS last_error_code
+            FROM failures WHERE in_scope AND vm IN (SELECT vm FROM top) GROUP BY vm)
+        SELECT t.vm_id, t.vm_name, t.vault_name, t.subscription_id, t.region, t.os_type, t.failed, t.current_streak,
+               l.before_end AS last_success, e.last_error_code
+        FROM top t JOIN vm_facts l USING (vm) JOIN latest e USING (vm)
+        ORDER BY t.failed DESC, t.current_streak DESC, t.vm_name, t.vm_id""", TOP_FAILING_COLUMNS)
 
 
 def failure_streaks(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.DataFrame:
