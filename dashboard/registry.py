@@ -30,10 +30,12 @@ class PageSpec:
         return DASHBOARD_DIR / self.script
 
 
+# Fleet opens first: a team lead must see where backups fail without looking for it.
 PAGES: tuple[PageSpec, ...] = (
+    PageSpec("app_pages/fleet.py", "fleet", N_("Fleet"), ":material/monitoring:",
+             N_("Where backups fail across the fleet, and the fix for each error."), default=True),
     PageSpec("app_pages/guide.py", "guide", N_("Guide"), ":material/menu_book:",
              N_("Causes and solutions for each backup error, in your language.")),
-    PageSpec("app_pages/fleet.py", "fleet", N_("Fleet"), ":material/monitoring:", N_("Where backups fail across the fleet, and the fix for each error.")),
     PageSpec("app_pages/data.py", "data", N_("Data"), ":material/database:", N_("Job store: sample fleet, imported exports, rejected records, sync.")),
     PageSpec("app_pages/docs_qa.py", "docs-qa", N_("Docs QA"), ":material/fact_check:", N_("Lint findings and translation coverage of the docs folder.")),
 )

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.docs_root import ENV_VAR
+from loaders.jobs.store import DB_ENV_VAR
 
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "dashboard" / "app.py"
@@ -25,8 +26,11 @@ def corpus_locale_folder(corpus_dir) -> Path:
 
 
 @pytest.fixture
-def run_app(monkeypatch) -> Callable[..., AppTest]:
-    """Run the real app (dashboard/app.py) with BACKUP_TRIAGE_DOCS and query parameters."""
+def run_app(monkeypatch, tmp_path) -> Callable[..., AppTest]:
+    """Run the real app (dashboard/app.py) with BACKUP_TRIAGE_DOCS and query parameters (`page=` picks
+    the page; the root URL opens the Fleet page). The job store is a fresh one in tmp_path, never the
+    user's."""
+    monkeypatch.setenv(DB_ENV_VAR, str(tmp_path / "jobs" / "fleet.duckdb"))
 
     def run(docs: Path | None = None, **query: str) -> AppTest:
         if docs is None:

@@ -34,13 +34,14 @@ def hand_built_db(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def open_fleet(monkeypatch) -> Callable[..., AppTest]:
-    """Run the app at ?page=fleet on the store `db`, with extra query parameters."""
+    """Run the app at ?page=fleet (page=None: the root URL) on the store `db`, with extra query parameters."""
 
-    def run(db: Path, **query: str) -> AppTest:
+    def run(db: Path, page: str | None = "fleet", **query: str) -> AppTest:
         monkeypatch.setenv(DB_ENV_VAR, str(db))
         monkeypatch.delenv(DOCS_ENV_VAR, raising=False)
         app = AppTest.from_file(str(APP), default_timeout=120)
-        app.query_params["page"] = "fleet"
+        if page:
+            app.query_params["page"] = page
         for name, value in query.items():
             app.query_params[name] = value
         app.run()
@@ -98,6 +99,16 @@ def test_default_view_shows_the_last_30_days_as_the_queries_count_them(open_flee
     headers = [list(frame.value.columns) for frame in app.dataframe]
     assert headers[1][:3] == ["VM", "Vault", "Region"] and headers[2][:3] == ["VM", "Vault", "Region"]
     assert len(app.get("download_button")) == 3
+
+
+def test_the_root_url_opens_the_fleet_and_keeps_the_link_parameters(open_fleet, sample_db) -> None:
+    app = open_fleet(sample_db, page=None, lang="it-it", range="7d")
+    assert app.title[0].value == translate("Fleet backups", "it-it")
+    assert tiles(app) == expected(sample_db, FleetFilter.last_days(as_of(sample_db), 7), locale="it-it")
+    assert app.query_params["lang"] == "it-it" and app.query_params["range"] == "7d"
+    # The menu lists the Fleet first.
+    app = open_fleet(sample_db, page="guide")
+    assert app.title[0].value == "Troubleshooting guide"
 
 
 def test_changing_filters_changes_the_kpis_as_the_queries_say(open_fleet, sample_db) -> None:

@@ -3,12 +3,24 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from dashboard.i18n import translate
 from dashboard.render import escape_markdown
 from loaders.docs.graph import load_graph
 from loaders.docs.parse import parse_article
 
 ERROR_KEY = "guide_error"
+
+
+@pytest.fixture
+def open_guide(run_app):
+    """The app at ?page=guide (its root URL opens the Fleet page)."""
+
+    def run(docs, **query: str):
+        return run_app(docs, page="guide", **query)
+
+    return run
 
 
 def error_box(app):
@@ -23,8 +35,8 @@ def labels(app) -> list[str]:
     return [e.label for e in app.expander if e.proto.icon != ":material/report:"]
 
 
-def test_language_switch_changes_ui_and_article_text(run_app, guide_tree) -> None:
-    app = run_app(guide_tree, error="agentdownerror")
+def test_language_switch_changes_ui_and_article_text(open_guide, guide_tree) -> None:
+    app = open_guide(guide_tree, error="agentdownerror")
     assert app.title[0].value == "Troubleshooting guide"
     assert labels(app) == ["Cause 1: The agent service is stopped", "Cause 2: The VM has no outbound network"]
     assert app.header[0].value == escape_markdown("AgentDownError - The agent stopped answering")
@@ -45,7 +57,7 @@ def test_language_switch_changes_ui_and_article_text(run_app, guide_tree) -> Non
     assert labels(app) == ["Cause 1: The VM has no outbound network", "Cause 2: The agent service is stopped"]
 
 
-def test_language_switch_on_the_built_in_articles(run_app, docs_source_dir) -> None:
+def test_language_switch_on_the_built_in_articles(open_guide, docs_source_dir) -> None:
     """The product's own articles: every language switch shows the translated error and causes."""
     graph = load_graph(docs_source_dir)
     english = {(a.path.rsplit("/", 1)[-1], e.id): e for a in graph.articles("en-us") for e in a.errors}
@@ -57,7 +69,7 @@ def test_language_switch_on_the_built_in_articles(run_app, docs_source_dir) -> N
     it_article = italian[name]
     it_error = it_article.error(error_id)
 
-    app = run_app(None, lang="en-us", error=error_id, article=name.removesuffix(".md"))
+    app = open_guide(None, lang="en-us", error=error_id, article=name.removesuffix(".md"))
     english_labels = labels(app)
     assert english_labels and all(label.startswith("Cause ") for label in english_labels)
 
@@ -71,10 +83,10 @@ def test_language_switch_on_the_built_in_articles(run_app, docs_source_dir) -> N
     assert app.header[0].value == escape_markdown(" ".join(it_error.title.split()))
 
 
-def test_picking_an_error_shows_its_causes_in_order(run_app, corpus_locale_folder) -> None:
+def test_picking_an_error_shows_its_causes_in_order(open_guide, corpus_locale_folder) -> None:
     """BACKUP_TRIAGE_DOCS pointing at a corpus locale folder; each error's causes in list order."""
     article = parse_article(next(corpus_locale_folder.rglob("*.md")))
-    app = run_app(corpus_locale_folder)
+    app = open_guide(corpus_locale_folder)
     assert error_box(app).value is None
     assert len(error_box(app).options) == len(article.errors)
     for error in article.errors:
@@ -88,8 +100,8 @@ def test_picking_an_error_shows_its_causes_in_order(run_app, corpus_locale_folde
     assert any("it is shown in" in i.value for i in app.info)
 
 
-def test_deep_link_selects_language_error_and_cause(run_app, guide_tree) -> None:
-    app = run_app(guide_tree, page="guide", lang="it-it", error="AgentDownError", cause="no-outbound-network")
+def test_deep_link_selects_language_error_and_cause(open_guide, guide_tree) -> None:
+    app = open_guide(guide_tree, lang="it-it", error="AgentDownError", cause="no-outbound-network")
     assert app.session_state["ui_locale"] == "it-it"
     assert error_box(app).key == "guide_error__it-it"
     assert error_box(app).value == "agent-failures/agentdownerror"
@@ -102,27 +114,27 @@ def test_deep_link_selects_language_error_and_cause(run_app, guide_tree) -> None
     assert app.query_params["article"] == "agent-failures"
 
 
-def test_deep_link_to_an_unknown_error_says_so(run_app, guide_tree) -> None:
-    app = run_app(guide_tree, lang="en-us", error="NoSuchErrorCode")
+def test_deep_link_to_an_unknown_error_says_so(open_guide, guide_tree) -> None:
+    app = open_guide(guide_tree, lang="en-us", error="NoSuchErrorCode")
     assert error_box(app).value is None
     assert any("NoSuchErrorCode" in w.value for w in app.warning)
 
 
-def test_missing_translation_and_stale_translation_notices(run_app, guide_tree) -> None:
-    app = run_app(guide_tree, lang="it-it", error="diskfullerror")
+def test_missing_translation_and_stale_translation_notices(open_guide, guide_tree) -> None:
+    app = open_guide(guide_tree, lang="it-it", error="diskfullerror")
     assert any(translate("This error is not available in {language} yet; it is shown in English.", "it-it",
                          language="italiano") == i.value for i in app.info)
     assert labels(app)[0] == "Causa 1: The VM has no outbound network"
 
-    app = run_app(guide_tree, lang="de-de", error="agentdownerror")
+    app = open_guide(guide_tree, lang="de-de", error="agentdownerror")
     assert len(app.warning) == 1 and "15.01.2023" in app.warning[0].value and "01.03.2024" in app.warning[0].value
     assert labels(app)[0] == "Ursache 1: The agent service is stopped"
     app.toggle[0].set_value(True).run()
     assert labels(app) == ["Ursache 1: Der Agentdienst ist beendet"]
 
 
-def test_article_html_is_sanitised(run_app, guide_tree) -> None:
-    app = run_app(guide_tree, lang="en-us", error="agentdownerror")
+def test_article_html_is_sanitised(open_guide, guide_tree) -> None:
+    app = open_guide(guide_tree, lang="en-us", error="agentdownerror")
     html = [m.value for m in app.markdown if m.proto.allow_html]
     assert html, "solutions are rendered as sanitised HTML"
     joined = "\n".join(html).lower()
@@ -136,12 +148,12 @@ def test_article_html_is_sanitised(run_app, guide_tree) -> None:
     assert [c.value for c in app.code] == ["Restart-Service -Name SampleGuestAgent"]
 
 
-def test_folder_with_a_malformed_file_keeps_the_good_articles(run_app, guide_tree, tmp_path) -> None:
+def test_folder_with_a_malformed_file_keeps_the_good_articles(open_guide, guide_tree, tmp_path) -> None:
     shutil.copytree(guide_tree / "en-us", tmp_path / "en-us")
     (tmp_path / "en-us" / "broken.md").write_text(
         "---\ntitle: [unclosed\nms.date: 99/99/2024\n---\n# Broken\n\n```\nnever closed\n", encoding="utf-8")
     (tmp_path / "en-us" / "garbage.md").write_bytes(b"\xff\xfe\x00\x00garbage\x80\x81")
-    app = run_app(tmp_path, lang="en-us", error="agentdownerror")
+    app = open_guide(tmp_path, lang="en-us", error="agentdownerror")
     assert labels(app) == ["Cause 1: The agent service is stopped", "Cause 2: The VM has no outbound network"]
     problems = [e for e in app.expander if e.proto.icon == ":material/report:"]
     assert len(problems) == 1
@@ -150,21 +162,21 @@ def test_folder_with_a_malformed_file_keeps_the_good_articles(run_app, guide_tre
     assert (table["line"] >= 1).all() and table["problem"].str.len().min() > 0
 
 
-def test_empty_missing_and_non_troubleshooting_folders(run_app, tmp_path) -> None:
-    app = run_app(tmp_path / "does-not-exist")
+def test_empty_missing_and_non_troubleshooting_folders(open_guide, tmp_path) -> None:
+    app = open_guide(tmp_path / "does-not-exist")
     assert app.error and "does not exist" in app.error[0].value
     assert not app.selectbox(key="ui_locale_picker").disabled
 
-    app = run_app(tmp_path)
+    app = open_guide(tmp_path)
     assert app.warning and "holds no Markdown articles" in app.warning[0].value
 
     (tmp_path / "readme.md").write_text("# Notes\n\nNothing to troubleshoot here.\n", encoding="utf-8")
-    app = run_app(tmp_path)
+    app = open_guide(tmp_path)
     assert app.warning and "No troubleshooting articles" in app.warning[0].value
 
 
-def test_sidebar_field_points_at_another_folder(run_app, guide_tree, corpus_locale_folder) -> None:
-    app = run_app(guide_tree)
+def test_sidebar_field_points_at_another_folder(open_guide, guide_tree, corpus_locale_folder) -> None:
+    app = open_guide(guide_tree)
     assert len(error_box(app).options) == 3
     app.text_input(key="docs_path_field").set_value(str(corpus_locale_folder)).run()
     assert not app.exception
@@ -172,8 +184,8 @@ def test_sidebar_field_points_at_another_folder(run_app, guide_tree, corpus_loca
     assert len(error_box(app).options) == len(article.errors)
 
 
-def test_every_widget_has_a_label_and_help(run_app, guide_tree) -> None:
-    app = run_app(guide_tree, lang="de-de", error="agentdownerror")
+def test_every_widget_has_a_label_and_help(open_guide, guide_tree) -> None:
+    app = open_guide(guide_tree, lang="de-de", error="agentdownerror")
     widgets = [*app.selectbox, *app.text_input, *app.toggle]
     assert widgets
     for widget in widgets:
@@ -191,10 +203,10 @@ def test_another_page_opens_the_guide_at_an_error(run_app, guide_tree, tmp_path,
         "st.title('Links')\n"
         "if st.button('Open the guide', help='Open the guide at the disk error'):\n"
         "    shell.open_guide('agent-failures', 'DiskFullError')\n", encoding="utf-8")
-    extra = registry.PageSpec(str(links), "links", "Links", ":material/link:", default=True)
+    extra = registry.PageSpec(str(links), "links", "Links", ":material/link:")
     monkeypatch.setattr(registry, "PAGES", (*registry.PAGES, extra))
 
-    app = run_app(guide_tree, lang="it-it")
+    app = run_app(guide_tree, page="links", lang="it-it")
     assert app.title[0].value == "Links"
     app.button[0].click().run()
     assert not app.exception

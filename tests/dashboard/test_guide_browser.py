@@ -11,15 +11,17 @@ from browser import StreamlitServer, launch_chromium, require_chromium, screensh
 from dashboard.docs_root import ENV_VAR
 from dashboard.i18n import translate
 from loaders.docs.graph import load_graph
+from loaders.jobs.store import DB_ENV_VAR
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
     require_chromium()  # fail early, before starting anything, when the browser is missing
     env = {name: value for name, value in os.environ.items() if name != ENV_VAR}
+    env[DB_ENV_VAR] = str(tmp_path_factory.mktemp("guide-browser") / "fleet.duckdb")  # never the user's store
     with StreamlitServer(env=env) as running:
         yield running
 

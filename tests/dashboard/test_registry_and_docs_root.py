@@ -21,6 +21,12 @@ def test_registered_pages_exist_with_unique_urls_and_translatable_titles() -> No
     assert "guide" in {p.url_path for p in available_pages()}
 
 
+def test_the_fleet_opens_first() -> None:
+    """A team lead opening the dashboard lands on the fleet; the menu lists it first."""
+    assert default_page(available_pages()).url_path == "fleet"
+    assert available_pages()[0].url_path == "fleet"
+
+
 def test_pages_without_a_module_are_not_offered() -> None:
     ghost = PageSpec("app_pages/not_written_yet.py", "ghost", "Ghost", ":material/help:")
     assert [p.url_path for p in available_pages((*PAGES, ghost))] == [p.url_path for p in PAGES]
