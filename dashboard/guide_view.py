@@ -104,20 +104,22 @@ def error_choices(graph: GraphLike, ui_locale: str) -> list[ErrorChoice]:
 
 
 def find_choice(choices: Sequence[ErrorChoice], error: str | None, article: str | None = None) -> ErrorChoice | None:
-    """A deep link's error: by id (optionally within an article), else by error code; an article
-    alone opens its first error."""
+    """A deep link's error: by id, else by error code, first within the link's article, then in
+    every article (articles get renamed and errors move between them: an old link still finds its
+    error); an article alone opens its first error."""
     if not error:
         return next((c for c in choices if c.article == article), None) if article else None
     wanted = error.strip()
-    in_article = [c for c in choices if article is None or c.article == article] or list(choices)
-    for matcher in (
-        lambda c: c.error_id == wanted,
-        lambda c: c.error_id.lower() == wanted.lower(),
-        lambda c: wanted.lower() in (code.lower() for code in c.codes),
-    ):
-        found = next((c for c in in_article if matcher(c)), None)
-        if found:
-            return found
+    in_article = [c for c in choices if c.article == article] if article else []
+    for scope in (in_article, choices):
+        for matcher in (
+            lambda c: c.error_id == wanted,
+            lambda c: c.error_id.lower() == wanted.lower(),
+            lambda c: wanted.lower() in (code.lower() for code in c.codes),
+        ):
+            found = next((c for c in scope if matcher(c)), None)
+            if found:
+                return found
     return None
 
 

@@ -47,8 +47,9 @@ def select_locale() -> str:
         options=UI_LOCALES,
         format_func=language_name,  # each language's own name: the labels never change
         key=LOCALE_WIDGET_KEY,
-        index=None,
-        required=True,
+        # Always set (from the URL, the browser or English), so neither empty nor "required": with
+        # index=0 Streamlit offers no way to clear it and shows no "(required)" mark next to the label.
+        index=0,
         on_change=remember_locale,
         help=_("Language of the menus and of the troubleshooting articles."),
     )

@@ -102,7 +102,8 @@ def multiselect(label: str, options: Sequence[Any], state_key: str, format_func:
     widget_key = widgets.localized_key(state_key) if translated else state_key + "__field"
     remember = widgets.bind_to_state(state_key, widget_key, empty=[])
     return st.multiselect(label, options=list(options), format_func=format_func, key=widget_key,
-                          on_change=remember, placeholder=_("All"), help=help)
+                          on_change=remember, placeholder=_("All"), help=help,
+                          select_all=False)  # empty means all; Streamlit's entry for it is English-only
 
 
 st.header(_("Findings"), anchor="findings")

@@ -145,7 +145,10 @@ for name, (label, formatter) in LIST_LABELS.items():
     else:
         st.session_state[widget_key] = list(st.session_state[widget_key])
     sidebar.multiselect(label, options=list(options[name]), key=widget_key, on_change=remember,
-                        format_func=formatter or str, placeholder=_("All"))
+                        format_func=formatter or str, placeholder=_("All"),
+                        # Empty already means all; Streamlit's "Select all" entry is English-only and
+                        # would put every value into the URL.
+                        select_all=False)
 
 remember = widgets.bind_to_state(STATE + "rpo_hours", STATE + "rpo_picker")
 sidebar.number_input(_("RPO threshold (hours)"), min_value=fleet_filters.RPO_LIMITS[0],

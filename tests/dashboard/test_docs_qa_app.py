@@ -121,6 +121,13 @@ def test_filters_narrow_the_table_and_survive_a_language_switch(run_app) -> None
     assert matrix.loc["disk-errors", "de-de"] == "↺ " + translate("Stale", "it-it")
 
 
+def test_filters_offer_no_english_only_select_all(run_app) -> None:
+    app = open_page(run_app, TREE, lang="it-it")
+    assert len(app.multiselect) == 4
+    for box in app.multiselect:
+        assert box.proto.HasField("select_all") and box.proto.select_all == 0, box.label
+
+
 def test_filters_survive_a_page_switch(run_app) -> None:
     app = open_page(run_app, TREE)
     app.multiselect(key="docs_qa_rules__field").set_value(["TS102"]).run()

@@ -111,6 +111,20 @@ def test_the_root_url_opens_the_fleet_and_keeps_the_link_parameters(open_fleet, 
     assert app.title[0].value == "Troubleshooting guide"
 
 
+def test_widgets_show_no_english_only_extras(open_fleet, sample_db) -> None:
+    """The language picker always has a value, so it is not marked "(required)"; the list filters
+    have no "Select all" entry (Streamlit's, English only; an empty filter already means all)."""
+    app = open_fleet(sample_db, lang="ja-jp")
+    language = app.selectbox(key="ui_locale_picker")
+    assert language.value == "ja-jp" and not language.proto.required
+    assert len(app.multiselect) == 5
+    for box in app.multiselect:
+        assert box.proto.HasField("select_all") and box.proto.select_all == 0, box.label
+    language.set_value("de-de").run()
+    assert app.title[0].value == translate("Fleet backups", "de-de")
+    assert app.query_params["lang"] == "de-de"
+
+
 def test_changing_filters_changes_the_kpis_as_the_queries_say(open_fleet, sample_db) -> None:
     app = open_fleet(sample_db)
     with open_store(sample_db, read_only=True) as store:

@@ -56,6 +56,24 @@ def test_find_choice_by_id_code_and_article(graph) -> None:
     assert gv.find_choice(choices, None) is None
 
 
+def test_a_link_naming_the_wrong_article_still_finds_its_error(docs_source_dir) -> None:
+    """Errors move between articles; a link keeps working when its error code is known anywhere."""
+    graph = load_graph(docs_source_dir)
+    choices = gv.error_choices(graph, "en-us")
+    by_article: dict[str, list[gv.ErrorChoice]] = {}
+    for c in choices:
+        by_article.setdefault(c.article, []).append(c)
+    assert len(by_article) >= 2, "docs_source has two articles"
+    (first, first_errors), (second, _) = list(by_article.items())[:2]
+    moved = first_errors[0]
+    for wanted in (moved.error_id, moved.codes[0]):
+        assert gv.find_choice(choices, wanted, second) == moved
+        assert gv.find_choice(choices, wanted, "no-such-article") == moved
+    # Within the named article, its own error wins over a namesake elsewhere.
+    assert gv.find_choice(choices, moved.error_id, first) == moved
+    assert gv.find_choice(choices, "NoSuchErrorCode", second) is None
+
+
 def test_translated_error_is_shown_in_the_readers_language(graph) -> None:
     view = gv.resolve_error(graph, choice(graph, "agentdownerror"), "it-it")
     assert view.shown_locale == "it-it" and view.notice is None
