@@ -40,6 +40,13 @@ OPERATION_LABELS: dict[str, str] = {
     "UpdateCustomerManagedKey": N_("Update encryption key"),
 }
 
+# Job sources named by a word rather than a file (loaders.jobs.sample.SOURCE, loaders.jobs.azure_sync.SOURCE);
+# imported files keep their label "<format>:<file name>", which names what the user imported.
+SOURCE_LABELS: dict[str, str] = {
+    "sample": N_("sample fleet"),
+    "azure-rest": N_("Azure sync"),
+}
+
 
 def missing(value: Any) -> bool:
     """None, NaN, NaT or pandas' NA."""
@@ -62,6 +69,11 @@ def category_label(category: str | None, locale: str | None = None) -> str:
 def operation_label(operation: str, locale: str | None = None) -> str:
     message = OPERATION_LABELS.get(operation)
     return translate(message, locale) if message else operation
+
+
+def job_source_label(source: str, locale: str | None = None) -> str:
+    message = SOURCE_LABELS.get(source)
+    return translate(message, locale) if message else source
 
 
 def shorten(text: str, limit: int = 60) -> str:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from dashboard.fleet_labels import category_label, missing
+from dashboard.fleet_labels import category_label, job_source_label, missing
 from dashboard.formatting import (
     MISSING, format_date, format_datetime, format_delta, format_duration, format_integer, format_percent,
     format_percent_delta,
@@ -268,8 +268,8 @@ def styled(table: Table, rows: int | None = None) -> Any:
 def source_lines(info: Any, as_of: dt.datetime | None, live: bool, locale: str | None = None) -> list[str]:
     """The data source indicator: store file, sources with their row counts, job count, last sync and last
     import, rejected records (if any) and, given `as_of`, the time the figures are read at."""
-    sources = ", ".join(f"{name} ({format_integer(count, locale)})" for name, count in sorted(info.sources.items())) \
-        or translate("none", locale)
+    sources = ", ".join(f"{job_source_label(name, locale)} ({format_integer(count, locale)})"
+                        for name, count in sorted(info.sources.items())) or translate("none", locale)
     never = translate("never", locale)
     lines = [
         translate("Store: {path}", locale, path=info.path),
@@ -291,7 +291,8 @@ def source_lines(info: Any, as_of: dt.datetime | None, live: bool, locale: str |
 def source_label(info: Any, as_of: dt.datetime, locale: str | None = None) -> str:
     """One line naming where the figures come from, for the collapsed data source panel."""
     return translate("Data source: {sources} · {count} jobs · figures as of {time} UTC", locale,
-                     sources=", ".join(sorted(info.sources)) or translate("none", locale),
+                     sources=", ".join(job_source_label(name, locale) for name in sorted(info.sources))
+                     or translate("none", locale),
                      count=format_integer(info.jobs, locale), time=format_datetime(as_of, locale, "short"))
 
 

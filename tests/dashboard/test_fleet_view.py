@@ -10,6 +10,7 @@ import pytest
 from fleet_stores import HAND_BUILT_END, HAND_BUILT_START, make_hand_built_store, make_sample_store
 
 from dashboard import fleet_view as view
+from dashboard.fleet_labels import job_source_label
 from dashboard.formatting import format_datetime, format_integer, format_percent
 from dashboard.i18n import translate
 from loaders.jobs.queries import FleetFilter, fleet_summary
@@ -187,3 +188,22 @@ def test_the_collapsed_source_panel_names_sources_jobs_and_time(tmp_path) -> Non
     assert view.source_label(info, as_of, "en-us") == \
         f"Data source: fixture · 44 jobs · figures as of {format_datetime(as_of, 'en-us', 'short')} UTC"
     assert view.source_label(info, as_of, "de-de").startswith("Datenquelle: fixture · 44 Aufträge")
+
+
+def test_sources_are_named_in_the_readers_language(tmp_path) -> None:
+    """The sample fleet and the Azure sync are words, translated; imported files keep their file label."""
+    path = make_sample_store(tmp_path / "fleet.duckdb", vms=5, days=3)
+    with open_store(path, read_only=True) as store:
+        info = store.info()
+    assert set(info.sources) == {"sample"}
+    as_of = dt.datetime(2026, 3, 2)
+    for locale in ("en-us", "ja-jp", "it-it"):
+        name = translate("sample fleet", locale)
+        assert view.source_lines(info, as_of, False, locale)[1] == translate(
+            "Sources: {sources}", locale, sources=f"{name} ({format_integer(info.jobs, locale)})")
+        assert view.source_label(info, as_of, locale) == translate(
+            "Data source: {sources} · {count} jobs · figures as of {time} UTC", locale, sources=name,
+            count=format_integer(info.jobs, locale), time=format_datetime(as_of, locale, "short"))
+    assert translate("sample fleet", "ja-jp") != "sample fleet"
+    assert job_source_label("azure-rest", "de-de") == translate("Azure sync", "de-de")
+    assert job_source_label("log-analytics:export.csv", "de-de") == "log-analytics:export.csv"
