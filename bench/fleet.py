@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import pickle
-import platform
 import re
 import resource
 import statistics
@@ -34,7 +32,7 @@ from typing import Any
 import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
-RESULTS = REPO / "bench" / "RESULTS.md"
+from bench.results import RESULTS, machine, package_version, write_section
 SECTION = "## Fleet"
 DEFAULT_SIZES = ("15000x90", "56500x90")
 NOW = dt.datetime(2026, 3, 2, 14, 0)  # fixed, so every run draws the same fleet
@@ -427,29 +425,10 @@ class SizeResult:
     states: dict[str, dict[str, Any]]  # label -> duckdb_s, pandas_s, ratio, agree, problems
 
 
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        memory = int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)
-    except (ValueError, OSError):
-        memory = 0
-    import duckdb
-
-    return (f"{cpu}, {os.cpu_count()} cores, {memory} GB RAM; Linux {platform.release()}; Python "
-            f"{platform.python_version()}, DuckDB {duckdb.__version__}, pandas {pd.__version__}")
-
-
 def render(results: list[SizeResult], repeat: int) -> str:
     lines = [
         SECTION, "",
-        f"Run {dt.date.today().isoformat()} on {_machine()}. Command: `python -m bench.fleet`.",
+        f"Run {dt.date.today().isoformat()} on {machine('DuckDB ' + package_version('duckdb'), 'pandas ' + package_version('pandas'))}. Command: `python -m bench.fleet`.",
         "",
         f"Sample fleet (seed {SEED}, now {NOW:%Y-%m-%d %H:%M} UTC) generated and upserted into the DuckDB store; "
         "then every fleet view for one filter state (`fleet_summary`: KPIs and previous-period KPIs, daily "
@@ -496,16 +475,6 @@ def _verdicts(results: list[SizeResult]) -> list[str]:
             ok = r.store_peak_mb <= MEMORY_TARGET_MB
             out.append(f"{r.label}: store process peak {r.store_peak_mb:,.0f} MB — {'met' if ok else 'NOT met'}")
     return out
-
-
-def write_section(text: str, path: Path = RESULTS) -> None:
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text + "\n", current)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text
-    path.write_text(updated.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def _parse_size(text: str) -> tuple[int, int]:
@@ -568,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section(SECTION, text)
         print(f"wrote the {SECTION[3:]} section of {RESULTS.relative_to(REPO)}")
     return 1 if failed else 0
 

@@ -23,18 +23,16 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import re
 import statistics
 import sys
-import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 WORK = REPO / "bench" / ".work"
-RESULTS = REPO / "bench" / "RESULTS.md"
+from bench.results import RESULTS, machine, package_version, write_section
 SECTION = "## Fleet page"
 NOW = dt.datetime(2026, 3, 2, 14, 0)  # fixed, so every run draws the same fleets
 SEED = 7
@@ -309,25 +307,6 @@ def measure_browser_reruns(store: Path, repeat: int) -> BrowserReruns:
 
 
 # -- report ---------------------------------------------------------------------------------------------------
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        memory = int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)
-    except (ValueError, OSError):
-        memory = 0
-    import streamlit
-
-    return (f"{cpu}, {os.cpu_count()} cores, {memory} GB RAM; Linux {platform.release()}; Python "
-            f"{platform.python_version()}, Streamlit {streamlit.__version__}")
-
-
 def _ms(values: list[float]) -> str:
     return f"{statistics.median(values) * 1000:,.0f} ms"
 
@@ -339,7 +318,7 @@ def render(reruns: Reruns, first_chart: dict[str, tuple[int, list[float]]],
     shell = statistics.median(reruns.shell_trivial_s)
     lines = [
         SECTION, "",
-        f"Run {dt.date.today().isoformat()} on {_machine()}. Command: `python -m bench.fleet_page`.",
+        f"Run {dt.date.today().isoformat()} on {machine('Streamlit ' + package_version('streamlit'))}. Command: `python -m bench.fleet_page`.",
         "",
         f"Reruns through Streamlit's AppTest (the real app at /fleet) on {reruns.jobs:,} jobs "
         f"({BIG[0]:,} VMs × {BIG[1]} days, seed {SEED}); medians of {len(reruns.filter_change_s)} filter changes, "
@@ -396,16 +375,6 @@ def render(reruns: Reruns, first_chart: dict[str, tuple[int, list[float]]],
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str, path: Path = RESULTS) -> None:
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text + "\n", current)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text
-    path.write_text(updated.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.fleet_page", description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=7, help="filter changes and floor reruns timed (default 7)")
@@ -437,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     text = render(reruns, first_chart, browser)
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section(SECTION, text)
         print(f"wrote the {SECTION[3:]} section of {RESULTS.relative_to(REPO)}")
     return 0
 

@@ -29,7 +29,7 @@ CORPUS_BENCH = REPO.parent / "shared" / "corpus" / "bench"
 WORK = REPO / "bench" / ".work"
 MARKDOWNLINT_VERSION = "0.24.1"
 MARKDOWNLINT = WORK / "node_modules" / ".bin" / "markdownlint-cli2"
-RESULTS = REPO / "bench" / "RESULTS.md"
+from bench.results import cpu_model, write_section
 TARGET = 0.5
 
 
@@ -87,31 +87,11 @@ def _theirs(tool: Path, files: list[Path], scratch: Path) -> tuple[float, int]:
     return seconds, int(found.group(1)) if found else -1
 
 
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def _node_version() -> str:
     node = shutil.which("node")
     if node is None:
         return "no node"
     return subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
-
-
-def _write_section(section: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"^## Lint\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     ours_best, ours_median = min(ours), statistics.median(ours)
     lines = [
         "## Lint\n",
-        f"`python -m bench.lint` — {dt.date.today().isoformat()}; machine: {os.cpu_count()} cores ({_cpu_model()}), "
+        f"`python -m bench.lint` — {dt.date.today().isoformat()}; machine: {os.cpu_count()} cores ({cpu_model()}), "
         f"Python {platform.python_version()}, node {_node_version()}, {platform.system()}.",
         f"Input: every file under `../shared/corpus/bench/` — {len(files)} files, {size / 1e6:.2f} MB. Each tool runs "
         f"as a fresh process (start-up included), {args.repeat} times, interleaved.\n",
@@ -160,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     section = "\n".join(lines) + "\n"
     print(section)
     if not args.no_write:
-        _write_section(section)
+        write_section("## Lint", section)
     return 0
 
 

@@ -10,7 +10,6 @@ import argparse
 import datetime as dt
 import os
 import platform
-import re
 import sys
 import tempfile
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH_TREE = REPO.parent / "shared" / "corpus" / "bench"
-RESULTS = REPO / "bench" / "RESULTS.md"
+from bench.results import cpu_model, write_section
 COLD_TARGET = 1.2
 WARM_TARGET = 0.05
 
@@ -52,26 +51,6 @@ def _best(function, repeat: int) -> float:
         function()
         best = min(best, time.perf_counter() - started)
     return best
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def _write_section(section: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"^## Parse\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         table = "\n".join(f"| {name} | {seconds:.3f} | {ratio:.2f} |" for name, seconds, ratio in rows)
         section = (
             "## Parse\n\n"
-            f"`python -m bench.parse` — {dt.date.today().isoformat()}; machine: {cores} cores ({_cpu_model()}), "
+            f"`python -m bench.parse` — {dt.date.today().isoformat()}; machine: {cores} cores ({cpu_model()}), "
             f"Python {platform.python_version()}, {platform.system()}.\n"
             f"Input: every article under `../shared/corpus/bench/` — {len(paths)} files, {megabytes:.2f} MB. "
             f"Best of {args.repeat} runs each.\n\n"
@@ -134,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             f"single core {cold_single / bare:.2f}\n"
             f"- warm/cold: **{warm_vs_cold:.3f}** (target ≤ {WARM_TARGET}: {'met' if warm_ok else 'missed'})\n\n"
         )
-        _write_section(section)
+        write_section("## Parse", section)
     return 0
 
 
