@@ -22,6 +22,7 @@ APP_TITLE = "Backup Triage"  # product name, not translated
 def configure_page() -> None:
     st.set_page_config(page_title=APP_TITLE, page_icon=":material/health_and_safety:", layout="wide",
                        initial_sidebar_state="expanded")
+    widgets.app_style()
 
 
 def browser_locale() -> str | None:

@@ -56,6 +56,21 @@ def localized_selectbox(label: str, options: Sequence[Hashable], format_func: Ca
                         on_change=remember, **kwargs)
 
 
+# Labels in other languages run longer than in English: a tile's label wraps onto a second line
+# instead of being cut off with an ellipsis ("Percentuale di suc…").
+APP_STYLESHEET = (
+    "<style>"
+    '[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"],[data-testid="stMetricLabel"] p'
+    "{white-space:normal;overflow:visible;text-overflow:clip}"
+    "</style>"
+)
+
+
+def app_style() -> None:
+    """Style rules for every page (style-only HTML takes no room on the page)."""
+    st.html(APP_STYLESHEET)
+
+
 def page_style() -> None:
     st.html(STYLESHEET)
 
