@@ -51,7 +51,7 @@ def test_store_status_is_shown_in_the_reader_language(open_data, tmp_path) -> No
     text = " ".join(m.value for m in app.markdown).replace("\\", "")
     assert translate("Last sync: {time}", "es-es", time=translate("never", "es-es")) in text
     assert translate("Store: {path}", "es-es", path=str(db)) in text
-    assert translate("Sources: {sources}", "es-es", sources=f"sample ({format_integer(jobs, 'es-es')})") in text
+    assert translate("Sources: {sources}", "es-es", sources=f"{translate('sample fleet', 'es-es')} ({format_integer(jobs, 'es-es')})") in text
     assert translate("Rejected records", "es-es") in subheaders(app)
 
 
