@@ -150,6 +150,11 @@ def to_query(state: FilterState) -> dict[str, str | None]:
     return query
 
 
+def narrowed(state: FilterState) -> bool:
+    """Whether any list filter (subscriptions, vaults, regions, OS, operations) is set."""
+    return any(getattr(state, name) for name in LIST_PARAMS)
+
+
 def option_values(options: FilterOptions) -> dict[str, tuple[str, ...]]:
     """What each list filter can take, from the store."""
     return {name: tuple(getattr(options, name)) for name in LIST_PARAMS}

@@ -23,7 +23,7 @@ locale = current_locale()
 st.title(_("Fleet backups"))
 # Slots in page order, filled once the data is read. On a session's first run the first chart's slot
 # shows the chart's empty frame at once, so the browser loads its charting library meanwhile.
-caption_slot, source_slot, kpi_slot, daily_slot = st.empty(), st.empty(), st.empty(), st.empty()
+caption_slot, source_slot, notice_slot, kpi_slot, daily_slot = st.empty(), st.empty(), st.empty(), st.empty(), st.empty()
 if not st.session_state.get(PAINTED_KEY):
     daily_slot.plotly_chart(fleet_skeleton.loading_chart(locale), config=CHART_CONFIG)
 
@@ -198,22 +198,35 @@ for tile in fleet_view.kpi_tiles(result, locale):
     tiles_row.metric(tile.label, tile.value, delta=tile.streamlit_delta, delta_color=tile.delta_color,
                      help=tile.help, border=True, width="stretch", height="stretch")
 
+if not result.kpis.jobs:
+    # Say why everything below is empty, and what to do about it.
+    if fleet_filters.narrowed(state):
+        notice_slot.info(_("No jobs match these filters in this period: the chosen subscriptions, vaults, regions, "
+                           "operating systems and operations have no job in common. Change a filter or use "
+                           "Reset filters in the sidebar."), icon=":material/filter_alt_off:")
+    else:
+        notice_slot.info(_("The store has no jobs in this period. Choose a longer time range."),
+                         icon=":material/date_range:")
+
 # -- charts -------------------------------------------------------------------------------------------------
 top_errors = result.top_error_codes
 chart_column, table_column = st.columns([3, 2])
 with chart_column:
     clicked_bar = st.plotly_chart(figures["top_errors"], key=f"fleet_top_errors_chart_{view_key}", on_select="rerun",
                                   selection_mode="points", config=CHART_CONFIG)
+picked_row = None
 with table_column:
-    st.caption(_("Click a bar or a row to open the error's causes and solutions in the Guide."))
-    errors_table = fleet_view.top_errors_table(top_errors, locale)
-    guide_column = errors_table.frame.columns[-1]
-    picked_row = st.dataframe(
-        fleet_view.styled(errors_table), key=f"fleet_top_errors_table_{view_key}", on_select="rerun",
-        selection_mode="single-row", hide_index=True, width="stretch",
-        column_config={guide_column: st.column_config.LinkColumn(guide_column, display_text=_("Open guide"))})
-    st.download_button(_("Download CSV"), errors_table.csv(), file_name=errors_table.csv_name, mime="text/csv",
-                       key="fleet_download_errors", icon=":material/download:")
+    # An empty table would only say "empty", in English: the chart beside it already says why.
+    if len(top_errors):
+        st.caption(_("Click a bar or a row to open the error's causes and solutions in the Guide."))
+        errors_table = fleet_view.top_errors_table(top_errors, locale)
+        guide_column = errors_table.frame.columns[-1]
+        picked_row = st.dataframe(
+            fleet_view.styled(errors_table), key=f"fleet_top_errors_table_{view_key}", on_select="rerun",
+            selection_mode="single-row", hide_index=True, width="stretch",
+            column_config={guide_column: st.column_config.LinkColumn(guide_column, display_text=_("Open guide"))})
+        st.download_button(_("Download CSV"), errors_table.csv(), file_name=errors_table.csv_name, mime="text/csv",
+                           key="fleet_download_errors", icon=":material/download:")
 
 picked = (fleet_view.selected_rows(picked_row) or fleet_view.selected_points(clicked_bar))[:1]
 if picked:
@@ -240,9 +253,12 @@ st.subheader(_("Top failing VMs"), anchor=False)
 st.caption(_("VMs with the most failed jobs in the period; failures in a row are the scheduled backups failed "
              "since the last success."))
 vms_table = fleet_view.top_failing_vms_table(result.top_failing_vms, locale)
-st.dataframe(fleet_view.styled(vms_table), hide_index=True, width="stretch", key="fleet_vms_table")
-st.download_button(_("Download CSV"), vms_table.csv(), file_name=vms_table.csv_name, mime="text/csv",
-                   key="fleet_download_vms", icon=":material/download:")
+if len(vms_table.frame):
+    st.dataframe(fleet_view.styled(vms_table), hide_index=True, width="stretch", key="fleet_vms_table")
+    st.download_button(_("Download CSV"), vms_table.csv(), file_name=vms_table.csv_name, mime="text/csv",
+                       key="fleet_download_vms", icon=":material/download:")
+else:
+    st.info(_("No VM has a failed job in this period."), icon=":material/check_circle:")
 
 st.subheader(_("VMs in RPO breach"), anchor=False)
 breach_table = fleet_view.rpo_breach_table(result.rpo_breach, locale)
@@ -252,6 +268,7 @@ st.caption(ngettext("{count} VM has no successful backup in the last {hours} hou
                     hours=format_integer(result.rpo_hours, locale))
            + (" " + _("The oldest {shown} are listed; the CSV has all of them.", shown=format_integer(TABLE_ROWS, locale))
               if count > TABLE_ROWS else ""))
-st.dataframe(fleet_view.styled(breach_table, TABLE_ROWS), hide_index=True, width="stretch", key="fleet_rpo_table")
-st.download_button(_("Download CSV"), breach_table.csv(), file_name=breach_table.csv_name, mime="text/csv",
-                   key="fleet_download_rpo", icon=":material/download:")
+if count:
+    st.dataframe(fleet_view.styled(breach_table, TABLE_ROWS), hide_index=True, width="stretch", key="fleet_rpo_table")
+    st.download_button(_("Download CSV"), breach_table.csv(), file_name=breach_table.csv_name, mime="text/csv",
+                       key="fleet_download_rpo", icon=":material/download:")

@@ -170,6 +170,26 @@ def test_a_deep_link_restores_the_view(open_fleet, sample_db) -> None:
     assert app.query_params["vault"] == ",".join(vaults) and app.query_params["rpo"] == "48"
 
 
+def test_filters_with_nothing_in_common_say_so_instead_of_empty_tables(open_fleet, sample_db) -> None:
+    end = as_of(sample_db)
+    with open_store(sample_db, read_only=True) as store:
+        options = queries.filter_options(store.connection)
+        pair = next((sub, vault) for sub in options.subscriptions for vault in options.vaults
+                    if queries.kpis(store.connection, FleetFilter.last_days(end, 30, subscriptions=(sub,),
+                                                                            vaults=(vault,))).jobs == 0)
+    app = open_fleet(sample_db, lang="it-it", sub=pair[0], vault=pair[1])
+    assert tiles(app)[translate("Jobs", "it-it")] == "0"
+    notices = [i.value for i in app.info]
+    assert any(translate("Reset filters", "it-it") in text for text in notices), notices
+    # No table that would only say "empty" (Streamlit's word, in English), no CSV of nothing.
+    assert not app.dataframe and not app.get("download_button")
+    assert translate("No VM has a failed job in this period.", "it-it") in notices
+
+    app.button[0].click().run()  # reset filters
+    assert not any(translate("Reset filters", "it-it") in i.value for i in app.info)
+    assert len(app.dataframe) == 3
+
+
 def test_a_link_with_dates_shows_that_period(open_fleet, hand_built_db) -> None:
     app = open_fleet(hand_built_db, **{"from": "2026-01-04", "to": "2026-01-10"})
     week = FleetFilter(dt.datetime(2026, 1, 4), dt.datetime(2026, 1, 11))
