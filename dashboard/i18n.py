@@ -7,6 +7,8 @@ language) or `N_()` (marked for extraction, translated later with `translate()`)
 from __future__ import annotations
 
 import functools
+from collections import Counter
+from collections.abc import Iterable
 import io
 import re
 import string
@@ -63,6 +65,21 @@ def language_name(locale: str, in_locale: str | None = None) -> str:
     except (UnknownLocaleError, ValueError, TypeError):
         return locale
     return name[:1].upper() + name[1:] if in_locale is None else name
+
+
+def language_names(locales: Iterable[str], in_locale: str | None = None) -> dict[str, str]:
+    """Each locale's language name in `in_locale`; languages that occur in several variants get the
+    variant too ('Chinese (Simplified, China)', 'Chinese (Traditional, Taiwan)'), so no two read alike."""
+    names = {locale: language_name(locale, in_locale) for locale in dict.fromkeys(locales)}
+    taken = Counter(names.values())
+    for locale, name in names.items():
+        if taken[name] > 1:
+            try:
+                names[locale] = Locale.parse(babel_locale(locale)).get_display_name(
+                    babel_locale(in_locale) if in_locale else None) or locale
+            except (UnknownLocaleError, ValueError, TypeError):
+                names[locale] = locale
+    return names
 
 
 def catalog_path(locale: str) -> Path:

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import guide_view, shell, url_state, widgets
 from dashboard.formatting import format_date
 from dashboard.graph_cache import guide_graph
-from dashboard.i18n import _, current_locale, language_name, ngettext
+from dashboard.i18n import _, current_locale, language_name, language_names, ngettext
 from dashboard.render import escape_markdown, render_solution
 
 ERROR_KEY = "guide_error"
@@ -102,9 +102,10 @@ if selected is None or selected != linked:
     st.query_params.pop("cause", None)
 
 articles_count = len({c.article for c in choices})
+names = language_names([*graph.locales(), locale], locale)  # zh-cn and zh-tw must not both read "Chinese"
 st.caption(ngettext("{count} error", "{count} errors", len(choices)) + " · "
            + ngettext("{count} article", "{count} articles", articles_count) + " · "
-           + _("Languages: {languages}", languages=", ".join(language_name(loc, locale) for loc in graph.locales())) + " · "
+           + _("Languages: {languages}", languages=", ".join(names[loc] for loc in graph.locales())) + " · "
            + _("Folder: {path}", path=folder))
 
 if wanted_error and linked is None:
@@ -123,8 +124,8 @@ if view is None:
     st.error(_("The error {error} could not be found in the loaded articles.", error=escape_markdown(selected.error_id)))
     st.stop()
 
-reader_language = language_name(locale, locale)
-shown_language = language_name(view.shown_locale, locale)
+reader_language = names.get(locale) or language_name(locale, locale)
+shown_language = names.get(view.shown_locale) or language_name(view.shown_locale, locale)
 if view.notice == "missing":
     st.info(_("This error is not available in {language} yet; it is shown in English.", language=reader_language),
             icon=":material/translate:")

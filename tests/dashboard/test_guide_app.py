@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from babel import Locale
 
 from dashboard.i18n import translate
 from dashboard.render import escape_markdown
@@ -214,3 +215,15 @@ def test_another_page_opens_the_guide_at_an_error(run_app, guide_tree, tmp_path,
     assert error_box(app).value == "agent-failures/diskfullerror"
     assert labels(app) == ["Causa 1: The VM has no outbound network", "Causa 2: The agent service is stopped"]
     assert app.query_params["lang"] == "it-it" and app.query_params["error"] == "diskfullerror"
+
+
+def test_two_variants_of_one_language_are_named_apart(open_guide, guide_tree, tmp_path) -> None:
+    for folder in ("en-us", "zh-cn", "zh-tw"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(guide_tree / "en-us" / "agent-failures.md", tmp_path / folder / "agent-failures.md")
+    app = open_guide(tmp_path, lang="en-us", error="agentdownerror")
+    caption = next(c.value for c in app.caption if c.value.startswith("1 error") or "Languages:" in c.value)
+    languages = caption.split("Languages: ")[1].split(" · ")[0]
+    simplified, traditional = (Locale.parse(tag).get_display_name("en") for tag in ("zh_CN", "zh_TW"))
+    assert simplified != traditional
+    assert languages == f"English, {simplified}, {traditional}"

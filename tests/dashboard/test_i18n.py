@@ -113,3 +113,13 @@ def test_language_names() -> None:
     assert i18n.language_name("it-it", "en-us") == "Italian"
     assert i18n.language_name("de-de", "fr-fr") == "allemand"
     assert i18n.language_name("xx-yy") == "xx-yy"
+
+
+def test_language_names_tell_variants_of_one_language_apart() -> None:
+    names = i18n.language_names(["en-us", "zh-cn", "zh-tw", "pt-br", "it-it"], "en-us")
+    assert names["en-us"] == "English" and names["it-it"] == "Italian"
+    assert names["zh-cn"] != names["zh-tw"]
+    assert "Simplified" in names["zh-cn"] and "Taiwan" in names["zh-tw"]
+    assert names["pt-br"] == "Portuguese"  # one variant only: the plain name
+    japanese = i18n.language_names(["zh-cn", "zh-tw"], "ja-jp")
+    assert len(set(japanese.values())) == 2 and all(name.startswith("中国語") for name in japanese.values())
