@@ -13,6 +13,7 @@ from dashboard.registry import available_pages, default_page, page
 
 LANG_PARAM = "lang"
 PAGE_PARAM = "page"
+DOCS_PARAM = "docs"
 DOCS_STATE_KEY = "docs_path"  # the folder typed in the sidebar ("" or None: the default)
 LOCALE_WIDGET_KEY = "ui_locale_picker"
 DOCS_WIDGET_KEY = "docs_path_field"
@@ -66,7 +67,10 @@ def current_docs_root() -> docs_root.DocsRoot:
 
 
 def docs_source() -> None:
-    """The docs folder field; pages read the choice with `current_docs_root()`."""
+    """The docs folder field, kept in `?docs=` so a view of another docs tree can be shared by link;
+    pages read the choice with `current_docs_root()`."""
+    url_state.adopt_from_url(st.query_params, st.session_state, (DOCS_PARAM,), DOCS_STATE_KEY,
+                             normalize=lambda values: (values[0] or "").strip() or None)
     chosen, origin = docs_root.choose_docs_path(st.session_state.get(DOCS_STATE_KEY))
     remember_folder = widgets.bind_to_state(DOCS_STATE_KEY, DOCS_WIDGET_KEY, empty="")
     st.sidebar.text_input(
@@ -78,6 +82,8 @@ def docs_source() -> None:
                "or the folder of a single language. Leave empty to use {variable} or the built-in "
                "articles.", variable=docs_root.ENV_VAR),
     )
+    typed = (st.session_state.get(DOCS_STATE_KEY) or "").strip()
+    url_state.publish_to_url(st.query_params, st.session_state, {DOCS_PARAM: typed or None})
 
 
 def navigation() -> StreamlitPage:

@@ -32,11 +32,11 @@ def run_app(monkeypatch, tmp_path) -> Callable[..., AppTest]:
     user's."""
     monkeypatch.setenv(DB_ENV_VAR, str(tmp_path / "jobs" / "fleet.duckdb"))
 
-    def run(docs: Path | None = None, **query: str) -> AppTest:
-        if docs is None:
+    def run(env_docs: Path | None = None, **query: str) -> AppTest:
+        if env_docs is None:
             monkeypatch.delenv(ENV_VAR, raising=False)
         else:
-            monkeypatch.setenv(ENV_VAR, str(docs))
+            monkeypatch.setenv(ENV_VAR, str(env_docs))
         app = AppTest.from_file(str(APP), default_timeout=60)
         for name, value in query.items():
             app.query_params[name] = value

@@ -18,8 +18,8 @@ ERROR_KEY = "guide_error"
 def open_guide(run_app):
     """The app at ?page=guide (its root URL opens the Fleet page)."""
 
-    def run(docs, **query: str):
-        return run_app(docs, page="guide", **query)
+    def run(folder, **query: str):
+        return run_app(folder, page="guide", **query)
 
     return run
 
@@ -182,6 +182,24 @@ def test_sidebar_field_points_at_another_folder(open_guide, guide_tree, corpus_l
     app.text_input(key="docs_path_field").set_value(str(corpus_locale_folder)).run()
     assert not app.exception
     article = parse_article(next(corpus_locale_folder.rglob("*.md")))
+    assert len(error_box(app).options) == len(article.errors)
+    # The folder goes into the link, so the view can be shared; clearing the field takes it out.
+    assert app.query_params["docs"] == str(corpus_locale_folder)
+    app.text_input(key="docs_path_field").set_value("").run()
+    assert "docs" not in app.query_params and len(error_box(app).options) == 3
+
+
+def test_a_link_names_the_docs_folder(open_guide, guide_tree, corpus_locale_folder) -> None:
+    article = parse_article(next(corpus_locale_folder.rglob("*.md")))
+    app = open_guide(guide_tree, lang="it-it", error=article.errors[0].id,
+                     docs=str(corpus_locale_folder))
+    assert app.text_input(key="docs_path_field").value == str(corpus_locale_folder)
+    assert len(error_box(app).options) == len(article.errors)
+    assert error_box(app).value.endswith("/" + article.errors[0].id)
+    # It stays with the session on the other pages, and back.
+    app.switch_page("app_pages/docs_qa.py").run()
+    assert app.query_params["docs"] == str(corpus_locale_folder)
+    app.switch_page("app_pages/guide.py").run()
     assert len(error_box(app).options) == len(article.errors)
 
 
