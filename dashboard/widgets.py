@@ -43,17 +43,20 @@ def bind_to_state(state_key: str, widget_key: str, allowed: Collection[Any] | No
 
 
 def localized_selectbox(label: str, options: Sequence[Hashable], format_func: Callable[[Any], str],
-                        state_key: str, **kwargs: Any) -> Any:
+                        state_key: str, clearable: bool = True, **kwargs: Any) -> Any:
     """A selectbox whose option labels change with the language.
 
     Streamlit identifies the selected option by its label, so a label that changes under a live
     widget loses the selection. Each language therefore gets its own widget, and the selected
     option itself (language-free) lives in `st.session_state[state_key]`, the value to read,
-    set (e.g. from a link) and keep across languages and pages."""
+    set (e.g. from a link) and keep across languages and pages.
+
+    `clearable=False` for a choice that always has a value (a sort order): no clear button; the
+    value kept in state must then be one of the options."""
     widget_key = localized_key(state_key)
     remember = bind_to_state(state_key, widget_key, allowed=options)
-    return st.selectbox(label, options=options, format_func=format_func, key=widget_key, index=None,
-                        on_change=remember, **kwargs)
+    return st.selectbox(label, options=options, format_func=format_func, key=widget_key,
+                        index=None if clearable else 0, on_change=remember, **kwargs)
 
 
 # Labels in other languages run longer than in English: a tile's label wraps onto a second line

@@ -60,7 +60,7 @@ except Exception as exc:  # ConfigError names the file and key; anything else is
     st.stop()
 
 with st.spinner(ngettext("Checking {count} Markdown file…", "Checking {count} Markdown files…",
-                         docs.markdown_count), show_time=True):
+                         docs.markdown_count)):  # no show_time: Streamlit writes its "(0.8 seconds)" in English
     try:
         report = lint_report(docs, config)
     except Exception as exc:  # the lint reports problems as findings; a crash must still not blank the page
@@ -132,7 +132,7 @@ else:
     with columns[4]:
         order = widgets.localized_selectbox(_("Sort by"), options=list(qa.SORT_ORDERS),
                                             format_func=lambda value: sort_label(value, locale), state_key=SORT_KEY,
-                                            placeholder=sort_label(qa.SORT_ORDERS[0], locale),
+                                            clearable=False,
                                             help=_("Order of the table; column headers sort it too."))
     shown = qa.sort_findings(
         qa.filter_findings(report.findings, qa.FindingFilter(severities, rules, locales, articles)),

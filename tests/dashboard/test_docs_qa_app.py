@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.docs_qa_findings import SORT_ORDERS
 from dashboard.docs_qa_labels import locale_label
 from dashboard.i18n import translate
 from dashboard.render import escape_markdown
@@ -126,6 +127,14 @@ def test_filters_offer_no_english_only_select_all(run_app) -> None:
     assert len(app.multiselect) == 4
     for box in app.multiselect:
         assert box.proto.HasField("select_all") and box.proto.select_all == 0, box.label
+    # The sort order always has a value: no button to clear it.
+    assert sort_box(app).proto.HasField("default") and sort_box(app).value == SORT_ORDERS[0]
+    sort_box(app).set_value(SORT_ORDERS[1]).run()
+    assert not app.exception and sort_box(app).value == SORT_ORDERS[1]
+
+
+def sort_box(app):
+    return next(box for box in app.selectbox if (box.key or "").startswith("docs_qa_sort__"))
 
 
 def test_filters_survive_a_page_switch(run_app) -> None:
