@@ -14,8 +14,8 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
-from .model import Article, Problem
-from .textio import UTF8_BOM, decode
+from .model import Article
+from .textio import UTF8_BOM, decode, read_file_bytes
 
 PARALLEL_THRESHOLD = 24  # below this, process start-up costs more than it saves
 _PARSER_MODULES = (
@@ -86,12 +86,23 @@ def _store(directory: Path, digest: str, article: Article) -> None:
 
 
 def _relocate(article: Article, path: str) -> Article:
-    from .locale import resolve_locale
+    from .locale import locale_problems, resolve_locale
     from .parse import resolve_includes
 
-    moved = dataclasses.replace(article, path=path, locale=resolve_locale(article.metadata, path))
+    # what the old path said about the language does not hold at the new one
+    problems = [p for p in article.problems if p.kind != "locale"]
+    problems += locale_problems(article.metadata, path, None, _header_line_finder(article))
+    problems.sort(key=lambda p: p.line)
+    moved = dataclasses.replace(article, path=path, locale=resolve_locale(article.metadata, path), problems=problems)
     resolve_includes(moved)
     return moved
+
+
+def _header_line_finder(article: Article):
+    from .frontmatter import key_line
+
+    lines = article.text.split("\n", 200)[:200]  # the header is at the top
+    return lambda key: key_line(key, lines)
 
 
 def _parse_file(path: str, data: bytes) -> Article:
@@ -106,15 +117,6 @@ def _parse_batch(batch: list[tuple[str, bytes]]) -> list[Article]:
     return [_parse_file(path, data) for path, data in batch]
 
 
-def _unreadable(path: str, exc: OSError) -> Article:
-    from .locale import resolve_locale
-
-    return Article(
-        path=path, locale=resolve_locale({}, path), title="", date=None, metadata={},
-        problems=[Problem(0, f"cannot read {path}: {exc.strerror or exc}", kind="io")],
-    )
-
-
 def parse_many(paths: list[Path], *, use_cache: bool = True, workers: int | None = None) -> list[Article]:
     """Parse files in order, from the cache when their bytes were seen before, in parallel when many."""
     use_cache = use_cache and cache_enabled()
@@ -124,10 +126,11 @@ def parse_many(paths: list[Path], *, use_cache: bool = True, workers: int | None
     for position, path in enumerate(paths):
         name = os.fspath(path)
         try:
-            with open(name, "rb") as handle:
-                data = handle.read()
+            data = read_file_bytes(name)
         except OSError as exc:
-            results[position] = _unreadable(name, exc)
+            from .parse import unreadable_article
+
+            results[position] = unreadable_article(name, exc)
             continue
         digest = hashlib.sha256(data).hexdigest()
         cached = _load(directory, digest, data) if directory is not None else None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -29,13 +30,54 @@ class FrontMatter:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _json_safe(value: object) -> object:
+class _TextDatesLoader(_YamlLoader):  # type: ignore[misc,valid-type]
+    """Leaves timestamps as written: for a header whose date YAML resolves but cannot build
+    (2017-02-30), so that one bad value costs that value, not the whole header."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _YamlLoader.yaml_implicit_resolvers.items()
+}
+
+# Front matter is a handful of short keys. These bounds keep hostile headers cheap: libyaml
+# recurses once per nesting level (tens of thousands of levels crash the process), and aliases
+# (`&a` / `*a`) can make a few hundred bytes stand for billions of values.
+MAX_NESTING = 100
+MAX_VALUES = 10_000
+_BRACKETS = re.compile(r"[^\[\]{}]+")
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _nesting_depth(text: str) -> int:
+    depth = deepest = 0
+    for char in _BRACKETS.sub("", text):
+        depth = depth + 1 if char in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    indents = [len(line) - len(line.lstrip(" ")) for line in text.split("\n")]
+    return max(deepest, max(indents, default=0) // 2)
+
+
+def _json_safe(value: object, budget: list[int] | None = None) -> object:
+    """Plain JSON values (dates as ISO text); _TooBig past MAX_VALUES values, aliases expanded."""
+    if budget is None:
+        budget = [MAX_VALUES]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooBig
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, bytes):  # !!binary
+        return value.decode("utf-8", "backslashreplace")
+    if isinstance(value, float) and not math.isfinite(value):  # .nan / .inf are not JSON
+        return str(value)
     if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
+        return {str(k): _json_safe(v, budget) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_json_safe(v, budget) for v in value]
     return value
 
 
@@ -61,21 +103,40 @@ def _parse_yaml(lines: list[str]) -> FrontMatter:
         )
     block = lines[1:end]
     front = FrontMatter("yaml", body_start=end + 1)
+    text = "\n".join(block)
+    if _nesting_depth(text) > MAX_NESTING:
+        return _refused(front, block, f"front matter is nested more than {MAX_NESTING} levels deep; "
+                                      "only its plain key: value lines were read")
     try:
-        loaded = yaml.load("\n".join(block), Loader=_YamlLoader)
+        try:
+            loaded = yaml.load(text, Loader=_YamlLoader)
+        except (ValueError, OverflowError):  # a date YAML recognises but cannot build (2017-02-30)
+            loaded = yaml.load(text, Loader=_TextDatesLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = (mark.line + 2) if mark is not None else 1
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        front.problems.append(Problem(line, f"invalid YAML front matter: {reason}", kind="yaml"))
-        front.metadata = _loose_pairs(block)
-        return front
+        return _refused(front, block, f"invalid YAML front matter: {reason}", line)
+    except (ValueError, OverflowError, TypeError, RecursionError) as exc:
+        return _refused(front, block, f"invalid YAML front matter: {type(exc).__name__}: {exc}")
     if loaded is None:
         return front
     if not isinstance(loaded, dict):
-        front.problems.append(Problem(2, "front matter is not a key: value mapping", kind="yaml"))
+        what = "a list" if isinstance(loaded, list) else f"a single {type(loaded).__name__} value"
+        front.problems.append(
+            Problem(2, f"front matter is {what}, not a key: value mapping; it was ignored", kind="yaml"))
         return front
-    front.metadata = {str(k): _json_safe(v) for k, v in loaded.items()}
+    try:
+        front.metadata = _json_safe(loaded)  # type: ignore[assignment]
+    except (_TooBig, RecursionError):
+        return _refused(front, block, f"front matter stands for more than {MAX_VALUES:,} values "
+                                      "(YAML aliases?); only its plain key: value lines were read")
+    return front
+
+
+def _refused(front: FrontMatter, block: list[str], message: str, line: int = 2) -> FrontMatter:
+    front.problems.append(Problem(line, message, kind="yaml"))
+    front.metadata = _loose_pairs(block)
     return front
 
 
@@ -104,6 +165,12 @@ def _parse_properties(lines: list[str], first: int) -> FrontMatter:
     return front
 
 
+def key_line(key: str, header_lines: list[str]) -> int:
+    """1-based line of `key: …` (YAML) or `key="…"` (<tags> header) among the header lines; 1 when absent."""
+    pattern = re.compile(rf"(?:^|[\s<]){re.escape(key)}\s*[:=]")
+    return next((i + 1 for i, text in enumerate(header_lines) if pattern.search(text)), 1)
+
+
 def split_front_matter(lines: list[str]) -> FrontMatter:
     """Read the header at the top of `lines` (newline-free lines of the whole file)."""
     if not lines:
@@ -120,6 +187,9 @@ def split_front_matter(lines: list[str]) -> FrontMatter:
 
 _US_DATE = re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})$")
 _ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$")
+_TIME_OF_DAY = re.compile(
+    r"(?<=\d)(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AP]M)?\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?$", re.IGNORECASE
+)
 _DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y", "%Y/%m/%d", "%d.%m.%Y", "%m-%d-%Y")
 
 
@@ -130,6 +200,7 @@ def parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip().strip("'\"")
+    text = _TIME_OF_DAY.sub("", text)  # 2017-08-17T10:00:00Z, 08/17/2017 10:00 AM: the date is enough
     quick = _US_DATE.match(text) or _ISO_DATE.match(text)
     if quick:
         parts = quick.groupdict()

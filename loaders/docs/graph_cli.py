@@ -9,7 +9,8 @@ from typing import Callable
 
 from .align import align, group_by_article
 from .model import Article, Cause, Error
-from .parse import load_tree
+from .parse import article_paths, load_tree
+from .textio import why_unreadable
 
 # Extra per-error fields for the JSON output: each hook gets (article, error, fields) and adds keys
 # to `fields` (e.g. the catalog's codes for the error). Register with `add_error_fields`.
@@ -104,39 +105,43 @@ def summary(articles: list[Article]) -> str:
     errors = sum(len(a.errors) for a in articles)
     causes = sum(len(a.causes) for a in articles)
     problems = sum(len(a.problems) for a in articles)
-    out.append(f"{len(articles)} articles, {errors} errors, {causes} causes, {problems} problems")
+    unreadable = sum(1 for a in articles if any(p.kind == "io" for p in a.problems))
+    tail = f", {unreadable} unreadable" if unreadable else ""
+    out.append(f"{len(articles) - unreadable} articles, {errors} errors, {causes} causes, {problems} problems{tail}")
     return "\n".join(out)
 
 
-def _unreadable(paths: list[str]) -> str | None:
+def input_problems(paths: list[str]) -> list[str]:
+    """One line for each named path that yields no article: missing, unreadable, or a folder
+    without any *.md (files unreadable inside folders are reported from their articles)."""
+    messages: list[str] = []
     for name in paths:
         path = Path(name)
-        if not path.exists():
-            return f"graph: cannot read {name}: no such file or directory"
-        if path.is_file():
-            try:
-                with open(path, "rb"):
-                    pass
-            except OSError as exc:
-                return f"graph: cannot read {name}: {exc.strerror or exc}"
-    return None
+        if path.is_dir():
+            if not article_paths([path]):
+                messages.append(f"graph: {name}: no Markdown (.md) files in this folder")
+            continue
+        reason = why_unreadable(path)
+        if reason:
+            messages.append(f"graph: cannot read {name}: {reason}")
+    return messages
 
 
 def run(args: argparse.Namespace) -> int:
-    message = _unreadable(args.paths)
-    if message:
-        print(message, file=sys.stderr)
-        return 2
-    articles = load_tree(args.paths, cache=not args.no_cache)
+    named = input_problems(args.paths)
+    readable = [name for name in args.paths if Path(name).is_dir() or why_unreadable(name) is None]
+    articles = load_tree(readable, cache=not args.no_cache) if readable else []
     if args.json:
         json.dump(graph_json(articles), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         print(summary(articles))
     unreadable = [p for a in articles for p in a.problems if p.kind == "io"]
+    for message in named:
+        print(message, file=sys.stderr)
     for problem in unreadable:
         print(f"graph: {problem.message}", file=sys.stderr)
-    return 2 if unreadable else 0
+    return 2 if named or unreadable else 0
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -144,7 +149,8 @@ def register(subparsers) -> argparse.ArgumentParser:
         "graph",
         help="parse troubleshooting articles into errors, causes and solutions",
         description="Parse troubleshooting articles (files or folders, *.md recursively) into their "
-        "cause/solution graph. Exit 0 on success, 2 when an input cannot be read.",
+        "cause/solution graph. Exit 0 on success, 2 when an input is missing, cannot be read or "
+        "is a folder without *.md files (the readable articles are still printed).",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="article file or folder")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")

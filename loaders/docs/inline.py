@@ -35,7 +35,7 @@ def flatten(children: list | None) -> FlatInline:
     size = 0
     source_line = 0
     flat = FlatInline("")
-    link_stack: list[tuple[str, int, int]] = []
+    link_stack: list[tuple[str, int, int, int]] = []  # (href, text offset, part index, line offset)
     for token in children or ():
         kind = token.type
         if kind == "text":
@@ -50,11 +50,12 @@ def flatten(children: list | None) -> FlatInline:
             size += len(token.content)
             flat.code_spans.append(token.content)
         elif kind == "link_open":
-            link_stack.append((str(token.attrs.get("href", "")), size, source_line))
+            link_stack.append((str(token.attrs.get("href", "")), size, len(parts), source_line))
         elif kind == "link_close":
             if link_stack:
-                href, start, line_offset = link_stack.pop()
-                text = "".join(parts)[start:] if parts else ""
+                href, start, first_part, line_offset = link_stack.pop()
+                # only the link's own parts: joining the whole paragraph per link is quadratic
+                text = "".join(parts[first_part:])
                 flat.links.append(InlineLink(text, href, start, size, line_offset))
         elif kind == "image":
             alt = token.content or "".join(c.content for c in token.children or ())

@@ -27,15 +27,15 @@ from .blocks import (
     links_in,
     split_chunks,
 )
-from .frontmatter import parse_date, split_front_matter
+from .frontmatter import key_line, parse_date, split_front_matter
 from .inline import strip_sxs
-from .locale import resolve_locale
+from .locale import locale_problems, resolve_locale
 from .model import Article, Block, Cause, CauseRef, Error, Heading, Include, Link, Problem
 from .slug import slugify
 from .structure import cause_refs, is_cause_ref_line, label_lines, numbered_heading
-from .textio import decode
+from .textio import decode, describe_os_error, read_file_bytes
 
-__all__ = ["parse_text", "parse_article", "load_tree", "slugify", "article_paths"]
+__all__ = ["parse_text", "parse_article", "load_tree", "slugify", "article_paths", "unreadable_article"]
 
 _ANCHOR_ATTR = re.compile(r"""<a\s+[^>]*?\b(?:name|id)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 _PLATFORM_WORDS = {"windows": re.compile(r"\bwindows\b", re.IGNORECASE), "linux": re.compile(r"\blinux\b", re.IGNORECASE)}
@@ -101,19 +101,24 @@ def parse_article(path: str | os.PathLike[str], locale: str | None = None) -> Ar
     """Parse one file; an unreadable file yields an article whose only content is the problem."""
     name = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_file_bytes(path)
     except OSError as exc:
-        return Article(
-            path=name,
-            locale=resolve_locale({}, name, locale),
-            title="",
-            date=None,
-            metadata={},
-            problems=[Problem(0, f"cannot read {name}: {exc.strerror or exc}", kind="io")],
-        )
+        return unreadable_article(name, exc, locale)
     article = parse_text(data, name, locale)
     resolve_includes(article)
     return article
+
+
+def unreadable_article(name: str, exc: OSError, locale: str | None = None) -> Article:
+    """The stand-in for a file that cannot be read: no content, one `io` problem naming it."""
+    return Article(
+        path=name,
+        locale=resolve_locale({}, name, locale),
+        title="",
+        date=None,
+        metadata={},
+        problems=[Problem(0, f"cannot read {name}: {describe_os_error(exc, name)}", kind="io")],
+    )
 
 
 def resolve_includes(article: Article) -> None:
@@ -131,14 +136,19 @@ def resolve_includes(article: Article) -> None:
 
 
 def article_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Every *.md under the given files/folders, sorted, without include fragments."""
+    """Every *.md under the given files/folders, sorted, without include fragments.
+
+    Entries that are not folders are kept even when they cannot be read (a broken symlink, a
+    named pipe): parsing them yields an article with an `io` problem, so they are reported
+    rather than silently left out.
+    """
     found: set[Path] = set()
     for entry in paths:
         entry = Path(entry)
         if entry.is_dir():
             for candidate in entry.rglob("*.md"):
                 relative = candidate.relative_to(entry).parts[:-1]
-                if INCLUDES_FOLDER not in relative and candidate.is_file():
+                if INCLUDES_FOLDER not in relative and not candidate.is_dir():
                     found.add(candidate)
         else:
             found.add(entry)
@@ -192,6 +202,7 @@ def _parse(data: str | bytes, path: str, locale: str | None) -> Article:
         text=decoded.text,
     )
     article.date = _article_date(front.metadata, lines[: front.body_start], problems)
+    problems.extend(locale_problems(front.metadata, path, locale, lambda key: key_line(key, lines[: front.body_start])))
     article.title = next((h.text for h in layout.headings if h.level == 1), "") or str(
         front.metadata.get("title") or ""
     )
@@ -210,7 +221,7 @@ def _article_date(metadata: dict[str, object], header_lines: list[str], problems
         return None
     date = parse_date(value)
     if date is None:
-        line = next((i + 1 for i, text in enumerate(header_lines) if "ms.date" in text), 1)
+        line = key_line("ms.date", header_lines)
         problems.append(Problem(line, f"ms.date {value!r} is not a date (expected MM/DD/YYYY or YYYY-MM-DD)", kind="front-matter"))
     return date
 
@@ -310,9 +321,13 @@ def _unclosed_fences(doc: TokenDoc) -> list[Problem]:
         marker = token.markup[:1]
         if not (closing.startswith(token.markup) and not closing.strip(marker)):
             found.append(
-                Problem(first + 1, f"code fence {token.markup} is never closed: the rest of the article is read as code", kind="unclosed-fence")
+                Problem(first + 1, f"code fence {_shown_fence(token.markup)} is never closed: the rest of the article is read as code", kind="unclosed-fence")
             )
     return found
+
+
+def _shown_fence(markup: str) -> str:
+    return markup if len(markup) <= 10 else f"{markup[:3]}… ({len(markup)} {'backticks' if markup[0] == '`' else 'tildes'})"
 
 
 def _is_anchor_chunk(doc: TokenDoc, chunk: Chunk) -> bool:

@@ -1,6 +1,9 @@
 """Bytes to text: BOM removal, UTF-8 with a located problem instead of an exception, line endings."""
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from dataclasses import dataclass, field
 
 from .model import Problem
@@ -39,11 +42,22 @@ def _bad_utf8_lines(data: bytes) -> list[tuple[int, int]]:
     return found
 
 
+def _nul_problem(text: str) -> list[Problem]:
+    """NUL never occurs in a text article (UTF-16 is decoded before this): a binary file."""
+    position = text.find("\x00")
+    if position < 0:
+        return []
+    line = text.count("\n", 0, position) + 1
+    count = text.count("\x00")
+    return [Problem(line, f"{count} NUL byte(s), first on this line: this looks like a binary file, not Markdown text",
+                    kind="encoding")]
+
+
 def decode(data: bytes | str) -> DecodedText:
     problems: list[Problem] = []
     if isinstance(data, str):
         text = data[1:] if data.startswith("\ufeff") else data
-        return DecodedText(text, line_endings_of(text), problems)
+        return DecodedText(text, line_endings_of(text), _nul_problem(text))
     if data.startswith(UTF8_BOM):
         data = data[len(UTF8_BOM):]
     elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -69,4 +83,63 @@ def decode(data: bytes | str) -> DecodedText:
             )
         if len(bad) > MAX_ENCODING_PROBLEMS:
             problems.append(Problem(bad[-1][0], "more lines with invalid UTF-8 bytes follow", kind="encoding"))
+    problems.extend(_nul_problem(text))
     return DecodedText(text, line_endings_of(text), problems)
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+def _open_regular(path: str | os.PathLike[str]) -> int:
+    """A descriptor of the regular file at `path`; OSError for anything else.
+
+    Opened non-blocking and checked after opening: a named pipe, a device or a folder that
+    happens to be called `*.md` is refused instead of blocking the run or reading forever.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    try:
+        mode = os.fstat(descriptor).st_mode
+    except OSError:
+        os.close(descriptor)
+        raise
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        kind = _kind_of(mode)
+        code = errno.EISDIR if stat.S_ISDIR(mode) else errno.EINVAL
+        raise OSError(code, f"{kind}, not a regular file", os.fspath(path))
+    return descriptor
+
+
+def read_file_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a regular file; OSError (see `describe_os_error`) for anything else."""
+    with os.fdopen(_open_regular(path), "rb") as handle:
+        return handle.read()
+
+
+def why_unreadable(path: str | os.PathLike[str]) -> str | None:
+    """None when `path` is a regular file this process can open, else the reason in a few words."""
+    try:
+        os.close(_open_regular(path))
+    except OSError as exc:
+        return describe_os_error(exc, path)
+    return None
+
+
+def describe_os_error(exc: OSError, path: str | os.PathLike[str]) -> str:
+    """A short reason for a failed read, telling a broken or looping symlink from a missing file."""
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return f"broken symbolic link (its target {os.readlink(path)} does not exist)"
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop (the link leads back to itself)"
+    reason = exc.strerror or str(exc)
+    return reason[:1].lower() + reason[1:] if reason else "cannot be read"

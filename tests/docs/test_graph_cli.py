@@ -54,26 +54,61 @@ def test_fixture_folder_json_and_summary(tmp_path: Path) -> None:
     text = _graph(str(DATA), cache_dir=tmp_path)
     assert text.returncode == 0, text.stderr
     assert "error agent-unreachable (AgentUnreachable)" in text.stdout
-    assert text.stdout.rstrip().splitlines()[-1].startswith(f"{len(list(DATA.glob('*.md')))} articles")
+    assert text.stdout.rstrip().splitlines()[-1].startswith(f"{len(list(DATA.rglob('*.md')))} articles")
 
 
-def test_missing_path_exits_2_naming_it(tmp_path: Path) -> None:
+def test_missing_path_exits_2_naming_it_and_keeps_the_rest(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-folder"
     result = _graph(str(DATA / "sxs.md"), str(missing), "--json", cache_dir=tmp_path)
     assert result.returncode == 2
-    assert result.stdout == ""
+    assert [Path(a["path"]).name for a in json.loads(result.stdout)["articles"]] == ["sxs.md"]
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and str(missing) in lines[0]
+    assert len(lines) == 1 and str(missing) in lines[0] and "no such file" in lines[0]
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads any file")
-def test_unreadable_file_exits_2(tmp_path: Path) -> None:
-    locked = tmp_path / "locked.md"
-    locked.write_text("# Locked\n", encoding="utf-8")
-    locked.chmod(0)
-    result = _graph(str(locked), cache_dir=tmp_path)
+def _unreadable_tree(root: Path) -> dict[str, str]:
+    """A folder holding one good article and entries named *.md that no one can read, even root:
+    a broken symlink, a symlink loop, a named pipe (which would block a plain open), and a
+    folder called x.md holding nothing. Returns entry name -> words the message must contain."""
+    root.mkdir()
+    (root / "good.md").write_text("# Good\n", encoding="utf-8")
+    (root / "gone.md").symlink_to(root / "missing-target.md")
+    (root / "loop.md").symlink_to(root / "loop.md")
+    os.mkfifo(root / "pipe.md")
+    return {"gone.md": "broken symbolic link", "loop.md": "symbolic link loop", "pipe.md": "named pipe"}
+
+
+def test_unreadable_entries_in_a_folder_are_named_and_the_rest_is_kept(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    expected = _unreadable_tree(tree)
+    (tree / "x.md").mkdir()
+    result = _graph(str(tree), "--json", cache_dir=tmp_path)
     assert result.returncode == 2
-    assert str(locked) in result.stderr
+    articles = {Path(a["path"]).name: a for a in json.loads(result.stdout)["articles"]}
+    assert articles["good.md"]["title"] == "Good" and articles["good.md"]["problems"] == []
+    assert "x.md" not in articles  # a folder, searched like any other
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == len(expected)
+    for name, words in expected.items():
+        (line,) = [line for line in lines if str(tree / name) in line]
+        assert words in line
+        assert [p["kind"] for p in articles[name]["problems"]] == ["io"]
+
+
+def test_unreadable_named_paths_exit_2_one_line_each(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    expected = _unreadable_tree(tree)
+    empty = tmp_path / "empty.md"  # a folder named like an article, without any article in it
+    empty.mkdir()
+    names = [str(tree / name) for name in expected] + [str(empty), str(tree / "good.md")]
+    result = _graph(*names, cache_dir=tmp_path)  # must not block on the pipe
+    assert result.returncode == 2
+    assert result.stdout.rstrip().splitlines()[-1].startswith("1 articles")
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == len(expected) + 1
+    for name, words in expected.items():
+        assert any(str(tree / name) in line and words in line for line in lines)
+    assert any(str(empty) in line and "no Markdown (.md) files" in line for line in lines)
 
 
 def test_alignment_across_locales_in_json(tmp_path: Path) -> None:

@@ -13,7 +13,8 @@ from loaders.docs import parse_article
 from loaders.docs.model import Article, Cause, Error
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "parse"
-CASES = sorted(path.stem for path in DATA.glob("*.md"))
+# a case in a locale-named folder (xx-yy/case.md) is about locales taken from the path
+CASES = sorted(path.relative_to(DATA).with_suffix("").as_posix() for path in DATA.rglob("*.md"))
 
 
 def _error_view(error: Error) -> dict:

@@ -55,3 +55,27 @@ def test_truncated_corpus_articles_never_raise(corpus_dir: Path) -> None:
         for _ in range(4):
             cut = rng.randrange(0, len(data) + 1)
             _check(parse_text(data[:cut], str(path)))
+
+
+def test_hostile_front_matter_stays_cheap() -> None:
+    """libyaml recurses once per nesting level (at some ten thousand levels the process dies) and
+    aliases expand exponentially: both are refused with a problem, the article is kept."""
+    deep = parse_text("---\ntitle: Deep\nx: " + "[" * 50_000 + "]" * 50_000 + "\n---\n# Kept\n")
+    bomb = "".join(f"l{n}: &l{n} [" + ",".join([f"*l{n - 1}" if n else '"x"'] * 20) + "]\n" for n in range(12))
+    exploded = parse_text("---\ntitle: Bomb\n" + bomb + "---\n# Kept\n")
+    for article in (deep, exploded):
+        _check(article)
+        assert article.title == "Kept"
+        assert [p.kind for p in article.problems] == ["yaml"]
+    assert deep.metadata["title"] == "Deep" and exploded.metadata["title"] == "Bomb"
+
+
+def test_many_cause_links_in_one_paragraph_keep_their_own_titles() -> None:
+    # one paragraph of 999 "Cause N: [title N](#cN)" lines: each link's text is its own (this used
+    # to rebuild the whole paragraph per link)
+    lines = "\n".join(f"Cause {n}: [Title {n}](#c{n})" for n in range(1, 1000))
+    article = parse_text("# Many\n\n## Error\n\n" + lines + "\n")
+    (error,) = article.errors
+    assert [ref.number for ref in error.cause_refs] == list(range(1, 1000))
+    assert [ref.title for ref in error.cause_refs] == [f"Title {n}" for n in range(1, 1000)]
+    assert sum(p.kind == "cause-link" for p in article.problems) == 999

@@ -275,3 +275,26 @@ def test_folder_without_markdown_is_reported(tree):
     (tree / "empty").mkdir()
     result = run("empty", cwd=tree)
     assert result.returncode == 2 and "no Markdown (.md) files" in result.stderr
+
+
+def test_unreadable_entries_are_input_errors_and_the_rest_is_linted(tree):
+    """Entries nobody can read, root included: each is named on stderr (exit 2), the others are linted."""
+    import os
+
+    en = tree / "docs" / "en-us"
+    (en / "gone.md").symlink_to(en / "missing-target.md")
+    (en / "loop.md").symlink_to(en / "loop.md")
+    os.mkfifo(en / "pipe.md")  # a plain open() would block the run
+    (en / "folder.md").mkdir()  # a folder named like an article is searched, not read
+    result = run("docs", "docs/en-us/pipe.md", "--format", "json", cwd=tree)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("lint: ")]
+    assert sorted(errors) == sorted([
+        f"lint: docs/en-us/gone.md: cannot read: broken symbolic link (its target {en / 'missing-target.md'} does not exist)",
+        "lint: docs/en-us/loop.md: cannot read: symbolic link loop (the link leads back to itself)",
+        "lint: docs/en-us/pipe.md: cannot read: a named pipe (FIFO), not a regular file",
+        "lint: docs/en-us/pipe.md: a named pipe (FIFO), not a regular file",
+    ])
+    data = json.loads(result.stdout)
+    assert {f["path"] for f in data["findings"]} == {"docs/en-us/gap.md", "docs/en-us/broken.md"}
+    assert len(data["summary"]["input_errors"]) == 4

@@ -23,6 +23,7 @@ from loaders.docs.lint.tree import (
     choose_source,
     discover,
     display_path,
+    file_key,
     locale_index,
     locale_of,
 )
@@ -90,7 +91,7 @@ class Workspace:
 
     # -- loading -------------------------------------------------------------------------------
     def load(self, path: Path, linted: bool = True) -> LoadedFile | InputError:
-        key = path.resolve()
+        key = file_key(path)
         if key in self.files:
             loaded = self.files[key]
             loaded.linted = loaded.linted or linted
@@ -102,7 +103,7 @@ class Workspace:
         if prepared.article is None:
             return InputError(shown, prepared.error or "cannot read")
         loaded = LoadedFile(path, shown, prepared.article, linted)
-        self.files[path.resolve()] = loaded
+        self.files[file_key(path)] = loaded
         if prepared.derived is not None:
             self._facts[id(prepared.article)] = ArticleFacts.seeded(prepared.article, prepared.derived)
         return loaded
@@ -141,10 +142,10 @@ class Workspace:
 
     def source_for(self, path: Path) -> SourceChoice | None:
         """The source-language article the file at `path` is compared with (None for source files)."""
-        loaded = self.files.get(path.resolve())
+        loaded = self.files.get(file_key(path))
         if loaded is None or not loaded.article.locale or loaded.article.locale == self.source_locale:
             return None
-        return self.memo(("source", path.resolve()), lambda: _find_source(self, loaded, self.source_locale))
+        return self.memo(("source", file_key(path)), lambda: _find_source(self, loaded, self.source_locale))
 
     def memo(self, key: tuple, compute):
         """A value computed once per run (articles live as long as the run, so their ids are stable)."""

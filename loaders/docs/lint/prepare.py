@@ -35,6 +35,7 @@ def placeholder(path: str, locale: str | None, problem: Problem) -> Article:
 
 def prepare_one(path: str, locale: str | None, max_size: int) -> Prepared:
     from loaders.docs.parse import parse_text
+    from loaders.docs.textio import describe_os_error, read_file_bytes
 
     try:
         size = os.stat(path).st_size
@@ -42,9 +43,9 @@ def prepare_one(path: str, locale: str | None, max_size: int) -> Prepared:
             problem = Problem(1, f"file is {size:,} bytes, over the {max_size:,}-byte limit (max-file-size); not parsed",
                               kind=TOO_LARGE)
             return Prepared(path, placeholder(path, locale, problem), None)
-        data = Path(path).read_bytes()
+        data = read_file_bytes(path)
     except OSError as exc:
-        return Prepared(path, None, None, f"cannot read: {exc.strerror or exc}")
+        return Prepared(path, None, None, f"cannot read: {describe_os_error(exc, path)}")
     try:
         article = parse_text(data, path, locale=locale)
     except Exception as exc:  # a parser bug must cost one file, not the run

@@ -8,9 +8,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loaders.docs.locale import LOCALE_SHAPE
 from loaders.docs.model import Article
+from loaders.docs.textio import why_unreadable
 
-LOCALE_SEGMENT = re.compile(r"^[a-z]{2,3}(-[a-z]{4})?-([a-z]{2}|[0-9]{3})$", re.IGNORECASE)
+LOCALE_SEGMENT = LOCALE_SHAPE  # one notion of a locale folder for the graph and the lint
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
@@ -28,6 +30,15 @@ class Discovery:
     errors: list[InputError] = field(default_factory=list)
 
 
+def file_key(path: Path) -> Path:
+    """The path with symlinks resolved, to recognise one file reached twice; a symlink loop
+    (which `resolve()` refuses with RuntimeError) keys as its absolute path."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
 def display_path(path: Path | str, base: Path | None = None) -> str:
     """The path as shown in findings: relative to the working directory when that is shorter."""
     path = Path(path)
@@ -36,7 +47,7 @@ def display_path(path: Path | str, base: Path | None = None) -> str:
         relative = os.path.relpath(path, base)
     except ValueError:  # another drive on Windows
         return path.as_posix()
-    absolute = str(path.resolve())
+    absolute = os.path.abspath(path)  # not resolve(): a symlink is shown where it is, not where it points
     chosen = relative if not relative.startswith("..") or len(relative) < len(absolute) else absolute
     return Path(chosen).as_posix()
 
@@ -57,7 +68,8 @@ def discover(paths: Iterable[str | Path], exclude: Sequence[str] = (), base: Pat
         path = Path(raw)
         if path.is_dir():
             try:
-                candidates = sorted(p for p in path.rglob("*") if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file())
+                # not only regular files: a broken symlink or a pipe named *.md is reported, not skipped
+                candidates = sorted(p for p in path.rglob("*") if p.suffix.lower() in MARKDOWN_SUFFIXES and not p.is_dir())
             except OSError as exc:
                 found.errors.append(InputError(str(raw), f"cannot list folder: {exc.strerror or exc}"))
                 continue
@@ -65,14 +77,15 @@ def discover(paths: Iterable[str | Path], exclude: Sequence[str] = (), base: Pat
                 found.errors.append(InputError(str(raw), "no Markdown (.md) files in this folder"))
         elif path.is_file():
             candidates = [path]
-        elif path.exists():
-            found.errors.append(InputError(str(raw), "not a regular file or folder"))
-            continue
-        else:
+        elif not path.is_symlink() and not path.exists():
             found.errors.append(InputError(str(raw), "no such file or folder"))
             continue
+        else:
+            reason = why_unreadable(path)
+            found.errors.append(InputError(str(raw), reason or "not a regular file or folder"))
+            continue
         for candidate in candidates:
-            key = candidate.resolve()
+            key = file_key(candidate)
             if key in seen or _excluded(candidate, exclude, base):
                 continue
             seen.add(key)
@@ -156,7 +169,4 @@ def choose_source(
 def _same(a: Path | None, b: Path | None) -> bool:
     if a is None or b is None:
         return a is b
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return a == b
+    return file_key(a) == file_key(b)

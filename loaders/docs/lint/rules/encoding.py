@@ -13,11 +13,6 @@ def check(article: Article, ctx: ArticleContext) -> Iterator[Hit]:
     for problem in article.problems:
         if problem.kind == "encoding":
             yield Hit(problem.line, f"{problem.message}; expected UTF-8 text", problem.column)
-    position = article.text.find("\x00")
-    if position >= 0:
-        line = article.text.count("\n", 0, position) + 1
-        count = article.text.count("\x00")
-        yield Hit(line, f"{count} NUL byte(s), first on this line: this looks like a binary file, not Markdown text", None)
 
 
 RULE = Rule(
