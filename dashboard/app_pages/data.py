@@ -11,6 +11,7 @@ from dashboard.render import escape_markdown
 
 REPORT_KEY = "data.last_report"  # what the last action did, shown after the rerun that follows it
 UPLOAD_KEY = "data.upload"
+IMPORT_ROWS_KEY = "data.import_rows"  # the last import's per-file counts, shown until the session ends
 
 locale = current_locale()
 path = fleet_store.store_path()
@@ -96,16 +97,19 @@ if st.button(_("Import"), disabled=not uploads, icon=":material/upload_file:", t
         bar.empty()
         st.error(_("The import failed: {reason}", reason=escape_markdown(str(exc))))
     else:
-        bar.empty()
-        st.session_state["data.import_rows"] = data_actions.import_rows(reports)
+        st.session_state[IMPORT_ROWS_KEY] = data_actions.import_rows(reports)
+        st.rerun()  # the store summary above was drawn before the import: draw it again
 
-rows = st.session_state.get("data.import_rows")
+rows = st.session_state.get(IMPORT_ROWS_KEY)
 if rows:
     total = sum(row["inserted"] + row["updated"] for row in rows)
     failed = [row for row in rows if row["problem"] or row["quarantined"]]
-    st.markdown(ngettext("**{count} file imported**", "**{count} files imported**", len(rows))
+    st.markdown(ngettext("**{count} file read**", "**{count} files read**", len(rows))
                 + " · " + _("{jobs} jobs written", jobs=format_integer(total, locale)))
-    st.dataframe(rows, hide_index=True, width="stretch", key="data.import_table", column_config={
+    # Empty cells rather than Streamlit's "None"; a file whose format was not recognised says so.
+    shown = [{**row, "format": row["format"] or _("not recognised"), "problem": row["problem"] or ""}
+             for row in rows]
+    st.dataframe(shown, hide_index=True, width="stretch", key="data.import_table", column_config={
         "file": _("File"), "format": _("Format"), "read": _("Read"), "inserted": _("Inserted"),
         "updated": _("Updated"), "quarantined": _("Rejected"), "duplicates": _("Older copies"),
         "problem": _("Problems"),

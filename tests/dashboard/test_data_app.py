@@ -76,21 +76,31 @@ def test_uploaded_files_are_imported_with_per_file_counts_and_rejected_records(o
     app = open_data(db)
     uploader = app.get("file_uploader")[0]
     names = ["la-bad-rows.csv", "az-cli-list.json"]
-    uploader.set_value([(name, (JOBS_DATA / name).read_bytes(), "application/octet-stream") for name in names])
+    files = [(name, (JOBS_DATA / name).read_bytes(), "application/octet-stream") for name in names]
+    junk = ("junk.csv", b"foo,bar,baz\n1,2\n", "text/csv")  # no job export at all: rejected as a whole
+    uploader.set_value([*files, junk])
     app.run()
     import_button = next(b for b in app.button if b.label == "Import")
     import_button.click().run()
     assert not app.exception
     table = next(frame.value for frame in app.dataframe if "inserted" in frame.value.columns)
-    assert list(table["file"]) == names
-    for _, row in table.iterrows():
+    assert list(table["file"]) == [*names, "junk.csv"]
+    for _, row in table.iloc[:2].iterrows():
         counts = json.loads((JOBS_DATA / row["file"].rsplit(".", 1)[0]).with_suffix(".expected.json").read_text())
         assert {k: row[k] for k in counts["counts"]} == counts["counts"]
+    junk_row = table.iloc[2]
+    assert junk_row["read"] == 0 and junk_row["format"] == "not recognised" and junk_row["problem"]
+    assert table.iloc[1]["problem"] == ""  # a clean file: an empty cell, not "None"
     rejected = next(frame.value for frame in app.dataframe if "reason" in frame.value.columns)
-    assert len(rejected) == int(table["quarantined"].sum()) > 0
-    assert set(rejected["location"].str.split(":").str[0]) == {"la-bad-rows.csv"}
+    assert len(rejected) == int(table["quarantined"].sum()) + 1 > 1
+    assert set(rejected["location"].str.split(":").str[0]) == {"la-bad-rows.csv", "junk.csv"}
     assert all(reason for reason in rejected["reason"])
     assert app.warning  # a file had problems: said so, not hidden
+    # The store summary at the top counts what was just imported.
+    with open_store(db, read_only=True) as store:
+        assert tiles(app)["Jobs"] == format_integer(store.job_count(), "en-us") != "0"
+        assert tiles(app)["Rejected records"] == format_integer(store.quarantine_count(), "en-us")
+    assert any(m.value.startswith("**3 files read**") for m in app.markdown)
 
 
 def test_sync_section_only_when_the_sync_module_exists(open_data, tmp_path, monkeypatch) -> None:
