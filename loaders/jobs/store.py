@@ -20,7 +20,8 @@ import os
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -193,6 +194,37 @@ def _file_schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(value) if value is not None else 0
 
 
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection, path: object = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One write transaction. DuckDB errors become StoreError naming the file (a read-only
+    folder, for one, only fails at commit, when the write-ahead log cannot be created); a
+    rollback after a failed commit, which DuckDB has already ended, does not hide the cause."""
+    try:
+        con.begin()
+    except duckdb.Error as exc:
+        raise StoreError(f"{_where(path)}cannot write to the store: {_first_line(exc)}") from exc
+    try:
+        yield con
+        con.commit()
+    except BaseException as exc:
+        try:
+            con.rollback()
+        except duckdb.Error:
+            pass  # no transaction left to roll back
+        if isinstance(exc, duckdb.Error):
+            raise StoreError(f"{_where(path)}cannot write to the store: {_first_line(exc)}") from exc
+        raise
+
+
+def _where(path: object) -> str:
+    return f"{path}: " if path is not None else ""
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
     """Apply pending migrations in order, each in its own transaction; return those applied."""
     current = _file_schema_version(con)
@@ -204,8 +236,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
     for migration in MIGRATIONS:
         if migration.version <= current:
             continue
-        con.begin()
-        try:
+        with _transaction(con):
             con.execute(META_DDL)
             migration.apply(con)
             _set_meta(con, "schema_version", str(migration.version))
@@ -213,10 +244,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
                 _set_meta(con, "store_id", uuid.uuid4().hex)
                 _set_meta(con, "data_version", "0")
             _set_meta(con, f"migrated_v{migration.version}", utc_now().isoformat())
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
         applied.append(migration)
     return applied
 
@@ -382,8 +409,7 @@ class Store:
         try:
             distinct = _scalar(con, f"SELECT count(*) FROM (SELECT DISTINCT vault_id, job_id FROM {view})")
             duplicates = batch.num_rows - distinct
-            con.begin()
-            try:
+            with _transaction(con, self.path):
                 incoming = view
                 if duplicates:
                     incoming = "upsert_batch"
@@ -411,14 +437,12 @@ class Store:
                 else:
                     con.execute(f"INSERT INTO jobs ({_COLUMN_LIST}) SELECT {_COLUMN_LIST} FROM {incoming}")
                 self._touch("last_ingest_time", now)
-                con.commit()
-            except BaseException:
-                con.rollback()
-                raise
-            finally:
-                con.execute("DROP TABLE IF EXISTS upsert_existing")
-                con.execute("DROP TABLE IF EXISTS upsert_batch")
         finally:
+            for table in ("upsert_existing", "upsert_batch"):
+                try:
+                    con.execute(f"DROP TABLE IF EXISTS {table}")
+                except duckdb.Error:
+                    pass  # temporary; gone with the connection anyway
             con.unregister(view)
         return UpsertResult(inserted=distinct - updated, updated=updated, duplicates=duplicates)
 
@@ -449,31 +473,22 @@ class Store:
         con = self.connection
         view = f"quarantine_{uuid.uuid4().hex}"
         con.register(view, batch)
-        con.begin()
         try:
-            con.execute(f"DELETE FROM quarantine USING {view} AS b "
-                        "WHERE quarantine.source = b.source AND quarantine.location = b.location")
-            con.execute(f"INSERT INTO quarantine SELECT * FROM {view}")
-            self._touch("last_quarantine_time", now)
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
+            with _transaction(con, self.path):
+                con.execute(f"DELETE FROM quarantine USING {view} AS b "
+                            "WHERE quarantine.source = b.source AND quarantine.location = b.location")
+                con.execute(f"INSERT INTO quarantine SELECT * FROM {view}")
+                self._touch("last_quarantine_time", now)
         finally:
             con.unregister(view)
         return len(latest)
 
     def _drop_quarantine(self, sources: list[str]) -> None:
         con = self.connection
-        con.begin()
-        try:
+        with _transaction(con, self.path):
             deleted = con.execute("DELETE FROM quarantine WHERE list_contains(?, source)", [sources]).fetchall()
             if deleted and deleted[0][0]:
                 self._touch("last_quarantine_time", utc_now())
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
 
     def quarantine(self, limit: int | None = 100, source: str | None = None) -> list[QuarantineRow]:
         """Rejected records, newest first."""
@@ -506,14 +521,9 @@ class Store:
             watermark = watermark.isoformat()
         now = utc_now()
         con = self.connection
-        con.begin()
-        try:
+        with _transaction(con, self.path):
             con.execute("INSERT OR REPLACE INTO sync_state VALUES (?, ?, ?, ?)", [source, scope, watermark, now])
             self._touch("last_sync_time", now)
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
 
     def sync_states(self) -> list[tuple[str, str, str | None, dt.datetime | None]]:
         return self.connection.execute(
@@ -608,7 +618,14 @@ def open_store(path: str | os.PathLike[str] | None = None, read_only: bool = Fal
     """
     target = Path(path).expanduser() if path is not None else default_db_path()
     if str(target) != ":memory:":
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_dir():
+            raise StoreError(f"{target} is a folder; give the path of a store file (such as fleet.duckdb)")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            reason = ("a file is in the way" if isinstance(exc, (FileExistsError, NotADirectoryError))
+                      else exc.strerror or str(exc))
+            raise StoreError(f"{target}: cannot create its folder {target.parent}: {reason}") from exc
     applied: list[Migration] = []
     if read_only and str(target) != ":memory:":
         if not target.exists():

@@ -106,3 +106,33 @@ def test_reading_commands_do_not_create_a_store(tmp_path: Path) -> None:
         assert result.returncode == 0
         assert f"no store at {db} yet" in result.stdout
     assert not db.exists()
+
+
+def test_stores_that_cannot_be_used_are_one_line_errors(tmp_path: Path) -> None:
+    not_a_store = tmp_path / "notes.duckdb"
+    not_a_store.write_text("shopping list\n")
+    future = tmp_path / "future.duckdb"
+    setup = run("import", str(DATA / "rest-page.json"), "--db", str(future))
+    assert setup.returncode == 0, setup.stderr
+    import duckdb
+
+    with duckdb.connect(str(future)) as con:
+        con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    (tmp_path / "blocker").write_text("a file, not a folder")
+    cases = {
+        ("import", "--db", str(not_a_store)): "not a valid DuckDB database",
+        ("info", "--db", str(not_a_store)): "not a valid DuckDB database",
+        ("import", "--db", str(future)): "newer than this program understands",
+        ("quarantine", "--db", str(future)): "newer than this program understands",
+        ("import", "--db", str(tmp_path / "blocker" / "fleet.duckdb")): "a file is in the way",
+        ("import", "--db", str(tmp_path)): "is a folder",
+    }
+    for (command, *options), words in cases.items():
+        files = [str(DATA / "rest-page.json")] if command == "import" else []
+        arguments = [command, *files, *options]
+        result = run(*arguments)
+        assert result.returncode == 2, (arguments, result.stderr)
+        assert "Traceback" not in result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and words in lines[0] and options[1].split("/")[-1] in lines[0], (arguments, lines)
+    assert not_a_store.read_text() == "shopping list\n"

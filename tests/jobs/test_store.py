@@ -324,3 +324,45 @@ def test_quarantine_of_a_source_can_be_replaced_as_a_whole(store) -> None:
     assert sorted(q.location for q in store.quarantine(limit=None)) == ["a.json:4", "b.json:2"]
     store.add_quarantine([], replace_sources=["rest:a.json"])
     assert [q.location for q in store.quarantine(limit=None)] == ["b.json:2"]
+
+
+@pytest.mark.parametrize("content", [b"hello, not a database\n", bytes(range(256)) * 400],
+                         ids=["text", "binary"])
+def test_a_file_that_is_not_a_store_is_refused_by_name(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "fleet.duckdb"
+    path.write_bytes(content)
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match=r"fleet\.duckdb.*not a valid DuckDB database"):
+            open_store(path, read_only=read_only)
+    assert path.read_bytes() == content  # left as it was
+
+
+def test_paths_that_cannot_hold_a_store_are_refused_by_name(tmp_path: Path) -> None:
+    (tmp_path / "folder.duckdb").mkdir()
+    with pytest.raises(StoreError, match=r"folder\.duckdb is a folder"):
+        open_store(tmp_path / "folder.duckdb")
+    (tmp_path / "file.txt").write_text("x")
+    with pytest.raises(StoreError, match=r"cannot create its folder .*file\.txt: a file is in the way"):
+        open_store(tmp_path / "file.txt" / "fleet.duckdb")
+
+
+def test_a_store_that_cannot_be_written_gives_store_errors_and_stays_usable(tmp_path: Path) -> None:
+    """Writes to a folder that refuses new files (read-only) only fail at commit, when DuckDB
+    creates its write-ahead log; a folder in the log's place fails the same way, even for root."""
+    path = tmp_path / "fleet.duckdb"
+    with open_store(path) as store:
+        store.upsert_jobs([job("kept")], "test")
+        store.connection.execute("CHECKPOINT")  # no log file left
+        (tmp_path / "fleet.duckdb.wal").mkdir()
+        writes = (lambda: store.upsert_jobs([job("new")], "test"),
+                  lambda: store.add_quarantine([QuarantineRow("test", "f:1", "bad")]),
+                  lambda: store.set_watermark("test", "scope", "w"))
+        for write in writes:
+            with pytest.raises(StoreError, match=r"fleet\.duckdb: cannot write to the store: .*wal"):
+                write()
+        assert store.job_count() == 1 and store.quarantine_count() == 0
+    (tmp_path / "fleet.duckdb.wal").rmdir()
+    with open_store(path) as store:
+        assert store.job_count() == 1
+        store.upsert_jobs([job("new")], "test")
+        assert store.job_count() == 2
