@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from dashboard.fleet_labels import category_label, job_source_label, missing
+from dashboard.fleet_labels import category_label, error_label, job_source_label, missing, unique_labels
 from dashboard.formatting import (
     MISSING, format_date, format_datetime, format_delta, format_duration, format_integer, format_percent,
     format_percent_delta,
@@ -210,6 +210,15 @@ def top_errors_table(top_errors: pd.DataFrame, locale: str | None = None) -> Tab
     })
     return Table(frame, {headers["failed"]: _formatter(format_integer, locale),
                          headers["vms"]: _formatter(format_integer, locale)}, "top-error-codes.csv")
+
+
+def error_choices(top_errors: pd.DataFrame, locale: str | None = None) -> list[str]:
+    """One label per row of `top_errors`, for picking an error without a mouse: its code (or raw
+    message) and how many jobs failed with it."""
+    names = unique_labels([error_label(code, message, locale) for code, message in
+                           zip(top_errors["error_code"], top_errors["error_message"])])
+    return [translate("{error} ({count} failed)", locale, error=name, count=format_integer(int(failed), locale))
+            for name, failed in zip(names, top_errors["failed"])]
 
 
 def top_failing_vms_table(vms: pd.DataFrame, locale: str | None = None) -> Table:

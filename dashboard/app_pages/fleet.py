@@ -17,7 +17,10 @@ STATE = "fleet."  # prefix of the plain session-state entries holding the filter
 LINK_KEY = STATE + "link"
 PAINTED_KEY = STATE + "painted"
 TABLE_ROWS = 100  # rows of a long table drawn on the page; the CSV has them all
-CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# Each tool button is a stop for the Tab key, five charts over: keep saving the picture and resetting a
+# zoom (dragging still zooms).
+CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": [
+    "lasso2d", "select2d", "zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "autoScale2d"]}
 
 locale = current_locale()
 st.title(_("Fleet backups"))
@@ -214,7 +217,7 @@ chart_column, table_column = st.columns([3, 2])
 with chart_column:
     clicked_bar = st.plotly_chart(figures["top_errors"], key=f"fleet_top_errors_chart_{view_key}", on_select="rerun",
                                   selection_mode="points", config=CHART_CONFIG)
-picked_row = None
+picked_row = picked_choice = None
 with table_column:
     # An empty table would only say "empty", in English: the chart beside it already says why.
     if len(top_errors):
@@ -227,8 +230,15 @@ with table_column:
             column_config={guide_column: st.column_config.LinkColumn(guide_column, display_text=_("Open guide"))})
         st.download_button(_("Download CSV"), errors_table.csv(), file_name=errors_table.csv_name, mime="text/csv",
                            key="fleet_download_errors", icon=":material/download:")
+        # Bars and table rows answer the mouse only: the same choice from the keyboard or a screen reader.
+        choice_labels = fleet_view.error_choices(top_errors, locale)
+        picked_choice = st.selectbox(
+            _("Open the guide for"), options=range(len(choice_labels)), format_func=choice_labels.__getitem__,
+            index=None, key=f"fleet_top_errors_pick_{locale}_{view_key}", placeholder=_("Choose an error code"),
+            help=_("The same as clicking a bar or a row."))
 
-picked = (fleet_view.selected_rows(picked_row) or fleet_view.selected_points(clicked_bar))[:1]
+picked = (fleet_view.selected_rows(picked_row) or fleet_view.selected_points(clicked_bar)
+          or ([picked_choice] if picked_choice is not None else []))[:1]
 if picked:
     row = fleet_view.row_at(top_errors, picked[0])
     target = fleet_view.guide_target(row) if row else None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -123,6 +124,12 @@ def test_widgets_show_no_english_only_extras(open_fleet, sample_db) -> None:
     language.set_value("de-de").run()
     assert app.title[0].value == translate("Fleet backups", "de-de")
     assert app.query_params["lang"] == "de-de"
+    # Few tool buttons per chart: each is a Tab stop for keyboard readers.
+    charts = app.get("plotly_chart")
+    assert len(charts) == 5
+    for chart in charts:
+        removed = set(json.loads(chart.proto.config)["modeBarButtonsToRemove"])
+        assert {"zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "autoScale2d"} <= removed
 
 
 def test_changing_filters_changes_the_kpis_as_the_queries_say(open_fleet, sample_db) -> None:
@@ -245,6 +252,22 @@ def test_clicking_a_bar_opens_the_same_guidance(open_fleet, sample_db) -> None:
     assert not app.exception
     assert app.title[0].value == translate("Troubleshooting guide", "fr-fr")
     assert app.query_params["error"] == top.iloc[0]["guide_error_id"]
+
+
+def test_picking_a_top_error_in_the_list_opens_its_guidance(open_fleet, sample_db) -> None:
+    """The keyboard's way to what a click on a bar or a row does."""
+    app = open_fleet(sample_db, lang="de-de")
+    with open_store(sample_db, read_only=True) as store:
+        top = queries.top_error_codes(store.connection, FleetFilter.last_days(as_of(sample_db), 30))
+    position = next(i for i, row in enumerate(top.to_dict("records")) if row["guide_error_id"])
+    picker = next(box for box in app.selectbox if (box.key or "").startswith("fleet_top_errors_pick_"))
+    assert picker.label == translate("Open the guide for", "de-de") and picker.value is None
+    assert len(picker.options) == len(top)
+    assert picker.options[position].startswith(top.iloc[position]["error_code"] + " (")
+    picker.set_value(position).run()
+    assert not app.exception
+    assert app.title[0].value == translate("Troubleshooting guide", "de-de")
+    assert (app.query_params["lang"], app.query_params["error"]) == ("de-de", top.iloc[position]["guide_error_id"])
 
 
 def test_an_unknown_code_shows_its_raw_message_instead(open_fleet, hand_built_db) -> None:

@@ -150,3 +150,23 @@ def test_a_table_row_opens_the_guide_in_italian(server, chromium, sample_db) -> 
         screenshot(page, "fleet-to-guide-it")
     finally:
         context.close()
+
+
+def test_the_keyboard_reaches_an_errors_guidance(server, chromium, sample_db) -> None:
+    """Bars and table rows answer the mouse; the list under the table does the same from the keyboard."""
+    _, _, top = fleet_facts(sample_db)
+    first = top.iloc[0]
+    context = chromium.new_context(viewport={"width": 1400, "height": 1800}, locale="en-US")
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/fleet?lang=en-us")
+        picker = page.get_by_role("combobox", name="Open the guide for")
+        expect(picker).to_be_visible(timeout=TIMEOUT_MS)
+        picker.focus()
+        page.keyboard.type(first["error_code"])
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(rf"/guide\?.*error={re.escape(first['guide_error_id'])}"),
+                                 timeout=TIMEOUT_MS)
+        expect(page.get_by_role("heading", level=2).first).to_contain_text(first["error_code"], timeout=TIMEOUT_MS)
+    finally:
+        context.close()
