@@ -132,13 +132,14 @@ def test_a_table_row_opens_the_guide_in_italian(server, chromium, sample_db) -> 
         expect(page.get_by_role("heading", name="Backup della flotta", level=1)).to_be_visible(timeout=TIMEOUT_MS)
         grid = page.get_by_test_id("stDataFrame").first
         expect(grid).to_be_visible(timeout=TIMEOUT_MS)
+        # Elements arrive in turn; on a busy machine the last tiles may trail the table.
+        expect(page.get_by_test_id("stMetric")).to_have_count(5, timeout=TIMEOUT_MS)
         page.wait_for_timeout(500)
         # Italian labels run long ("Percentuale di successo"): no tile cuts its label or figure short.
         clipped = page.evaluate("""() => [...document.querySelectorAll(
             '[data-testid=stMetricLabel] [data-testid=stMarkdownContainer], [data-testid=stMetricValue] > div')]
             .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
         assert clipped == [], clipped
-        assert page.get_by_test_id("stMetric").count() == 5
         box = grid.bounding_box()
         # The selection column is the grid's first; the first data row sits below the header row.
         page.mouse.click(box["x"] + 18, box["y"] + 35 + 18)
