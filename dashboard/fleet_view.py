@@ -12,13 +12,15 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from dashboard.fleet_labels import category_label, error_label, job_source_label, missing, unique_labels
+from dashboard.fleet_labels import (
+    SOURCE_LABELS, category_label, error_label, job_source_label, missing, unique_labels,
+)
 from dashboard.formatting import (
     MISSING, format_date, format_datetime, format_delta, format_duration, format_integer, format_percent,
     format_percent_delta,
 )
 from dashboard.guide_view import guide_link
-from dashboard.i18n import current_locale, normalize_locale, translate
+from dashboard.i18n import current_locale, normalize_locale, translate, translate_plural
 from loaders.jobs.queries import FleetSummary, Kpis
 
 DeltaColor = Literal["normal", "inverse", "off"]
@@ -297,11 +299,20 @@ def source_lines(info: Any, as_of: dt.datetime | None, live: bool, locale: str |
     return lines
 
 
+def imported_file(source: str) -> bool:
+    """Imported files are recorded as "<format>:<file name>" (loaders.jobs.importers)."""
+    return source not in SOURCE_LABELS and ":" in source
+
+
 def source_label(info: Any, as_of: dt.datetime, locale: str | None = None) -> str:
-    """One line naming where the figures come from, for the collapsed data source panel."""
+    """One line naming where the figures come from, for the collapsed data source panel. Imported files
+    are counted rather than named (a store can hold hundreds); the open panel lists them."""
+    named = [job_source_label(name, locale) for name in sorted(info.sources) if not imported_file(name)]
+    files = sum(1 for name in info.sources if imported_file(name))
+    if files:
+        named.append(translate_plural("{count} imported file", "{count} imported files", files, locale))
     return translate("Data source: {sources} · {count} jobs · figures as of {time} UTC", locale,
-                     sources=", ".join(job_source_label(name, locale) for name in sorted(info.sources))
-                     or translate("none", locale),
+                     sources=", ".join(named) or translate("none", locale),
                      count=format_integer(info.jobs, locale), time=format_datetime(as_of, locale, "short"))
 
 

@@ -12,7 +12,7 @@ from fleet_stores import HAND_BUILT_END, HAND_BUILT_START, make_hand_built_store
 from dashboard import fleet_view as view
 from dashboard.fleet_labels import job_source_label
 from dashboard.formatting import format_datetime, format_integer, format_percent
-from dashboard.i18n import translate
+from dashboard.i18n import translate, translate_plural
 from loaders.jobs.queries import FleetFilter, fleet_summary
 from loaders.jobs.store import open_store
 
@@ -207,3 +207,17 @@ def test_sources_are_named_in_the_readers_language(tmp_path) -> None:
     assert translate("sample fleet", "ja-jp") != "sample fleet"
     assert job_source_label("azure-rest", "de-de") == translate("Azure sync", "de-de")
     assert job_source_label("log-analytics:export.csv", "de-de") == "log-analytics:export.csv"
+
+
+def test_the_collapsed_source_panel_counts_imported_files(tmp_path) -> None:
+    """A store fed by many exports: the one-line label counts the files, the open panel names them."""
+    from types import SimpleNamespace
+
+    info = SimpleNamespace(sources={"sample": 100, "az-cli:a.json": 4, "log-analytics:b.csv": 5}, jobs=109)
+    as_of = dt.datetime(2026, 1, 11)
+    for locale in ("en-us", "fr-fr", "ja-jp"):
+        label = view.source_label(info, as_of, locale)
+        assert "a.json" not in label and "b.csv" not in label
+        assert translate("sample fleet", locale) in label
+        assert translate_plural("{count} imported file", "{count} imported files", 2, locale) in label
+    assert view.source_label(info, as_of, "en-us").startswith("Data source: sample fleet, 2 imported files · ")
