@@ -5,6 +5,7 @@ import errno
 import os
 import stat
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from .model import Problem
 
@@ -118,6 +119,11 @@ def _open_regular(path: str | os.PathLike[str]) -> int:
         code = errno.EISDIR if stat.S_ISDIR(mode) else errno.EINVAL
         raise OSError(code, f"{kind}, not a regular file", os.fspath(path))
     return descriptor
+
+
+def open_regular_file(path: str | os.PathLike[str]) -> BinaryIO:
+    """The regular file at `path` opened for binary reading; OSError for anything else."""
+    return os.fdopen(_open_regular(path), "rb")
 
 
 def read_file_bytes(path: str | os.PathLike[str]) -> bytes:

@@ -74,11 +74,15 @@ def run_import(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
-    failed = 0
+    failed = skipped = 0
     totals = dict(read=0, inserted=0, updated=0, quarantined=0, duplicates=0)
 
     def show(report: Any) -> None:
-        nonlocal failed
+        nonlocal failed, skipped
+        if report.skipped:
+            skipped += 1
+            print(report.summary())
+            return
         if report.error:
             failed += 1
             print(f"error: {report.summary()}", file=sys.stderr)
@@ -94,7 +98,8 @@ def run_import(args: argparse.Namespace) -> int:
         if len(reports) > 1:
             print(f"total: read {totals['read']} = {totals['inserted']} inserted + {totals['updated']} updated"
                   f" + {totals['quarantined']} quarantined + {totals['duplicates']} duplicates"
-                  f" ({len(reports) - failed} of {len(reports)} files imported)")
+                  f" ({len(reports) - failed - skipped} of {len(reports)} files imported"
+                  + (f", {skipped} named twice" if skipped else "") + ")")
         if totals["quarantined"]:
             print(f"see quarantined records: python -m loaders jobs quarantine --db {store.path}")
     return EXIT_UNREADABLE if failed else EXIT_OK

@@ -96,6 +96,9 @@ def vm_from_container(container_name: str | None, subscription_id: str | None) -
     return None, None
 
 
+# Cells that spreadsheet and pandas exports write for "no value" (NaN, NaT for times).
+_MISSING_TEXT = frozenset({"nan", "nat"})
+
 # ---------------------------------------------------------------------------------------------
 # Durations
 
@@ -123,9 +126,11 @@ def parse_duration(value: object) -> float | None:
     if isinstance(value, (int, float)):
         if math.isnan(value):
             return None
+        if math.isinf(value):
+            raise ValueError(f"not a duration: {value!r}")
         return float(value)
     text = str(value).strip()
-    if not text:
+    if not text or text.lower() in _MISSING_TEXT:
         return None
     match = _ISO_DURATION.match(text)
     if match and text.upper() not in ("P", "PT") and not text.upper().endswith("T"):
@@ -213,9 +218,12 @@ def parse_datetime(value: object) -> dt.datetime | None:
     if isinstance(value, (int, float)):
         if math.isnan(value):
             return None
-        return dt.datetime(1970, 1, 1) + dt.timedelta(seconds=float(value))
+        try:
+            return dt.datetime(1970, 1, 1) + dt.timedelta(seconds=float(value))
+        except (OverflowError, ValueError):
+            raise ValueError(f"not a date/time: {value!r} seconds after 1970 is out of range") from None
     text = str(value).strip()
-    if not text:
+    if not text or text.lower() in _MISSING_TEXT:
         return None
     try:
         return _parse_datetime_text(text)
@@ -359,8 +367,12 @@ def normalize_os_type(value: object) -> str | None:
 def parse_bool(value: object) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
-    if isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value)):
-        return bool(value)
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if value in (0, 1):
+            return bool(value)
+        raise ValueError(f"not a boolean: {value!r}")
     text = str(value).strip().lower()
     if not text or text == "nan":
         return None
@@ -428,3 +440,42 @@ def first_text(*values: object) -> str | None:
         if isinstance(value, str) and value.strip():
             return value.strip()
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Plausibility
+
+EARLIEST_JOB_TIME = dt.datetime(2000, 1, 1)  # long before Azure Backup; earlier times are placeholders
+CLOCK_SKEW = dt.timedelta(days=1)  # how far in the future of the import a time may be
+LONGEST_JOB = dt.timedelta(days=366)
+
+
+def check_job_times(start: dt.datetime | None, end: dt.datetime | None, duration_s: float | None,
+                    now: dt.datetime, names: tuple[str, str, str] = ("start", "end", "duration")) -> None:
+    """ValueError when a job's times cannot be true: a negative or year-long duration, a time
+    before 2000 (0001-01-01 and 1601-01-01 are "no value" placeholders of other tools) or more
+    than a day after `now`, an end before the start. Such a job would sit on the wrong day of
+    every chart, or hide a VM's real last backup, so it is rejected with the reason."""
+    start_name, end_name, duration_name = names
+    if duration_s is not None and duration_s < 0:
+        raise ValueError(f"{duration_name} {_seconds(duration_s)} is negative")
+    if duration_s is not None and duration_s > LONGEST_JOB.total_seconds():
+        raise ValueError(f"{duration_name} {_seconds(duration_s)} is longer than a year")
+    latest = now + CLOCK_SKEW
+    for name, moment in ((start_name, start), (end_name, end)):
+        if moment is None:
+            continue
+        if moment < EARLIEST_JOB_TIME:
+            raise ValueError(f"{name} {_shown(moment)} is before 2000: a placeholder, not a job time")
+        if moment > latest:
+            raise ValueError(f"{name} {_shown(moment)} is in the future (imported {_shown(now)} UTC)")
+    if start is not None and end is not None and end < start:
+        raise ValueError(f"{end_name} {_shown(end)} is before {start_name} {_shown(start)}")
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+def _shown(moment: dt.datetime) -> str:
+    return moment.isoformat(sep=" ", timespec="seconds")

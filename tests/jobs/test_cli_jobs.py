@@ -48,7 +48,7 @@ def test_unreadable_files_are_named_and_the_others_still_imported(tmp_path: Path
     result = run("import", str(tmp_path / "missing.json"), str(DATA / "jobs-table.csv"), str(empty),
                  str(workbook), str(DATA / "rest-page.json"), "--db", str(db))
     assert result.returncode == 2
-    assert "missing.json: not imported: cannot read: No such file or directory" in result.stderr
+    assert "missing.json: not imported: cannot read: no such file or directory" in result.stderr
     assert "jobs-table.csv: not imported: unknown column set" in result.stderr
     assert "empty.json: not imported: file is empty" in result.stderr
     assert "jobs.xlsx: not imported" in result.stderr and "Excel" in result.stderr
@@ -136,3 +136,30 @@ def test_stores_that_cannot_be_used_are_one_line_errors(tmp_path: Path) -> None:
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and words in lines[0] and options[1].split("/")[-1] in lines[0], (arguments, lines)
     assert not_a_store.read_text() == "shopping list\n"
+
+
+def test_files_no_one_can_read_and_files_named_twice(tmp_path: Path) -> None:
+    """A named pipe (a plain read would block), a broken symlink and a folder are named with the
+    reason even for root; a file named twice (or through another path) is imported once."""
+    db = tmp_path / "fleet.duckdb"
+    pipe = tmp_path / "jobs.json"
+    os.mkfifo(pipe)
+    broken = tmp_path / "export.csv"
+    broken.symlink_to(tmp_path / "gone.csv")
+    folder = tmp_path / "exports.json"
+    folder.mkdir()
+    again = tmp_path / "link-to-page.json"
+    again.symlink_to(DATA / "rest-page.json")
+    result = run("import", str(pipe), str(broken), str(folder), str(DATA / "rest-page.json"), str(again),
+                 str(DATA / "rest-page.json"), "--db", str(db))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    errors = result.stderr.strip().splitlines()
+    assert errors == [
+        f"error: {pipe}: not imported: cannot read: a named pipe (FIFO), not a regular file",
+        f"error: {broken}: not imported: cannot read: broken symbolic link (its target {tmp_path / 'gone.csv'} does not exist)",
+        f"error: {folder}: not imported: cannot read: a folder, not a regular file",
+    ]
+    assert "rest-page.json (REST backupJobs JSON): read 3 = 3 inserted" in result.stdout
+    assert f"{again}: skipped: the same file as {DATA / 'rest-page.json'}, imported above" in result.stdout
+    assert result.stdout.count("skipped: the same file") == 2
+    assert "total: read 3 = 3 inserted + 0 updated + 0 quarantined + 0 duplicates (1 of 6 files imported, 2 named twice)" in result.stdout

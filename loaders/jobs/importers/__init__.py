@@ -8,6 +8,7 @@ imported anyway. For every file: read = inserted + updated + quarantined + dupli
 """
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
 import os
@@ -27,8 +28,9 @@ from loaders.jobs.importers.detect import (
     detect_json,
     looks_like_json,
 )
+from loaders.docs.textio import describe_os_error, open_regular_file
 from loaders.jobs.importers.jsonscan import salvage
-from loaders.jobs.importers.textio import DecodedText, decode_bytes
+from loaders.jobs.importers.textio import DecodedText, RawLines, decode_bytes, stream_lines, text_lines
 from loaders.jobs.resolve import CatalogLike, Resolver, load_default_catalog
 from loaders.jobs.schema import QuarantineRow
 from loaders.jobs.store import Store, StoreError, utc_now
@@ -48,7 +50,8 @@ class ImportReport:
     quarantined: int = 0
     duplicates: int = 0  # older records of a job superseded by a newer one in the same file
     warnings: list[str] = field(default_factory=list)
-    error: str | None = None  # the file could not be imported at all
+    error: str | None = None  # the file could not be imported (or not to its end)
+    skipped: str | None = None  # not read because it was imported already in the same run
 
     @property
     def adds_up(self) -> bool:
@@ -59,6 +62,11 @@ class ImportReport:
         return FORMATS[self.format][1] if self.format in FORMATS else "unrecognised"
 
     def summary(self) -> str:
+        if self.skipped:
+            return f"{self.path}: skipped: {self.skipped}"
+        if self.error and self.read:
+            return (f"{self.path}: stopped after {self.read} records ({self.inserted} inserted, {self.updated} "
+                    f"updated, {self.quarantined} quarantined, {self.duplicates} duplicates): {self.error}")
         if self.error:
             return f"{self.path}: not imported: {self.error}"
         return (f"{self.path} ({self.description}): read {self.read} = {self.inserted} inserted"
@@ -76,6 +84,7 @@ def import_files(store: Store, paths: Iterable[str | os.PathLike[str]], catalog:
             warnings.append(f"no error catalog ({problem}): errors are stored as 'unknown'")
     resolver = Resolver(catalog)
     reports = []
+    seen: dict[tuple[int, int], str] = {}
     for path in paths:
         directory: list[VaultDirectory] = []
 
@@ -85,8 +94,17 @@ def import_files(store: Store, paths: Iterable[str | os.PathLike[str]], catalog:
                 directory.append(known_vaults(store))
             return directory[0]
 
-        report = import_file(store, Path(path), resolver, vaults)
-        report.warnings[:0] = warnings
+        identity = _file_identity(Path(path))
+        if identity is not None and identity in seen:
+            report = ImportReport(path=str(path), skipped=f"the same file as {seen[identity]}, imported above")
+        else:
+            if identity is not None:
+                seen[identity] = str(path)
+            try:
+                report = import_file(store, Path(path), resolver, vaults)
+            except Exception as exc:  # a bug must cost this file, not the files after it
+                report = ImportReport(path=str(path), error=f"internal error: {type(exc).__name__}: {exc}")
+            report.warnings[:0] = warnings
         reports.append(report)
         if progress:
             progress(report)
@@ -104,34 +122,120 @@ def known_vaults(store: Store) -> VaultDirectory:
     return VaultDirectory(by_name)
 
 
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+# CSV exports at least this big are read line by line and stored in batches of BATCH_ROWS
+# records, so memory stays bounded; smaller files are read whole and stored in one transaction.
+STREAM_FROM_BYTES = 16 * 1024 * 1024
+BATCH_ROWS = 50_000
+_HEAD_BYTES = 64 * 1024
+
+
 def import_file(store: Store, path: Path, resolver: Resolver,
-                vaults: Callable[[], VaultDirectory] = VaultDirectory.empty) -> ImportReport:
+                vaults: Callable[[], VaultDirectory] = VaultDirectory.empty, *,
+                stream_from: int = STREAM_FROM_BYTES, batch_rows: int = BATCH_ROWS) -> ImportReport:
     report = ImportReport(path=str(path))
     try:
-        data = path.read_bytes()
+        handle = open_regular_file(path)
     except OSError as exc:
-        report.error = f"cannot read: {exc.strerror or exc}"
+        report.error = f"cannot read: {describe_os_error(exc, path)}"
         return report
     now = utc_now()
-    try:
-        parsed = parse_bytes(data, path.name, now, vaults)
-    except UnreadableFile as exc:
-        report.error = str(exc)
-        _quarantine_file(store, path, report.error, data)
-        return report
+    writer = _Writer(store, resolver, report, _file_source(path))
+    with handle:
+        try:
+            head = handle.read(_HEAD_BYTES)
+            if _streamable_csv(head, handle, stream_from):
+                handle.seek(0)
+                parsed = Parsed("la-csv", _label("la-csv", path.name), on_batch=writer.write, batch_size=batch_rows)
+                writer.source = parsed.source
+                report.format, report.source = parsed.format, parsed.source
+                loganalytics.read_csv(parsed, stream_lines(handle), path.name, now, vaults)
+            else:
+                data = head + handle.read()
+                parsed = parse_bytes(data, path.name, now, vaults)
+                writer.source = parsed.source
+        except UnreadableFile as exc:
+            report.error = str(exc)
+            _quarantine_file(store, path, report.error, head)
+            return report
+        except OSError as exc:
+            report.error = f"cannot read: {describe_os_error(exc, path)}"
+            return report
+        except (StoreError, ValueError) as exc:  # a batch of a streamed file could not be stored
+            report.error = f"cannot store: {exc}"
+            return report
     report.format, report.source = parsed.format, parsed.source
     report.warnings.extend(parsed.warnings)
-    rows, report.duplicates = latest_per_job(parsed.rows)
-    report.read = len(parsed.rows) + len(parsed.rejected)
     try:
-        result = store.upsert_jobs(resolver.apply_all(rows), parsed.source)
-        report.quarantined = store.add_quarantine(
-            parsed.rejected, replace_sources=[parsed.source, _file_source(path)])
+        writer.write(parsed.rows, parsed.rejected)
+        writer.finish()
     except (StoreError, ValueError) as exc:
         report.error = f"cannot store: {exc}"
-        return report
-    report.inserted, report.updated = result.inserted, result.updated
     return report
+
+
+def _streamable_csv(head: bytes, handle: Any, stream_from: int) -> bool:
+    """A UTF-8 CSV export big enough to be worth reading line by line."""
+    try:
+        size = os.fstat(handle.fileno()).st_size
+    except OSError:
+        return False
+    if size < stream_from or not head.strip() or binary_kind(head):
+        return False
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False  # decoded as a whole
+    text = head.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="replace").lstrip()
+    first_line = text.split("\n", 1)[0]
+    return not looks_like_json(text) and any(d in first_line for d in (",", ";", "\t"))
+
+
+class _Writer:
+    """Stores one file's records batch by batch and keeps its counts exact across batches: of
+    several records of one job only the newest is kept (by recency key, None = oldest; on a tie
+    the later one), the others count as duplicates."""
+
+    def __init__(self, store: Store, resolver: Resolver, report: ImportReport, file_source: str) -> None:
+        self.store, self.resolver, self.report = store, resolver, report
+        self.source = file_source
+        self.file_source = file_source
+        self.newest: dict[tuple[str, str], Any] = {}  # job key -> recency of the record kept
+        self.stored: set[tuple[str, str]] = set()  # keys written by an earlier batch of this file
+        self.quarantine_cleared = False
+
+    def write(self, rows: list[tuple[str, Any, Any]], rejected: list[QuarantineRow]) -> None:
+        report = self.report
+        report.read += len(rows) + len(rejected)
+        floor = dt.datetime.min
+        pending: dict[tuple[str, str], Any] = {}
+        for _location, row, recency in rows:
+            key = (row.vault_id.lower(), row.job_id.lower())
+            if key in self.newest:
+                report.duplicates += 1
+                if (recency or floor) < (self.newest[key] or floor):
+                    continue
+            self.newest[key] = recency
+            pending[key] = row
+        if pending:
+            result = self.store.upsert_jobs(self.resolver.apply_all(list(pending.values())), self.source)
+            again = sum(1 for key in pending if key in self.stored)  # already counted as duplicates
+            report.inserted += result.inserted
+            report.updated += result.updated - again
+            self.stored.update(pending)
+        if rejected or not self.quarantine_cleared:
+            replace = [] if self.quarantine_cleared else [self.source, self.file_source]
+            report.quarantined += self.store.add_quarantine(rejected, replace_sources=replace)
+            self.quarantine_cleared = True
+
+    def finish(self) -> None:
+        if not self.quarantine_cleared:
+            self.write([], [])
 
 
 def _file_source(path: Path) -> str:
@@ -139,20 +243,13 @@ def _file_source(path: Path) -> str:
 
 
 def _quarantine_file(store: Store, path: Path, reason: str, data: bytes) -> None:
+    """Keep a rejected file's first bytes, readable and free of control characters (it may be binary)."""
     head = data[:RAW_HEAD].decode("utf-8", errors="backslashreplace")
-    store.add_quarantine([QuarantineRow(_file_source(path), f"{path.name}:1", reason, head)])
-
-
-def latest_per_job(rows: list[tuple[str, Any, Any]]) -> tuple[list[Any], int]:
-    """One row per (vault, job): the newest by recency key (None = oldest); on a tie the later."""
-    best: dict[tuple[str, str], tuple[Any, Any]] = {}
-    floor = dt.datetime.min
-    for _location, row, recency in rows:
-        key = (row.vault_id.lower(), row.job_id.lower())
-        held = best.get(key)
-        if held is None or (recency or floor) >= (held[1] or floor):
-            best[key] = (row, recency)
-    return [row for row, _ in best.values()], len(rows) - len(best)
+    shown = "".join(c if c.isprintable() or c in "\n\t" else f"\\x{ord(c):02x}" for c in head)
+    try:
+        store.add_quarantine([QuarantineRow(_file_source(path), f"{path.name}:1", reason, shown)])
+    except StoreError:
+        pass  # the report already says the file was not imported
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,10 +269,24 @@ def parse_bytes(data: bytes, name: str, ingest_time: dt.datetime,
         return _parse_json(decoded, data, name, ingest_time, vaults)
     first_line = decoded.text.lstrip().split("\n", 1)[0]
     if not any(d in first_line for d in (",", ";", "\t")):
+        scalar = _json_scalar(decoded.text)
+        if scalar is not None:
+            raise UnreadableFile(f"JSON {scalar}, not a job export; {EXPECTED}")
         raise UnreadableFile(f"neither JSON nor a CSV header line; {EXPECTED}")
     parsed = Parsed("la-csv", _label("la-csv", name))
-    loganalytics.read_csv(parsed, decoded, data, name, ingest_time, vaults)
+    loganalytics.read_csv(parsed, text_lines(decoded, data), name, ingest_time, vaults)
     return parsed
+
+
+def _json_scalar(text: str) -> str | None:
+    """How to name a file that is a single JSON value other than an object or array."""
+    try:
+        value = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    if value is None:
+        return "null"
+    return f"{type(value).__name__} {json.dumps(value)[:40]}"
 
 
 def _label(fmt: str, name: str) -> str:
@@ -203,7 +314,9 @@ def _parse_json(decoded: DecodedText, data: bytes, name: str, ingest_time: dt.da
 
 def _read_json_doc(parsed: Parsed, doc: Any, name: str, ingest_time: dt.datetime,
                    vaults: Callable[[], VaultDirectory]) -> None:
-    if parsed.format == "la-query":
+    if parsed.format == "rest" and rest.is_null_page(doc):
+        parsed.warnings.append("the page's `value` is null: it lists no jobs")
+    elif parsed.format == "la-query":
         loganalytics.read_query_doc(parsed, doc, name, ingest_time, vaults)
     elif parsed.format == "la-rows":
         loganalytics.read_rows_doc(parsed, doc if isinstance(doc, list) else [doc], name, ingest_time, vaults)
@@ -219,8 +332,7 @@ def _read_json_by_lines(parsed: Parsed, decoded: DecodedText, data: bytes, name:
                         vaults: Callable[[], VaultDirectory], error: json.JSONDecodeError | None) -> None:
     """Record-by-record reading with line numbers: for JSON that does not parse as a whole, and
     for JSON with lines that are not UTF-8 (those records are quarantined)."""
-    from loaders.jobs.importers.textio import raw_line_text
-
+    raw_lines = RawLines(data)
     text = decoded.text
     if parsed.format == "la-query":
         match = _COLUMNS_KEY.search(text)
@@ -258,10 +370,10 @@ def _read_json_by_lines(parsed: Parsed, decoded: DecodedText, data: bytes, name:
         location = f"{name}:{record.line}"
         bad = decoded.bad_lines_between(record.line, record.end_line)
         if bad:
-            raw = "\n".join(raw_line_text(data, n) for n in range(record.line, record.end_line + 1))
+            raw = "\n".join(raw_lines.text(n) for n in range(record.line, record.end_line + 1))
             parsed.reject(location, f"line {bad[0]}: {decoded.bad_lines[bad[0]]}", raw)
         elif parsed.format == "la-query":
-            loganalytics.add_row_array(parsed, location, check.columns, record.value, ingest_time, vaults)
+            loganalytics.add_checked_row(parsed, location, check, record.value, ingest_time, vaults)
         elif parsed.format == "la-rows":
             loganalytics.add_record(parsed, location, loganalytics.lower_record(record.value), record.value,
                                     ingest_time, vaults)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,17 @@ class Parsed:
     rejected: list[QuarantineRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    # Set by a reader that streams a big file: called with each full batch of rows and of
+    # rejected records, which are then dropped here, so memory stays bounded.
+    on_batch: Callable[[list[tuple[str, JobRow, Any]], list[QuarantineRow]], None] | None = None
+    batch_size: int = 50_000
+
     _used_locations: set[str] = field(default_factory=set)
+
+    def add_row(self, location: str, row: JobRow, recency: Any) -> None:
+        self.rows.append((location, row, recency))
+        if self.on_batch is not None and len(self.rows) >= self.batch_size:
+            self.flush()
 
     def reject(self, location: str, reason: str, raw: Any) -> None:
         # Locations key the quarantine; two records on one line must not overwrite each other.
@@ -36,6 +47,15 @@ class Parsed:
             unique = f"{location} #{n}"
         self._used_locations.add(unique)
         self.rejected.append(QuarantineRow(self.source, unique, reason, raw_text(raw)))
+        if self.on_batch is not None and len(self.rejected) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Hand the rows and rejected records gathered so far to `on_batch`."""
+        if self.on_batch is not None and (self.rows or self.rejected):
+            rows, rejected = self.rows, self.rejected
+            self.rows, self.rejected = [], []
+            self.on_batch(rows, rejected)
 
 
 def raw_text(raw: Any) -> str | None:

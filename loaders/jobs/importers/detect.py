@@ -6,7 +6,7 @@ from typing import Any
 
 from loaders.jobs.importers import azcli
 from loaders.jobs.importers.loganalytics import is_la_record
-from loaders.jobs.importers.rest import is_job_object, is_page
+from loaders.jobs.importers.rest import is_job_object, is_null_page, is_page
 
 # format -> (source label prefix, description shown to the user)
 FORMATS: dict[str, tuple[str, str]] = {
@@ -48,6 +48,8 @@ def looks_like_json(text: str) -> bool:
 def detect_json(doc: Any) -> str | None:
     """Format of a parsed JSON document, or None."""
     if isinstance(doc, dict):
+        if is_null_page(doc):
+            return "rest"
         if isinstance(doc.get("tables"), list):
             return "la-query"
         if is_page(doc):

@@ -9,13 +9,16 @@ record with the latest TimeGenerated.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from loaders.jobs.importers.base import Parsed, RecordError, UnreadableFile, VaultDirectory
+from loaders.jobs.importers.textio import Line
 from loaders.jobs.normalize import (
+    check_job_times,
     NO_FAILURE_CODES,
     TERMINAL_STATUSES,
     normalize_backup_management_type,
@@ -76,6 +79,25 @@ class ColumnCheck:
     columns: list[str]  # normalised names, in file order
     local_time: list[str]
     unknown: list[str]
+    repeated: dict[str, list[int]] = field(default_factory=dict)  # name -> positions, for names given twice
+
+    def record(self, values: list[Any]) -> dict[str, Any]:
+        """One row's values by column name. A column given twice is read once: its copies must
+        agree (or all but one be empty), else RecordError names them."""
+        record = dict(zip(self.columns, values))
+        for name, positions in self.repeated.items():
+            given = [values[i] for i in positions if not _is_blank(values[i])]
+            distinct = list(dict.fromkeys(str(v).strip() for v in given))
+            if len(distinct) > 1:
+                shown = ", ".join(f"column {i + 1}: {values[i]!r}" for i in positions)
+                raise RecordError(f"{DISPLAY_NAMES.get(name, name)} is given {len(positions)} times and the copies "
+                                  f"disagree ({shown})")
+            record[name] = given[0] if given else values[positions[0]]
+        return record
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def check_columns(raw_names: list[str], where: str | None = None) -> ColumnCheck:
@@ -98,11 +120,18 @@ def check_columns(raw_names: list[str], where: str | None = None) -> ColumnCheck
         raise UnreadableFile(
             f"{prefix}the columns name no vault: need ResourceId, or SubscriptionId with VaultName "
             f"(found: {', '.join(str(r) for r in raw_names[:30])})")
-    return ColumnCheck(names, local, unknown)
+    positions: dict[str, list[int]] = {}
+    for index, name in enumerate(names):
+        positions.setdefault(name, []).append(index)
+    repeated = {name: found for name, found in positions.items() if len(found) > 1}
+    return ColumnCheck(names, local, unknown, repeated)
 
 
 def column_warnings(check: ColumnCheck) -> list[str]:
     out = []
+    for name, positions in check.repeated.items():
+        out.append(f"column {DISPLAY_NAMES.get(name, name)} appears {len(positions)} times (columns "
+                   f"{', '.join(str(i + 1) for i in positions)}); read once, rows whose copies disagree are quarantined")
     if check.unknown:
         out.append(f"ignored columns not in AddonAzureBackupJobs: {', '.join(check.unknown)}")
     if check.local_time:
@@ -170,6 +199,10 @@ def record_to_row(record: dict[str, Any], source: str, ingest_time: dt.datetime,
     status = normalize_status(record.get("jobstatus"))
     start = _parse(record, "jobstartdatetime", parse_datetime)
     duration = _parse(record, "jobdurationinsecs", parse_duration)
+    try:
+        check_job_times(start, None, duration, ingest_time, ("JobStartDateTime", "end", "JobDurationInSecs"))
+    except ValueError as exc:
+        raise RecordError(str(exc)) from None
     end = None
     if start is not None and duration is not None and status in TERMINAL_STATUSES:
         end = start + dt.timedelta(seconds=duration)
@@ -218,7 +251,10 @@ def add_record(parsed: Parsed, location: str, record: dict[str, Any], raw: Any,
     except RecordError as exc:
         parsed.reject(location, str(exc), raw)
         return
-    parsed.rows.append((location, row, generated))
+    except Exception as exc:  # a shape no rule foresaw must cost this record, not the file
+        parsed.reject(location, f"could not read this record ({type(exc).__name__}: {exc})", raw)
+        return
+    parsed.add_row(location, row, generated)
 
 
 def lower_record(obj: dict[str, Any]) -> dict[str, Any]:
@@ -234,51 +270,77 @@ def sniff_delimiter(header_line: str) -> str:
     return max(counts, key=lambda d: (counts[d], d == ","))
 
 
-def read_csv(parsed: Parsed, decoded: Any, data: bytes, name: str, ingest_time: dt.datetime,
+class _LineFeed:
+    """Feeds text lines to csv.reader and remembers which lines each record was made of."""
+
+    def __init__(self, lines: Iterator[Line]) -> None:
+        self._lines = lines
+        self._taken: list[Line] = []
+
+    def __iter__(self) -> _LineFeed:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self._taken.append(line)
+        return line.text
+
+    def take(self) -> list[Line]:
+        taken, self._taken = self._taken, []
+        return taken
+
+
+def read_csv(parsed: Parsed, lines: Iterable[Line], name: str, ingest_time: dt.datetime,
              vaults: Callable[[], VaultDirectory]) -> None:
-    """Portal "Export to CSV" of an AddonAzureBackupJobs query; locations are `file:line`."""
+    """Portal "Export to CSV" of an AddonAzureBackupJobs query; locations are `file:line`.
+
+    Reads record by record from `lines` (a whole decoded file or a file streamed from disk)."""
     import csv
 
-    from loaders.jobs.importers.textio import raw_line_text
-
-    lines = decoded.text.splitlines(keepends=True)
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None:
+    source = iter(lines)
+    header_line = next((line for line in source if line.text.strip()), None)
+    if header_line is None:
         raise UnreadableFile("no header line")
-    reader = csv.reader(lines[first:], delimiter=sniff_delimiter(lines[first]))
-    header = next(reader)
-    header_line = first + 1
-    if decoded.bad_lines.get(header_line):
-        raise UnreadableFile(f"header line is not valid UTF-8 ({decoded.bad_lines[header_line]})")
+    feed = _LineFeed(itertools.chain([header_line], source))
+    reader = csv.reader(feed, delimiter=sniff_delimiter(header_line.text))
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise UnreadableFile(f"header line {header_line.number}: CSV syntax error: {exc}") from None
+    bad_header = next((line for line in feed.take() if line.bad), None)
+    if bad_header is not None:
+        raise UnreadableFile(f"header line is not valid UTF-8 ({bad_header.bad})")
     check = check_columns(header)
     parsed.warnings.extend(column_warnings(check))
     width = len(check.columns)
-    previous_end = header_line
     while True:
         try:
             fields = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            line = first + reader.line_num
-            parsed.reject(f"{name}:{line}", f"CSV syntax error: {exc}", raw_line_text(data, line))
-            previous_end = line
+            taken = feed.take()
+            line = taken[-1].number if taken else header_line.number
+            parsed.reject(f"{name}:{line}", f"CSV syntax error: {exc}", "\n".join(t.original() for t in taken))
             continue
-        start, end = previous_end + 1, first + reader.line_num
-        previous_end = end
+        taken = feed.take()
         if not fields or all(not f.strip() for f in fields):
             continue
-        location = f"{name}:{start}"
-        raw = "".join(lines[start - 1:end]).rstrip("\r\n")
-        bad = decoded.bad_lines_between(start, end)
-        if bad:
-            raw_bytes = "\n".join(raw_line_text(data, n) for n in range(start, end + 1))
-            parsed.reject(location, f"line {bad[0]}: {decoded.bad_lines[bad[0]]}", raw_bytes)
+        location = f"{name}:{taken[0].number}"
+        bad = next((line for line in taken if line.bad), None)
+        if bad is not None:
+            parsed.reject(location, f"line {bad.number}: {bad.bad}", "\n".join(t.original() for t in taken))
             continue
+        raw = "".join(t.text for t in taken).rstrip("\r\n")
         if len(fields) != width:
             parsed.reject(location, f"expected {width} fields as in the header, found {len(fields)}", raw)
             continue
-        add_record(parsed, location, dict(zip(check.columns, fields)), raw, ingest_time, vaults)
+        try:
+            record = check.record(fields)
+        except RecordError as exc:
+            parsed.reject(location, str(exc), raw)
+            continue
+        add_record(parsed, location, record, raw, ingest_time, vaults)
 
 
 def _table_columns(table: dict[str, Any]) -> list[str]:
@@ -301,7 +363,7 @@ def read_query_doc(parsed: Parsed, doc: dict[str, Any], name: str, ingest_time: 
         parsed.warnings.extend(column_warnings(check))
         for r_index, row in enumerate(table.get("rows") or []):
             location = f"{name}:$.tables[{t_index}].rows[{r_index}]"
-            add_row_array(parsed, location, check.columns, row, ingest_time, vaults)
+            add_checked_row(parsed, location, check, row, ingest_time, vaults)
     if not usable:
         raise UnreadableFile("no table with AddonAzureBackupJobs columns (JobUniqueId and a vault column)")
 
@@ -314,6 +376,20 @@ def add_row_array(parsed: Parsed, location: str, columns: list[str], row: Any, i
         parsed.reject(location, f"expected {len(columns)} values as in the column list, found {len(row)}", row)
     else:
         add_record(parsed, location, dict(zip(columns, row)), row, ingest_time, vaults)
+
+
+def add_checked_row(parsed: Parsed, location: str, check: ColumnCheck, row: Any, ingest_time: dt.datetime,
+                    vaults: Callable[[], VaultDirectory]) -> None:
+    """A query-API row array read against its checked column list (repeated columns resolved)."""
+    if not isinstance(row, list) or len(row) != len(check.columns):
+        add_row_array(parsed, location, check.columns, row, ingest_time, vaults)
+        return
+    try:
+        record = check.record(row)
+    except RecordError as exc:
+        parsed.reject(location, str(exc), row)
+        return
+    add_record(parsed, location, record, row, ingest_time, vaults)
 
 
 def read_rows_doc(parsed: Parsed, doc: list[Any], name: str, ingest_time: dt.datetime,

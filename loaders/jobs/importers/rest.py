@@ -15,6 +15,7 @@ from typing import Any
 
 from loaders.jobs.importers.base import Parsed, RecordError
 from loaders.jobs.normalize import (
+    check_job_times,
     first_text,
     normalize_backup_management_type,
     normalize_operation,
@@ -88,6 +89,10 @@ def job_to_row(job: dict[str, Any], source: str, ingest_time: dt.datetime) -> Jo
     start = _field(props, "startTime", parse_datetime)
     end = _field(props, "endTime", parse_datetime)
     duration = _field(props, "duration", parse_duration)
+    try:
+        check_job_times(start, end, duration, ingest_time, ("startTime", "endTime", "duration"))
+    except ValueError as exc:
+        raise RecordError(str(exc)) from None
     if duration is None and start is not None and end is not None:
         duration = (end - start).total_seconds()
 
@@ -178,7 +183,19 @@ def add_job(parsed: Parsed, location: str, job: Any, ingest_time: dt.datetime) -
     except RecordError as exc:
         parsed.reject(location, str(exc), job)
         return
-    parsed.rows.append((location, row, None))
+    except Exception as exc:  # a shape no rule foresaw must cost this record, not the file
+        parsed.reject(location, f"could not read this record ({type(exc).__name__}: {exc})", job)
+        return
+    parsed.add_row(location, row, None)
+
+
+def is_null_page(value: Any) -> bool:
+    """A list page whose `value` is null instead of a list: some tools write that for "no jobs"."""
+    return (isinstance(value, dict) and "value" in value and value["value"] is None
+            and set(value) <= _PAGE_KEYS)
+
+
+_PAGE_KEYS = frozenset({"value", "nextLink", "@odata.nextLink", "odata.nextLink"})
 
 
 def expand_page(value: Any) -> list[Any] | None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import bisect
 import codecs
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 
 @dataclass
@@ -17,9 +19,76 @@ class DecodedText:
     text: str
     encoding: str
     bad_lines: dict[int, str] = field(default_factory=dict)  # 1-based line -> description of the bad bytes
+    _sorted_bad: list[int] | None = field(default=None, repr=False)
 
     def bad_lines_between(self, first: int, last: int) -> list[int]:
-        return [n for n in self.bad_lines if first <= n <= last]
+        if not self.bad_lines:
+            return []
+        if self._sorted_bad is None:
+            self._sorted_bad = sorted(self.bad_lines)
+        low = bisect.bisect_left(self._sorted_bad, first)
+        high = bisect.bisect_right(self._sorted_bad, last)
+        return self._sorted_bad[low:high]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of an export as the readers see it."""
+
+    number: int  # 1-based
+    text: str  # decoded, with its line break
+    bad: str | None = None  # why its bytes are not valid UTF-8 (then `text` has replacement characters)
+    raw: bytes | None = None  # the original bytes, kept for bad lines
+
+    def original(self) -> str:
+        """The line as it is in the file, escaped where it is not UTF-8, without its line break."""
+        if self.raw is None:
+            return self.text.rstrip("\r\n")
+        return self.raw.rstrip(b"\r\n").decode("utf-8", errors="backslashreplace")
+
+
+def _decode_line(number: int, raw: bytes) -> Line:
+    try:
+        return Line(number, raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        bad_byte = raw[exc.start:exc.start + 1].hex().upper()
+        reason = f"byte 0x{bad_byte} at column {exc.start + 1} is not valid UTF-8"
+        return Line(number, raw.decode("utf-8", errors="replace"), reason, raw)
+
+
+def stream_lines(handle: BinaryIO) -> Iterator[Line]:
+    """The lines of a UTF-8 file (BOM or not) read one at a time: big exports never sit in memory whole."""
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
+        yield _decode_line(number, raw)
+
+
+def text_lines(decoded: DecodedText, data: bytes) -> Iterator[Line]:
+    """The lines of a file decoded as a whole, split on \\n only, as `decode_bytes` numbers them."""
+    raw_lines = RawLines(data) if decoded.bad_lines else None
+    position, number, text = 0, 0, decoded.text
+    while position < len(text):
+        number += 1
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end + 1
+        bad = decoded.bad_lines.get(number)
+        raw = raw_lines.line(number) if bad and raw_lines is not None else None
+        yield Line(number, text[position:end], bad, raw)
+        position = end
+
+
+class RawLines:
+    """The original bytes of each line of a file, split once."""
+
+    def __init__(self, data: bytes) -> None:
+        self._lines = data.split(b"\n")
+
+    def line(self, number: int) -> bytes:
+        return self._lines[number - 1] if 1 <= number <= len(self._lines) else b""
+
+    def text(self, number: int) -> str:
+        return self.line(number).rstrip(b"\r").decode("utf-8", errors="backslashreplace")
 
 
 def decode_bytes(data: bytes) -> DecodedText:
@@ -36,25 +105,16 @@ def decode_bytes(data: bytes) -> DecodedText:
         return DecodedText(data.decode("utf-8"), encoding)
     except UnicodeDecodeError:
         pass
-    lines = data.split(b"\n")
     out: list[str] = []
     bad: dict[int, str] = {}
-    for number, line in enumerate(lines, start=1):
-        try:
-            out.append(line.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            bad_byte = line[exc.start:exc.start + 1].hex().upper()
-            bad[number] = f"byte 0x{bad_byte} at column {exc.start + 1} is not valid UTF-8"
-            out.append(line.decode("utf-8", errors="replace"))
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        line = _decode_line(number, raw)
+        out.append(line.text)
+        if line.bad:
+            bad[number] = line.bad
     return DecodedText("\n".join(out), encoding, bad)
 
 
-def raw_line_text(data: bytes, line: int) -> str:
-    """The original bytes of one line, shown with escapes where they are not UTF-8."""
-    lines = data.split(b"\n")
-    if not 1 <= line <= len(lines):
-        return ""
-    return lines[line - 1].rstrip(b"\r").decode("utf-8", errors="backslashreplace")
 
 
 class LineIndex:
