@@ -246,7 +246,7 @@ def top_errors_chart(top_errors: pd.DataFrame, locale: str | None = None) -> go.
     back to the row (and from there to the error's guidance)."""
     locale = _loc(locale)
     failed_name, vms_name = translate("Failed jobs", locale), translate("VMs", locale)
-    # No legend: the table beside the chart names each error's category, and the colours are those of
+    # No legend: the table under the chart names each error's category, and the colours are those of
     # the daily chart's legend.
     layout = _layout(translate("Top error codes", locale), locale, height=max(300, 130 + 30 * len(top_errors)),
                      showlegend=False)
@@ -381,9 +381,12 @@ def time_to_recover_chart(recovery: pd.DataFrame, locale: str | None = None, top
                        for m, p, n, o in zip(medians, p90s, frame["incidents"], frame["open_incidents"])],
         "hovertemplate": hover,
     }
+    axis_title = translate("Hours from first failure to next successful backup "
+                           "(bar: median, line: 90th percentile)", locale)
     layout.update(
-        xaxis={"title": {"text": translate("Hours from first failure to next successful backup "
-                                           "(bar: median, line: 90th percentile)", locale)}, "rangemode": "tozero"},
+        # The key to bar and line on a line of its own: on one line the title outgrows the plot on a
+        # laptop screen and Plotly cuts it off.
+        xaxis={"title": {"text": axis_title.replace(" (", "<br>(", 1)}, "rangemode": "tozero"},
         yaxis={"title": {"text": translate("Error code", locale)}, "categoryorder": "array",
                "categoryarray": list(reversed(labels)), "automargin": True},
     )

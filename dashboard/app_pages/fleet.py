@@ -212,14 +212,14 @@ if not result.kpis.jobs:
                          icon=":material/date_range:")
 
 # -- charts -------------------------------------------------------------------------------------------------
+# One chart per row, each the page's full width: side by side, on a laptop screen, the long error codes
+# and the German or French titles left the bars a sliver and cut the axis titles off.
 top_errors = result.top_error_codes
-chart_column, table_column = st.columns([3, 2])
-with chart_column:
-    clicked_bar = st.plotly_chart(figures["top_errors"], key=f"fleet_top_errors_chart_{view_key}", on_select="rerun",
-                                  selection_mode="points", config=CHART_CONFIG)
+clicked_bar = st.plotly_chart(figures["top_errors"], key=f"fleet_top_errors_chart_{view_key}", on_select="rerun",
+                              selection_mode="points", config=CHART_CONFIG)
 picked_row = picked_choice = None
-with table_column:
-    # An empty table would only say "empty", in English: the chart beside it already says why.
+with st.container():
+    # An empty table would only say "empty", in English: the chart above already says why.
     if len(top_errors):
         st.caption(_("Click a bar or a row to open the error's causes and solutions in the Guide."))
         errors_table = fleet_view.top_errors_table(top_errors, locale)
@@ -235,7 +235,7 @@ with table_column:
         picked_choice = st.selectbox(
             _("Open the guide for"), options=range(len(choice_labels)), format_func=choice_labels.__getitem__,
             index=None, key=f"fleet_top_errors_pick_{locale}_{view_key}", placeholder=_("Choose an error code"),
-            help=_("The same as clicking a bar or a row."))
+            help=_("The same as clicking a bar or a row."), width=480)
 
 picked = (fleet_view.selected_rows(picked_row) or fleet_view.selected_points(clicked_bar)
           or ([picked_choice] if picked_choice is not None else []))[:1]
@@ -253,9 +253,8 @@ if (top_errors["category"] == UNKNOWN_CATEGORY).any():
     st.caption(_("Errors of the category \"{category}\" match no article yet: they are listed with the message "
                  "Azure Backup reported.", category=category_label(UNKNOWN_CATEGORY, locale)))
 
-left, right = st.columns(2)
-left.plotly_chart(figures["location"], key="fleet_location", config=CHART_CONFIG)
-right.plotly_chart(figures["heatmap"], key="fleet_heatmap", config=CHART_CONFIG)
+st.plotly_chart(figures["location"], key="fleet_location", config=CHART_CONFIG)
+st.plotly_chart(figures["heatmap"], key="fleet_heatmap", config=CHART_CONFIG)
 st.plotly_chart(figures["recovery"], key="fleet_recovery", config=CHART_CONFIG)
 
 # -- tables -------------------------------------------------------------------------------------------------

@@ -174,6 +174,13 @@ def test_time_to_recover_bars_are_medians_with_a_whisker_to_p90(hand_built) -> N
     assert list(trace.x) == pytest.approx(list(shown["median_hours"]))
     assert [m + e for m, e in zip(trace.x, trace.error_x.array)] == pytest.approx(list(shown["p90_hours"]))
     assert set(trace.error_x.arrayminus) == {0}
+    # The axis title keeps its key to bar and line on a second line, in every language.
+    for locale in ("en-us", "de-de", "ja-jp"):
+        title = charts.time_to_recover_chart(recovery, locale).layout.xaxis.title.text
+        first, second = title.split("<br>")
+        assert (first + " " + second).replace("  ", " ") == translate(
+            "Hours from first failure to next successful backup (bar: median, line: 90th percentile)", locale)
+        assert second.startswith("(")
 
 
 @pytest.mark.parametrize("build", [
