@@ -20,10 +20,15 @@ def normalise_locale(value: str) -> str:
     return value.strip().replace("_", "-").lower()
 
 
+def is_locale_folder(name: str) -> bool:
+    """`it-it`, `zh-TW`, `pt_BR`: a folder named like a locale."""
+    return bool(LOCALE_SHAPE.match(normalise_locale(name)))
+
+
 def locale_from_path(path: str) -> str | None:
     for part in reversed(PurePath(path).parts[:-1]):
-        if LOCALE_SHAPE.match(part):
-            return part.lower()
+        if is_locale_folder(part):
+            return normalise_locale(part)
     return None
 
 

@@ -8,11 +8,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loaders.docs.locale import LOCALE_SHAPE
+from loaders.docs.locale import is_locale_folder, normalise_locale
 from loaders.docs.model import Article
 from loaders.docs.textio import why_unreadable
 
-LOCALE_SEGMENT = LOCALE_SHAPE  # one notion of a locale folder for the graph and the lint
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
@@ -97,14 +96,14 @@ def locale_index(path: Path) -> int | None:
     """Index in `path.parts` of the locale folder (`en-us`, `zh-tw`...), the last one when nested."""
     parts = path.parts[:-1]
     for index in range(len(parts) - 1, -1, -1):
-        if LOCALE_SEGMENT.match(parts[index]):
+        if is_locale_folder(parts[index]):  # one notion of a locale folder for the graph and the lint
             return index
     return None
 
 
 def locale_of(path: Path) -> str | None:
     index = locale_index(path)
-    return path.parts[index].lower() if index is not None else None
+    return normalise_locale(path.parts[index]) if index is not None else None
 
 
 def relative_key(path: Path) -> tuple[str, ...] | None:
