@@ -100,11 +100,13 @@ def _kind_of(mode: int) -> str:
     return "a special file"
 
 
-def _open_regular(path: str | os.PathLike[str]) -> int:
+def _open_regular(path: str | os.PathLike[str], allow_pipe: bool = False) -> int:
     """A descriptor of the regular file at `path`; OSError for anything else.
 
     Opened non-blocking and checked after opening: a named pipe, a device or a folder that
     happens to be called `*.md` is refused instead of blocking the run or reading forever.
+    With `allow_pipe`, a pipe named on purpose (`<(command)`) is read: once opened, reading it
+    waits for its writer, or ends at once when it has none.
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     descriptor = os.open(path, flags)
@@ -113,6 +115,9 @@ def _open_regular(path: str | os.PathLike[str]) -> int:
     except OSError:
         os.close(descriptor)
         raise
+    if allow_pipe and stat.S_ISFIFO(mode):
+        os.set_blocking(descriptor, True)
+        return descriptor
     if not stat.S_ISREG(mode):
         os.close(descriptor)
         kind = _kind_of(mode)
@@ -121,9 +126,10 @@ def _open_regular(path: str | os.PathLike[str]) -> int:
     return descriptor
 
 
-def open_regular_file(path: str | os.PathLike[str]) -> BinaryIO:
-    """The regular file at `path` opened for binary reading; OSError for anything else."""
-    return os.fdopen(_open_regular(path), "rb")
+def open_regular_file(path: str | os.PathLike[str], allow_pipe: bool = False) -> BinaryIO:
+    """The regular file (or, with `allow_pipe`, pipe) at `path` opened for binary reading;
+    OSError for anything else."""
+    return os.fdopen(_open_regular(path, allow_pipe), "rb")
 
 
 def read_file_bytes(path: str | os.PathLike[str]) -> bytes:

@@ -139,8 +139,9 @@ def test_stores_that_cannot_be_used_are_one_line_errors(tmp_path: Path) -> None:
 
 
 def test_files_no_one_can_read_and_files_named_twice(tmp_path: Path) -> None:
-    """A named pipe (a plain read would block), a broken symlink and a folder are named with the
-    reason even for root; a file named twice (or through another path) is imported once."""
+    """A named pipe no program writes to (a plain open would block), a broken symlink and a
+    folder are named with the reason even for root; a file named twice (or through another
+    path) is imported once."""
     db = tmp_path / "fleet.duckdb"
     pipe = tmp_path / "jobs.json"
     os.mkfifo(pipe)
@@ -155,7 +156,7 @@ def test_files_no_one_can_read_and_files_named_twice(tmp_path: Path) -> None:
     assert result.returncode == 2 and "Traceback" not in result.stderr
     errors = result.stderr.strip().splitlines()
     assert errors == [
-        f"error: {pipe}: not imported: cannot read: a named pipe (FIFO), not a regular file",
+        f"error: {pipe}: not imported: nothing came through this named pipe (no program was writing to it)",
         f"error: {broken}: not imported: cannot read: broken symbolic link (its target {tmp_path / 'gone.csv'} does not exist)",
         f"error: {folder}: not imported: cannot read: a folder, not a regular file",
     ]
@@ -163,3 +164,20 @@ def test_files_no_one_can_read_and_files_named_twice(tmp_path: Path) -> None:
     assert f"{again}: skipped: the same file as {DATA / 'rest-page.json'}, imported above" in result.stdout
     assert result.stdout.count("skipped: the same file") == 2
     assert "total: read 3 = 3 inserted + 0 updated + 0 quarantined + 0 duplicates (1 of 6 files imported, 2 named twice)" in result.stdout
+
+
+def test_an_export_piped_in_is_imported(tmp_path: Path) -> None:
+    """`jobs import <(az backup job list ...)`: the shell passes a pipe as /dev/fd/N."""
+    read_end, write_end = os.pipe()
+    os.write(write_end, (DATA / "rest-page.json").read_bytes())  # small enough for the pipe buffer
+    os.close(write_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "loaders", "jobs", "import", f"/dev/fd/{read_end}", "--db", str(tmp_path / "f.duckdb")],
+            cwd=REPO, capture_output=True, text=True, timeout=120, pass_fds=(read_end,),
+            env={k: v for k, v in os.environ.items() if k != "BACKUP_TRIAGE_DB"},
+        )
+    finally:
+        os.close(read_end)
+    assert result.returncode == 0, result.stderr
+    assert f"/dev/fd/{read_end} (REST backupJobs JSON): read 3 = 3 inserted" in result.stdout

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,7 +143,8 @@ def import_file(store: Store, path: Path, resolver: Resolver,
                 stream_from: int = STREAM_FROM_BYTES, batch_rows: int = BATCH_ROWS) -> ImportReport:
     report = ImportReport(path=str(path))
     try:
-        handle = open_regular_file(path)
+        # files are named on purpose here, so a pipe (`jobs import <(az backup job list ...)`) is read
+        handle = open_regular_file(path, allow_pipe=True)
     except OSError as exc:
         report.error = f"cannot read: {describe_os_error(exc, path)}"
         return report
@@ -151,6 +153,8 @@ def import_file(store: Store, path: Path, resolver: Resolver,
     with handle:
         try:
             head = handle.read(_HEAD_BYTES)
+            if not head and stat.S_ISFIFO(os.fstat(handle.fileno()).st_mode):
+                raise UnreadableFile("nothing came through this named pipe (no program was writing to it)")
             if _streamable_csv(head, handle, stream_from):
                 handle.seek(0)
                 parsed = Parsed("la-csv", _label("la-csv", path.name), on_batch=writer.write, batch_size=batch_rows)
@@ -184,10 +188,10 @@ def import_file(store: Store, path: Path, resolver: Resolver,
 def _streamable_csv(head: bytes, handle: Any, stream_from: int) -> bool:
     """A UTF-8 CSV export big enough to be worth reading line by line."""
     try:
-        size = os.fstat(handle.fileno()).st_size
+        info = os.fstat(handle.fileno())
     except OSError:
         return False
-    if size < stream_from or not head.strip() or binary_kind(head):
+    if not stat.S_ISREG(info.st_mode) or info.st_size < stream_from or not head.strip() or binary_kind(head):
         return False
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False  # decoded as a whole
