@@ -223,11 +223,13 @@ with st.container():
     if len(top_errors):
         st.caption(_("Click a bar or a row to open the error's causes and solutions in the Guide."))
         errors_table = fleet_view.top_errors_table(top_errors, locale)
-        guide_column = errors_table.frame.columns[-1]
+        code_column, message_column, guide_column = (errors_table.frame.columns[i] for i in (0, 1, -1))
         picked_row = st.dataframe(
             fleet_view.styled(errors_table), key=f"fleet_top_errors_table_{view_key}", on_select="rerun",
             selection_mode="single-row", hide_index=True, width="stretch",
-            column_config={guide_column: st.column_config.LinkColumn(guide_column, display_text=_("Open guide"))})
+            # The long English messages take what is left, so counts and the guide link stay in view.
+            column_config={guide_column: st.column_config.LinkColumn(guide_column, display_text=_("Open guide")),
+                           message_column: st.column_config.TextColumn(message_column, width="medium")})
         st.download_button(_("Download CSV"), errors_table.csv(), file_name=errors_table.csv_name, mime="text/csv",
                            key="fleet_download_errors", icon=":material/download:")
         # Bars and table rows answer the mouse only: the same choice from the keyboard or a screen reader.
