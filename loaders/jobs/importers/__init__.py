@@ -31,7 +31,14 @@ from loaders.jobs.importers.detect import (
 )
 from loaders.docs.textio import describe_os_error, open_regular_file
 from loaders.jobs.importers.jsonscan import salvage
-from loaders.jobs.importers.textio import DecodedText, RawLines, decode_bytes, stream_lines, text_lines
+from loaders.jobs.importers.textio import (
+    DecodedText,
+    RawLines,
+    decode_bytes,
+    line_break,
+    stream_lines,
+    text_lines,
+)
 from loaders.jobs.resolve import CatalogLike, Resolver, load_default_catalog
 from loaders.jobs.schema import QuarantineRow
 from loaders.jobs.store import Store, StoreError, utc_now
@@ -193,8 +200,8 @@ def _streamable_csv(head: bytes, handle: Any, stream_from: int) -> bool:
         return False
     if not stat.S_ISREG(info.st_mode) or info.st_size < stream_from or not head.strip() or binary_kind(head):
         return False
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return False  # decoded as a whole
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or line_break(head) != b"\n":
+        return False  # UTF-16 and carriage-return-only files are decoded as a whole
     text = head.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="replace").lstrip()
     first_line = text.split("\n", 1)[0]
     return not looks_like_json(text) and any(d in first_line for d in (",", ";", "\t"))

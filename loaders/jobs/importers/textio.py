@@ -66,7 +66,8 @@ def stream_lines(handle: BinaryIO) -> Iterator[Line]:
 
 def text_lines(decoded: DecodedText, data: bytes) -> Iterator[Line]:
     """The lines of a file decoded as a whole, split on \\n only, as `decode_bytes` numbers them."""
-    raw_lines = RawLines(data) if decoded.bad_lines else None
+    # original bytes only where lines are bytes lines: UTF-16 text is shown as decoded
+    raw_lines = RawLines(data) if decoded.bad_lines and decoded.encoding != "utf-16" else None
     position, number, text = 0, 0, decoded.text
     while position < len(text):
         number += 1
@@ -82,7 +83,7 @@ class RawLines:
     """The original bytes of each line of a file, split once."""
 
     def __init__(self, data: bytes) -> None:
-        self._lines = data.split(b"\n")
+        self._lines = data.split(line_break(data))
 
     def line(self, number: int) -> bytes:
         return self._lines[number - 1] if 1 <= number <= len(self._lines) else b""
@@ -91,23 +92,32 @@ class RawLines:
         return self.line(number).rstrip(b"\r").decode("utf-8", errors="backslashreplace")
 
 
+def line_break(data: bytes) -> bytes:
+    """b"\\n", or b"\\r" for files with old Mac line ends (carriage returns only)."""
+    return b"\r" if b"\n" not in data and b"\r" in data else b"\n"
+
+
 def decode_bytes(data: bytes) -> DecodedText:
+    """The text of an export with its lines ending in \\n, and the lines that did not decode."""
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                           (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             if encoding == "utf-16":
-                return DecodedText(data.decode("utf-16", errors="replace"), "utf-16")
+                return _decode_utf16(data)
             data = data[len(bom):]
             break
     else:
         encoding = "utf-8"
+    newline = line_break(data)
     try:
-        return DecodedText(data.decode("utf-8"), encoding)
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        return DecodedText(text.replace("\r", "\n") if newline == b"\r" else text, encoding)
     out: list[str] = []
     bad: dict[int, str] = {}
-    for number, raw in enumerate(data.split(b"\n"), start=1):
+    for number, raw in enumerate(data.split(newline), start=1):
         line = _decode_line(number, raw)
         out.append(line.text)
         if line.bad:
@@ -115,6 +125,19 @@ def decode_bytes(data: bytes) -> DecodedText:
     return DecodedText("\n".join(out), encoding, bad)
 
 
+def _decode_utf16(data: bytes) -> DecodedText:
+    """UTF-16 with a BOM; a file cut in the middle of a character (an odd number of bytes) or with
+    unpaired surrogates gets its damaged lines marked, like bad UTF-8."""
+    try:
+        text = data.decode("utf-16")
+        bad: dict[int, str] = {}
+    except UnicodeDecodeError:
+        text = data.decode("utf-16", errors="replace")
+        bad = {number: "bytes that are not valid UTF-16"
+               for number, line in enumerate(text.split("\n"), start=1) if "\ufffd" in line}
+    if "\n" not in text and "\r" in text:
+        text = text.replace("\r", "\n")
+    return DecodedText(text, "utf-16", bad)
 
 
 class LineIndex:
