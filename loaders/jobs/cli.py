@@ -46,7 +46,7 @@ def register(subparsers: Any) -> None:
 
     quarantine = sub.add_parser("quarantine", help="list quarantined records (newest first)")
     add_db_argument(quarantine)
-    quarantine.add_argument("--limit", type=int, default=50, help="at most this many (default 50; 0 = all)")
+    quarantine.add_argument("--limit", type=_count, default=50, help="at most this many (default 50; 0 = all)")
     quarantine.add_argument("--source", default=None, help="only this source label, e.g. log-analytics:jobs.csv")
     quarantine.add_argument("--json", action="store_true", help="machine-readable output")
     quarantine.set_defaults(handler=run_quarantine)
@@ -64,6 +64,16 @@ def register(subparsers: Any) -> None:
         pass
     else:
         register_sync_command(sub)
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (all) or more, not {value}")
+    return value
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -181,3 +181,12 @@ def test_an_export_piped_in_is_imported(tmp_path: Path) -> None:
         os.close(read_end)
     assert result.returncode == 0, result.stderr
     assert f"/dev/fd/{read_end} (REST backupJobs JSON): read 3 = 3 inserted" in result.stdout
+
+
+def test_a_negative_limit_is_a_usage_error(tmp_path: Path) -> None:
+    db = tmp_path / "fleet.duckdb"
+    assert run("import", str(DATA / "rest-bad-records.json"), "--db", str(db)).returncode == 0
+    result = run("quarantine", "--db", str(db), "--limit", "-5")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "argument --limit: must be 0 (all) or more, not -5" in result.stderr
+    assert "(6 of 6 shown)" in run("quarantine", "--db", str(db), "--limit", "0").stdout
