@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
+from loaders.docs.frontmatter import TooManyValues, nesting_depth, plain_values
 from loaders.docs.locale import DEFAULT_LOCALE, normalise_locale
+from loaders.docs.textio import describe_os_error, read_file_bytes
 from loaders.jobs.schema import OPERATIONS
 
 if TYPE_CHECKING:  # the graph is only used through its lookup methods
@@ -306,24 +308,35 @@ def _cross_check(entries: list[tuple[str, CatalogEntry]]) -> list[str]:
     return problems
 
 
+# A catalog is a few hundred short values; these bounds only stop hostile files (see frontmatter).
+MAX_CATALOG_NESTING = 100
+MAX_CATALOG_VALUES = 1_000_000
+
+
 def load_catalog(path: str | Path | None = None) -> Catalog:
     """Read and check a catalog file; CatalogError (a ValueError) names the file, line and entry."""
     source = Path(path) if path is not None else DEFAULT_CATALOG
     try:
-        text = source.read_bytes().decode("utf-8-sig")
+        text = read_file_bytes(source).decode("utf-8-sig")
     except FileNotFoundError:
         raise CatalogError(f"{source}: catalog file not found") from None
     except OSError as exc:
-        raise CatalogError(f"{source}: cannot read catalog: {exc.strerror or exc}") from None
+        raise CatalogError(f"{source}: cannot read catalog: {describe_os_error(exc, source)}") from None
     except UnicodeDecodeError as exc:
         raise CatalogError(f"{source}: not UTF-8 text (byte {exc.start})") from None
+    if nesting_depth(text) > MAX_CATALOG_NESTING:
+        raise CatalogError(f"{source}: invalid YAML: nested more than {MAX_CATALOG_NESTING} levels deep")
     try:
-        document = yaml.safe_load(text)
+        document = plain_values(yaml.safe_load(text), MAX_CATALOG_VALUES)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
         reason = getattr(exc, "problem", None) or str(exc)
         raise CatalogError(f"{source}{where}: invalid YAML: {reason}") from None
+    except TooManyValues as exc:
+        raise CatalogError(f"{source}: invalid YAML: its aliases stand for {exc}") from None
+    except (ValueError, OverflowError, RecursionError) as exc:  # e.g. a date YAML cannot build (2024-02-30)
+        raise CatalogError(f"{source}: invalid YAML: {type(exc).__name__}: {exc}") from None
     if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
         raise CatalogError(f"{source}: expected a mapping with 'version' and an 'entries' list")
     version = document.get("version")

@@ -48,11 +48,12 @@ MAX_VALUES = 10_000
 _BRACKETS = re.compile(r"[^\[\]{}]+")
 
 
-class _TooBig(Exception):
-    pass
+class TooManyValues(ValueError):
+    """A YAML document whose aliases stand for more values than allowed."""
 
 
-def _nesting_depth(text: str) -> int:
+def nesting_depth(text: str) -> int:
+    """How deep YAML text nests, from its brackets and indentation (an upper bound, quotes ignored)."""
     depth = deepest = 0
     for char in _BRACKETS.sub("", text):
         depth = depth + 1 if char in "[{" else max(depth - 1, 0)
@@ -62,12 +63,12 @@ def _nesting_depth(text: str) -> int:
 
 
 def _json_safe(value: object, budget: list[int] | None = None) -> object:
-    """Plain JSON values (dates as ISO text); _TooBig past MAX_VALUES values, aliases expanded."""
+    """Plain JSON values (dates as ISO text); TooManyValues past MAX_VALUES values, aliases expanded."""
     if budget is None:
         budget = [MAX_VALUES]
     budget[0] -= 1
     if budget[0] < 0:
-        raise _TooBig
+        raise TooManyValues(f"more than {MAX_VALUES:,} values")
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, bytes):  # !!binary
@@ -79,6 +80,16 @@ def _json_safe(value: object, budget: list[int] | None = None) -> object:
     if isinstance(value, (list, tuple, set)):
         return [_json_safe(v, budget) for v in value]
     return value
+
+
+def plain_values(value: object, limit: int) -> object:
+    """`value` (as loaded by YAML) with aliases expanded into plain JSON values; TooManyValues
+    when that takes more than `limit` values, RecursionError for an alias that contains itself."""
+    budget = [limit]
+    try:
+        return _json_safe(value, budget)
+    except TooManyValues:
+        raise TooManyValues(f"more than {limit:,} values") from None
 
 
 def _loose_pairs(lines: list[str]) -> dict[str, object]:
@@ -104,7 +115,7 @@ def _parse_yaml(lines: list[str]) -> FrontMatter:
     block = lines[1:end]
     front = FrontMatter("yaml", body_start=end + 1)
     text = "\n".join(block)
-    if _nesting_depth(text) > MAX_NESTING:
+    if nesting_depth(text) > MAX_NESTING:
         return _refused(front, block, f"front matter is nested more than {MAX_NESTING} levels deep; "
                                       "only its plain key: value lines were read")
     try:
@@ -128,7 +139,7 @@ def _parse_yaml(lines: list[str]) -> FrontMatter:
         return front
     try:
         front.metadata = _json_safe(loaded)  # type: ignore[assignment]
-    except (_TooBig, RecursionError):
+    except (TooManyValues, RecursionError):
         return _refused(front, block, f"front matter stands for more than {MAX_VALUES:,} values "
                                       "(YAML aliases?); only its plain key: value lines were read")
     return front
