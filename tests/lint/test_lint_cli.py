@@ -210,9 +210,14 @@ def test_config_file_required_metadata_and_heading_jump(tree):
     ("source-locale = 'english'\n", "not a locale tag"),
     ("max-file-size = [\n", "invalid TOML"),
     ("[rules.heading-jump]\ndepth = 2\n", "unknown option(s) depth"),
+    ("source-locale = 'fr-fr'\n".encode("utf-16"), "invalid TOML: not UTF-8 text (byte 0)"),
+    (b"title = 'caf\xe9'\n", "invalid TOML: not UTF-8 text (byte 12)"),
 ])
 def test_bad_configuration_is_a_usage_error(tree, content, message):
-    (tree / "bad.toml").write_text(content)
+    if isinstance(content, bytes):
+        (tree / "bad.toml").write_bytes(content)
+    else:
+        (tree / "bad.toml").write_text(content)
     result = run("docs", "--config", "bad.toml", cwd=tree)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
@@ -298,3 +303,10 @@ def test_unreadable_entries_are_input_errors_and_the_rest_is_linted(tree):
     data = json.loads(result.stdout)
     assert {f["path"] for f in data["findings"]} == {"docs/en-us/gap.md", "docs/en-us/broken.md"}
     assert len(data["summary"]["input_errors"]) == 4
+
+
+def test_source_locale_may_be_written_with_an_underscore(tree):
+    (tree / "docs" / "it-it").mkdir()
+    (tree / "docs" / "it-it" / "gap.md").write_text(GAP)
+    data = json.loads(run("docs", "--source-locale", "IT_it", "--format", "json", cwd=tree).stdout)
+    assert data["summary"]["sources"]["docs/en-us/gap.md"]["source"] == "docs/it-it/gap.md"

@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from loaders.docs.lint.findings import SEVERITIES, Severity
+from loaders.docs.locale import LOCALE_SHAPE, normalise_locale
 from loaders.docs.lint.registry import Rule, rules_by_key
+from loaders.docs.textio import describe_os_error, open_regular_file
 
 try:  # Python 3.11+
     import tomllib
@@ -37,7 +39,7 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10 without tomli
 TABLE = ("tool", "backup-triage", "lint")
 DEFAULT_MAX_FILE_SIZE = 5_000_000
 SOURCE_VINTAGES = ("nearest", "newest")
-LOCALE_TAG = re.compile(r"^[a-z]{2,3}(-[a-z]{4})?-([a-z]{2}|[0-9]{3})$", re.IGNORECASE)
+LOCALE_TAG = LOCALE_SHAPE
 KNOWN_KEYS = {
     "source-locale", "source-vintage", "disable", "enable", "required-metadata", "heading-jump",
     "max-file-size", "exclude", "severity", "rules", "help-uri", "compare-outdated",
@@ -137,10 +139,11 @@ def _severity(value: Any, where: str) -> str:
 
 
 def check_locale(tag: str, where: str = "source locale") -> str:
-    """A locale tag such as en-us or zh-tw, normalised to lower case; anything else is refused."""
-    if not LOCALE_TAG.match(tag or ""):
+    """A locale tag such as en-us or zh-tw (also written it_IT), normalised to lower case and
+    hyphens; anything else is refused."""
+    if not isinstance(tag, str) or not LOCALE_TAG.match(normalise_locale(tag)):
         raise ConfigError(f"{where}: {tag!r} is not a locale tag like en-us, de-de or zh-tw")
-    return tag.lower()
+    return normalise_locale(tag)
 
 
 def config_from_table(table: Mapping[str, Any], origin: str) -> LintConfig:
@@ -191,10 +194,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
     if tomllib is None:  # pragma: no cover
         raise ConfigError(f"{path}: reading TOML needs Python 3.11 or newer")
     try:
-        with path.open("rb") as handle:
+        # a pipe is fine (--config <(...)); a FIFO nobody writes to reads as empty instead of blocking
+        with open_regular_file(path, allow_pipe=True) as handle:
             return tomllib.load(handle)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from exc
+        raise ConfigError(f"{path}: cannot read configuration: {describe_os_error(exc, path)}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 text (byte {exc.start})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
 
