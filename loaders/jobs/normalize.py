@@ -452,11 +452,13 @@ LONGEST_JOB = dt.timedelta(days=366)
 
 def check_job_times(start: dt.datetime | None, end: dt.datetime | None, duration_s: float | None,
                     now: dt.datetime, names: tuple[str, str, str] = ("start", "end", "duration")) -> None:
-    """ValueError when a job's times cannot be true: a negative or year-long duration, a time
+    """ValueError when a job's times cannot be true: no start, a negative or year-long duration, a time
     before 2000 (0001-01-01 and 1601-01-01 are "no value" placeholders of other tools) or more
     than a day after `now`, an end before the start. Such a job would sit on the wrong day of
     every chart, or hide a VM's real last backup, so it is rejected with the reason."""
     start_name, end_name, duration_name = names
+    if start is None:
+        raise ValueError(f"{start_name} is missing: the job cannot be placed on any day")
     if duration_s is not None and duration_s < 0:
         raise ValueError(f"{duration_name} {_seconds(duration_s)} is negative")
     if duration_s is not None and duration_s > LONGEST_JOB.total_seconds():
