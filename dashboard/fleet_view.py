@@ -17,7 +17,7 @@ from dashboard.fleet_labels import (
 )
 from dashboard.formatting import (
     MISSING, format_date, format_datetime, format_delta, format_duration, format_integer, format_percent,
-    format_percent_delta,
+    format_point_delta,
 )
 from dashboard.guide_view import guide_link
 from dashboard.i18n import current_locale, normalize_locale, translate, translate_plural
@@ -81,7 +81,7 @@ def kpi_tiles(summary: FleetSummary, locale: str | None = None) -> list[KpiTile]
              format_delta(jobs_change, locale), "off", translate("Backup, restore and other jobs started in the period.",
                                                                   locale), k.jobs, jobs_per_day),
         tile("success_rate", translate("Success rate", locale), format_percent(k.success_rate, locale, 1), rate_change,
-             format_percent_delta(rate_change, locale, _change_digits(rate_change)), "normal", rate_help, k.success_rate,
+             format_point_delta(rate_change, locale, _change_digits(rate_change)), "normal", rate_help, k.success_rate,
              [float(v) for v in daily["success_rate"].dropna()] if len(daily) else []),
         tile("failed", translate("Failed", locale), format_integer(k.failed, locale), failed_change,
              format_delta(failed_change, locale), "inverse", translate("Jobs that ended with an error.", locale),

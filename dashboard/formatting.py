@@ -13,7 +13,7 @@ from typing import Literal
 
 from babel import Locale, dates, lists, numbers
 
-from dashboard.i18n import babel_locale, current_locale, normalize_locale
+from dashboard.i18n import babel_locale, current_locale, normalize_locale, translate
 
 MISSING = "–"
 Number = int | float | Decimal
@@ -85,6 +85,15 @@ def format_percent_delta(value: Number | None, locale: str | None = None, digits
         return MISSING
     text = format_percent(abs(value), locale, digits)
     return f"+{text}" if value > 0 else f"−{text}" if value < 0 else text
+
+
+def format_point_delta(value: Number | None, locale: str | None = None, digits: int = 1) -> str:
+    """A signed change of a ratio in percentage points ('+1.2 pp'): a success rate going from 97% to
+    98% changed by one point, not by one per cent, and '+1%' would not tell which is meant."""
+    if _missing(value):
+        return MISSING
+    points = translate("{points} pp", locale, points=format_decimal(abs(value) * 100, locale, digits))
+    return f"+{points}" if value > 0 else f"−{points}" if value < 0 else points
 
 
 def format_datetime(

@@ -82,7 +82,7 @@ def test_small_success_rate_changes_are_not_rounded_away(sample) -> None:
     nudged = dataclasses.replace(sample, previous_kpis=dataclasses.replace(
         sample.previous_kpis, success_rate=sample.kpis.success_rate - 0.0004))
     delta = tiles_by_key(nudged)["success_rate"].delta
-    assert delta == "+0.04%"
+    assert delta == "+0.04 pp"  # percentage points: the rate rose from x% to x.04%
 
 
 def test_guide_targets_of_known_and_unknown_errors(hand_built) -> None:

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from dashboard import formatting as f
+from dashboard.i18n import translate
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -56,8 +57,17 @@ def test_signed_changes() -> None:
     assert f.format_percent_delta(-0.05, "en-us", digits=0) == "−5%"
 
 
+def test_changes_of_a_rate_are_in_percentage_points() -> None:
+    assert f.format_point_delta(0.012, "en-us") == "+1.2 pp"
+    assert f.format_point_delta(-0.0004, "de-de", digits=2) == "−" + translate("{points} pp", "de-de", points="0,04")
+    assert f.format_point_delta(0, "ja-jp") == translate("{points} pp", "ja-jp", points="0.0")
+    for locale in ("it-it", "de-de", "fr-fr", "es-es", "ja-jp"):
+        assert translate("{points} pp", locale) != "{points} pp"
+
+
 @pytest.mark.parametrize("format_value", [f.format_integer, f.format_decimal, f.format_percent, f.format_compact,
-                                    f.format_delta, f.format_percent_delta, f.format_duration])
+                                    f.format_delta, f.format_percent_delta, f.format_point_delta,
+                                    f.format_duration])
 def test_missing_values_show_a_dash(format_value) -> None:
     assert format_value(None, "en-us") == f.MISSING
     assert format_value(math.nan, "en-us") == f.MISSING
