@@ -833,6 +833,9 @@ def run_sample_command(args: argparse.Namespace) -> int:
     try:
         report = generate_sample(store, vms=args.vms, days=args.days, seed=args.seed, now=args.now,
                                  progress=None if args.quiet else _stderr_progress)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     finally:
         store.close()
     counts = "" if report.inserted is None else f" ({report.inserted} inserted, {report.updated} updated)"
