@@ -129,11 +129,12 @@ def guide_target(row: Mapping[str, Any]) -> GuideTarget | None:
     return GuideTarget(None if missing(article) else str(article), str(error_id))
 
 
-def guide_url(target: GuideTarget | None, locale: str | None = None) -> str | None:
-    """The Guide page's deep link for `target` (relative, so it works under any base URL)."""
+def guide_url(target: GuideTarget | None, locale: str | None = None, docs: str | None = None) -> str | None:
+    """The Guide page's deep link for `target` (relative, so it works under any base URL), with the
+    reader's docs folder when one was chosen."""
     if target is None:
         return None
-    return guide_link(normalize_locale(locale) or current_locale(), target.article, target.error)
+    return guide_link(normalize_locale(locale) or current_locale(), target.article, target.error, docs=docs)
 
 
 def row_at(frame: pd.DataFrame, position: int) -> dict[str, Any] | None:
@@ -195,7 +196,7 @@ def _text(value: Any) -> str:
     return "" if missing(value) else str(value)
 
 
-def top_errors_table(top_errors: pd.DataFrame, locale: str | None = None) -> Table:
+def top_errors_table(top_errors: pd.DataFrame, locale: str | None = None, docs: str | None = None) -> Table:
     headers = {
         "code": translate("Error code", locale), "message": translate("Error message", locale),
         "category": translate("Category", locale), "failed": translate("Failed jobs", locale),
@@ -208,7 +209,7 @@ def top_errors_table(top_errors: pd.DataFrame, locale: str | None = None) -> Tab
         headers["category"]: [category_label(c, locale) for c in top_errors["category"]],
         headers["failed"]: top_errors["failed"].astype("int64").to_list(),
         headers["vms"]: top_errors["vms"].astype("int64").to_list(),
-        headers["guide"]: [guide_url(guide_target(row), locale) for row in top_errors.to_dict("records")],
+        headers["guide"]: [guide_url(guide_target(row), locale, docs) for row in top_errors.to_dict("records")],
     })
     return Table(frame, {headers["failed"]: _formatter(format_integer, locale),
                          headers["vms"]: _formatter(format_integer, locale)}, "top-error-codes.csv")

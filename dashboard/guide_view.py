@@ -222,14 +222,15 @@ def count_errors(graph: GraphLike) -> int:
 
 
 def guide_link(locale: str, article: str | None = None, error: str | None = None, cause: str | None = None,
-               base: str = GUIDE_URL_PATH) -> str:
-    """Deep link to the Guide page: `guide?lang=..&article=..&error=..&cause=..` (relative, so it
-    works under any base URL)."""
-    params = {"lang": locale, "article": article, "error": error, "cause": cause}
+               base: str = GUIDE_URL_PATH, docs: str | None = None) -> str:
+    """Deep link to the Guide page: `guide?lang=..&article=..&error=..&cause=..[&docs=..]` (relative, so
+    it works under any base URL). A link opens a new session: `docs` carries the docs folder the reader
+    chose, without which the new session would read the built-in articles instead."""
+    params = {"lang": locale, "article": article, "error": error, "cause": cause, "docs": docs}
     return f"{base}?{urlencode({k: v for k, v in params.items() if v})}"
 
 
-def link_resolver(graph: GraphLike, view: ErrorView, locale: str):
+def link_resolver(graph: GraphLike, view: ErrorView, locale: str, docs: str | None = None):
     """How links inside an article are followed from the Guide page: anchors to a cause or error
     and links to other loaded articles become Guide deep links; external links stay; anything
     else (images, files the app does not serve) keeps only its text."""
@@ -253,16 +254,16 @@ def link_resolver(graph: GraphLike, view: ErrorView, locale: str):
         path, _, anchor = href.partition("#")
         if not path:
             if anchor in cause_ids:
-                return guide_link(locale, current, view.error.id, anchor)
+                return guide_link(locale, current, view.error.id, anchor, docs=docs)
             if anchor in error_ids:
-                return guide_link(locale, current, anchor)
+                return guide_link(locale, current, anchor, docs=docs)
             return None
         slug = PurePath(path.split("?")[0]).stem
         target = article_slugs.get(slug) if path.lower().split("?")[0].endswith(".md") else None
         if target is None:
             return None
         if anchor and target.error(anchor):
-            return guide_link(locale, slug, anchor)
-        return guide_link(locale, slug)
+            return guide_link(locale, slug, anchor, docs=docs)
+        return guide_link(locale, slug, docs=docs)
 
     return resolve

@@ -86,6 +86,11 @@ def docs_source() -> None:
     url_state.publish_to_url(st.query_params, st.session_state, {DOCS_PARAM: typed or None})
 
 
+def docs_link_value() -> str | None:
+    """The docs folder typed in the sidebar, for links that open a new session (None: the default)."""
+    return (st.session_state.get(DOCS_STATE_KEY) or "").strip() or None
+
+
 def navigation() -> StreamlitPage:
     """The menu from the page registry, titles in the reader's language.
 

@@ -210,7 +210,7 @@ else:
             else:
                 st.code(lines.numbered(), language=None, wrap_lines=True)
         article = qa.article_of(selected.path)
-        st.markdown(_("[Open this article in the Guide]({link})", link=guide_view.guide_link(locale, article)))
+        st.markdown(_("[Open this article in the Guide]({link})", link=guide_view.guide_link(locale, article, docs=shell.docs_link_value())))
 
 # -- translation coverage --------------------------------------------------------------------------
 st.header(_("Translation coverage"), anchor="coverage")
@@ -233,7 +233,8 @@ else:
         columns=list(coverage.locales),
     )
     matrix.insert(0, "article", [row.article for row in coverage.rows])
-    matrix["guide"] = [guide_view.guide_link(locale, row.article) for row in coverage.rows]
+    docs_param = shell.docs_link_value()
+    matrix["guide"] = [guide_view.guide_link(locale, row.article, docs=docs_param) for row in coverage.rows]
     matrix_config: dict[str, Any] = {
         "article": st.column_config.TextColumn(_("Article"), pinned=True),
         "guide": st.column_config.LinkColumn(_("Guide"), display_text=_("Open"),

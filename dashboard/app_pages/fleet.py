@@ -222,7 +222,7 @@ with st.container():
     # An empty table would only say "empty", in English: the chart above already says why.
     if len(top_errors):
         st.caption(_("Click a bar or a row to open the error's causes and solutions in the Guide."))
-        errors_table = fleet_view.top_errors_table(top_errors, locale)
+        errors_table = fleet_view.top_errors_table(top_errors, locale, docs=shell.docs_link_value())
         code_column, message_column, guide_column = (errors_table.frame.columns[i] for i in (0, 1, -1))
         picked_row = st.dataframe(
             fleet_view.styled(errors_table), key=f"fleet_top_errors_table_{view_key}", on_select="rerun",

@@ -156,7 +156,7 @@ if view.error.codes:
 for message in view.error.messages:
     st.markdown(_("**Error message:** {message}", message=escape_markdown(" ".join(message.split()))))
 
-resolve_link = guide_view.link_resolver(graph, view, locale)
+resolve_link = guide_view.link_resolver(graph, view, locale, docs=shell.docs_link_value())
 opened_cause = url_state.first_value(st.query_params, "cause")
 if view.causes:
     st.subheader(_("Causes and solutions"), anchor="causes")

@@ -5,6 +5,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from fleet_stores import SAMPLE_NOW, make_hand_built_store, make_sample_store
@@ -252,6 +253,17 @@ def test_clicking_a_bar_opens_the_same_guidance(open_fleet, sample_db) -> None:
     assert not app.exception
     assert app.title[0].value == translate("Troubleshooting guide", "fr-fr")
     assert app.query_params["error"] == top.iloc[0]["guide_error_id"]
+
+
+def test_guide_links_in_the_table_carry_the_chosen_docs_folder(open_fleet, sample_db, tmp_path) -> None:
+    """The table's links open a new tab, a new session: the docs folder typed in the sidebar goes along."""
+    app = open_fleet(sample_db)
+    table = next(frame.value for frame in app.dataframe if (frame.key or "").startswith("fleet_top_errors_table_"))
+    assert not any("docs=" in str(link) for link in table.iloc[:, -1])
+    app.text_input(key="docs_path_field").set_value(str(tmp_path)).run()
+    table = next(frame.value for frame in app.dataframe if (frame.key or "").startswith("fleet_top_errors_table_"))
+    links = [link for link in table.iloc[:, -1] if isinstance(link, str)]
+    assert links and all(parse_qs(urlparse(link).query)["docs"] == [str(tmp_path)] for link in links)
 
 
 def test_picking_a_top_error_in_the_list_opens_its_guidance(open_fleet, sample_db) -> None:

@@ -6,6 +6,7 @@ the first error), de-de (older than the source), ja-jp (an article that exists o
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -145,6 +146,16 @@ def test_links_inside_articles(graph) -> None:
 def test_guide_link_shape() -> None:
     assert gv.guide_link("ja-jp", "a b", "e&1") == "guide?lang=ja-jp&article=a+b&error=e%261"
     assert gv.guide_link("en-us") == "guide?lang=en-us"
+    assert gv.guide_link("en-us", "a", docs="/srv/docs/it-it") == "guide?lang=en-us&article=a&docs=%2Fsrv%2Fdocs%2Fit-it"
+
+
+def test_links_inside_articles_keep_the_chosen_docs_folder(graph) -> None:
+    """A link opens a new session: without the folder it would read the built-in articles."""
+    view = gv.resolve_error(graph, choice(graph, "agentdownerror"), "it-it")
+    resolve = gv.link_resolver(graph, view, "it-it", docs=str(TREE))
+    for href in ("#no-outbound-network", "agent-failures.md#agentdownerror", "../other/quota-failures.md"):
+        assert parse_qs(urlparse(resolve(href)).query)["docs"] == [str(TREE)]
+    assert resolve("https://portal.azure.com") == "https://portal.azure.com"
 
 
 def test_problems_name_file_and_line(tmp_path, corpus_dir) -> None:
