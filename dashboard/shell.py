@@ -52,6 +52,7 @@ def select_locale() -> str:
         # Always set (from the URL, the browser or English), so neither empty nor "required": with
         # index=0 Streamlit offers no way to clear it and shows no "(required)" mark next to the label.
         index=0,
+        placeholder=_("Choose an option"),  # never shown, but Streamlit's own is English
         on_change=remember_locale,
         help=_("Language of the menus and of the troubleshooting articles."),
     )

@@ -55,6 +55,7 @@ def localized_selectbox(label: str, options: Sequence[Hashable], format_func: Ca
     value kept in state must then be one of the options."""
     widget_key = localized_key(state_key)
     remember = bind_to_state(state_key, widget_key, allowed=options)
+    kwargs.setdefault("placeholder", _("Choose an option"))  # Streamlit's own is English
     return st.selectbox(label, options=options, format_func=format_func, key=widget_key,
                         index=None if clearable else 0, on_change=remember, **kwargs)
 

@@ -118,7 +118,7 @@ sidebar.header(_("Filters"))
 remember = widgets.bind_to_state(STATE + "range", widgets.localized_key(STATE + "range"), allowed=tuple(RANGE_LABELS))
 chosen_range = sidebar.selectbox(
     _("Time range"), options=list(RANGE_LABELS), format_func=lambda key: translate(RANGE_LABELS[key], locale),
-    key=widgets.localized_key(STATE + "range"), on_change=remember,
+    key=widgets.localized_key(STATE + "range"), on_change=remember, placeholder=_("Choose an option"),
     help=_("Periods end at {time} UTC, the time the figures are read at.",
            time=format_datetime(as_of, locale, "short")))
 if chosen_range == CUSTOM:

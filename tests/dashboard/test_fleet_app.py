@@ -119,6 +119,8 @@ def test_widgets_show_no_english_only_extras(open_fleet, sample_db) -> None:
     app = open_fleet(sample_db, lang="ja-jp")
     language = app.selectbox(key="ui_locale_picker")
     assert language.value == "ja-jp" and not language.proto.required
+    for box in app.selectbox:  # the placeholder is in the page even when a value hides it
+        assert box.proto.placeholder and box.proto.placeholder != "Choose an option", box.label
     assert len(app.multiselect) == 5
     for box in app.multiselect:
         assert box.proto.HasField("select_all") and box.proto.select_all == 0, box.label
