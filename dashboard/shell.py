@@ -67,6 +67,24 @@ def current_docs_root() -> docs_root.DocsRoot:
     return docs_root.inspect_docs_root(chosen, origin)
 
 
+def usable_docs_root() -> docs_root.DocsRoot:
+    """The chosen docs folder; when it cannot be read the page says why and stops here."""
+    from dashboard.render import escape_markdown
+
+    docs = current_docs_root()
+    folder = escape_markdown(str(docs.path))
+    if docs.status == "missing":
+        st.error(_("The docs folder {path} does not exist. Enter another folder in the sidebar.", path=folder))
+        st.stop()
+    if docs.status == "not-a-folder":
+        st.error(_("{path} is a file, not a folder. Enter the folder that holds the articles.", path=folder))
+        st.stop()
+    if docs.status == "empty":
+        st.warning(_("The docs folder {path} holds no Markdown articles (*.md).", path=folder))
+        st.stop()
+    return docs
+
+
 def docs_source() -> None:
     """The docs folder field, kept in `?docs=` so a view of another docs tree can be shared by link;
     pages read the choice with `current_docs_root()`."""

@@ -40,17 +40,8 @@ st.title(_("Docs QA"))
 st.caption(_("Checks the troubleshooting articles of the docs folder and their translations: the same "
              "rules as the docs lint in CI."))
 
-docs = shell.current_docs_root()
+docs = shell.usable_docs_root()
 folder = escape_markdown(str(docs.path))
-if docs.status == "missing":
-    st.error(_("The docs folder {path} does not exist. Enter another folder in the sidebar.", path=folder))
-    st.stop()
-if docs.status == "not-a-folder":
-    st.error(_("{path} is a file, not a folder. Enter the folder that holds the articles.", path=folder))
-    st.stop()
-if docs.status == "empty":
-    st.warning(_("The docs folder {path} holds no Markdown articles (*.md).", path=folder))
-    st.stop()
 
 try:
     config = lint_config(docs)

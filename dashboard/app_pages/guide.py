@@ -23,17 +23,8 @@ st.title(_("Troubleshooting guide"))
 st.caption(_("Choose the error a backup job failed with: its causes are listed in the order to check "
              "them, each with its solution."))
 
-docs = shell.current_docs_root()
+docs = shell.usable_docs_root()
 folder = escape_markdown(str(docs.path))
-if docs.status == "missing":
-    st.error(_("The docs folder {path} does not exist. Enter another folder in the sidebar.", path=folder))
-    st.stop()
-if docs.status == "not-a-folder":
-    st.error(_("{path} is a file, not a folder. Enter the folder that holds the articles.", path=folder))
-    st.stop()
-if docs.status == "empty":
-    st.warning(_("The docs folder {path} holds no Markdown articles (*.md).", path=folder))
-    st.stop()
 
 try:
     graph = guide_graph(docs)
