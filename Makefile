@@ -29,7 +29,7 @@ lint-docs: $(VENV)/.runtime
 
 # Refresh the dashboard's UI catalogs after changing marked strings (then translate the new ones).
 messages: $(VENV)/.runtime
-	$(PY) -m dashboard.messages update
+	$(PY) -m dashboard.core.messages update
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

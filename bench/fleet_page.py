@@ -55,7 +55,7 @@ SHELL_TRIVIAL_APP = """
 import sys
 sys.path.insert(0, {repo!r})
 import streamlit as st
-from dashboard import shell
+from dashboard.core import shell
 
 shell.configure_page()
 shell.select_locale()
@@ -161,8 +161,8 @@ def time_fleet(store: Path, repeat: int) -> tuple[float, list[float], list[float
 def time_data_path(store: Path, repeat: int) -> list[float]:
     """What the page computes for a new filter state, without Streamlit: all fleet views (plus the
     previous period) and the five charts."""
-    from dashboard import fleet_charts
-    from dashboard.fleet_filters import FilterState, fleet_filter, reference_time
+    from dashboard.fleet import charts as fleet_charts
+    from dashboard.fleet.filters import FilterState, fleet_filter, reference_time
     from loaders.jobs import queries
     from loaders.jobs.store import open_store
 
@@ -248,8 +248,8 @@ def measure_browser_reruns(store: Path, repeat: int) -> BrowserReruns:
     from browser import StreamlitServer, launch_chromium
     from playwright.sync_api import expect, sync_playwright
 
-    from dashboard.fleet_filters import FilterState, fleet_filter, reference_time
-    from dashboard.formatting import format_integer
+    from dashboard.fleet.filters import FilterState, fleet_filter, reference_time
+    from dashboard.core.formatting import format_integer
     from loaders.jobs import queries
     from loaders.jobs.store import open_store
 

@@ -12,7 +12,7 @@ _REPO = str(Path(__file__).resolve().parents[1])
 if _REPO not in sys.path:
     sys.path.insert(0, _REPO)
 
-from dashboard import shell  # noqa: E402
+from dashboard.core import shell  # noqa: E402
 
 shell.configure_page()
 shell.select_locale()

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.docs_root import ENV_VAR
+from dashboard.core.docs_root import ENV_VAR
 from loaders.jobs.store import DB_ENV_VAR
 
 REPO = Path(__file__).resolve().parents[2]

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import data_actions, fleet_store
+from dashboard.data import actions as data_actions
+from dashboard.core import fleet_store
 from loaders.jobs.importers import import_files
 from loaders.jobs.store import StoreError, open_store
 

@@ -9,9 +9,9 @@ import pytest
 from fleet_stores import make_sample_store
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data_actions
-from dashboard.formatting import format_integer
-from dashboard.i18n import translate
+from dashboard.data import actions as data_actions
+from dashboard.core.formatting import format_integer
+from dashboard.core.i18n import translate
 from loaders.jobs.store import DB_ENV_VAR, open_store
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.docs_qa_findings import SORT_ORDERS
-from dashboard.docs_qa_labels import locale_label
-from dashboard.i18n import translate
-from dashboard.render import escape_markdown
+from dashboard.docs_qa.findings import SORT_ORDERS
+from dashboard.docs_qa.labels import locale_label
+from dashboard.core.i18n import translate
+from dashboard.core.render import escape_markdown
 from loaders.docs.parse import parse_article
 
 REPO = Path(__file__).resolve().parents[2]
@@ -141,9 +141,9 @@ def test_filters_survive_a_page_switch(run_app) -> None:
     app = open_page(run_app, TREE)
     app.multiselect(key="docs_qa_rules__field").set_value(["TS102"]).run()
     assert len(findings_table(app).value) == 2
-    app.switch_page("app_pages/guide.py").run()
+    app.switch_page("guide/page.py").run()
     assert not app.exception
-    app.switch_page("app_pages/docs_qa.py").run()
+    app.switch_page("docs_qa/page.py").run()
     assert not app.exception
     assert app.multiselect(key="docs_qa_rules__field").value == ["TS102"]
     assert len(findings_table(app).value) == 2

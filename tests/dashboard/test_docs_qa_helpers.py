@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import docs_qa_findings as qa
-from dashboard.docs_qa_coverage import coverage_matrix, differences
-from dashboard.docs_qa_labels import cell_text, locale_label, severity_label
-from dashboard.i18n import translate
+from dashboard.docs_qa import findings as qa
+from dashboard.docs_qa.coverage import coverage_matrix, differences
+from dashboard.docs_qa.labels import cell_text, locale_label, severity_label
+from dashboard.core.i18n import translate
 from loaders.docs.graph import GuideGraph, load_graph
 from loaders.docs.lint import Finding, lint
 from loaders.docs.parse import parse_text
@@ -226,6 +226,6 @@ def test_labels_in_the_readers_language(tree_report) -> None:
 
 
 def translate_plural_de(count: int) -> str:
-    from dashboard.i18n import translate_plural
+    from dashboard.core.i18n import translate_plural
 
     return translate_plural("{count} difference", "{count} differences", count, "de-de")

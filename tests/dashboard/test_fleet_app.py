@@ -11,11 +11,11 @@ import pytest
 from fleet_stores import SAMPLE_NOW, make_hand_built_store, make_sample_store
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data_actions
-from dashboard.docs_root import ENV_VAR as DOCS_ENV_VAR
-from dashboard.fleet_filters import FilterState, fleet_filter, reference_time
-from dashboard.formatting import format_integer, format_percent
-from dashboard.i18n import translate
+from dashboard.data import actions as data_actions
+from dashboard.core.docs_root import ENV_VAR as DOCS_ENV_VAR
+from dashboard.fleet.filters import FilterState, fleet_filter, reference_time
+from dashboard.core.formatting import format_integer, format_percent
+from dashboard.core.i18n import translate
 from loaders.jobs import queries
 from loaders.jobs.queries import FleetFilter
 from loaders.jobs.store import DB_ENV_VAR, open_store
@@ -221,9 +221,9 @@ def test_filters_survive_a_switch_to_another_page_and_back(open_fleet, sample_db
     region = picker(app, "regions").options[-1]
     picker(app, "regions").set_value([region]).run()
     narrowed = tiles(app)
-    app.switch_page("app_pages/guide.py").run()
+    app.switch_page("guide/page.py").run()
     assert app.title[0].value == "Troubleshooting guide"
-    app.switch_page("app_pages/fleet.py").run()
+    app.switch_page("fleet/page.py").run()
     assert not app.exception
     assert picker(app, "regions").value == [region]
     assert tiles(app) == narrowed

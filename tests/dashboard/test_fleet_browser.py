@@ -11,9 +11,9 @@ from fleet_stores import make_sample_store
 from playwright.sync_api import expect, sync_playwright
 
 from browser import StreamlitServer, launch_chromium, require_chromium, screenshot
-from dashboard.docs_root import ENV_VAR as DOCS_ENV_VAR
-from dashboard.fleet_filters import reference_time
-from dashboard.formatting import format_integer
+from dashboard.core.docs_root import ENV_VAR as DOCS_ENV_VAR
+from dashboard.fleet.filters import reference_time
+from dashboard.core.formatting import format_integer
 from loaders.jobs import queries
 from loaders.jobs.queries import FleetFilter
 from loaders.jobs.store import DB_ENV_VAR, open_store

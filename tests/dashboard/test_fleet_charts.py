@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from fleet_stores import HAND_BUILT_END, HAND_BUILT_START, make_hand_built_store, make_sample_store
 
-from dashboard import fleet_charts as charts
-from dashboard import fleet_skeleton
-from dashboard.fleet_labels import category_label
-from dashboard.formatting import month_day_names
-from dashboard.i18n import UI_LOCALES, translate
+from dashboard.fleet import charts
+from dashboard.fleet import skeleton as fleet_skeleton
+from dashboard.fleet.labels import category_label
+from dashboard.core.formatting import month_day_names
+from dashboard.core.i18n import UI_LOCALES, translate
 from loaders.jobs.queries import FleetFilter, fleet_summary
 from loaders.jobs.store import open_store
 

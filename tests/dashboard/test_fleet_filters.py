@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from dashboard.fleet_filters import (
+from dashboard.fleet.filters import (
     CUSTOM, DEFAULT_RANGE, DEFAULT_RPO_HOURS, URL_PARAMS, FilterState, fleet_filter, next_hour, parse_query, period,
     reference_time, restrict, rpo_now, to_query,
 )

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from fleet_stores import HAND_BUILT_END, HAND_BUILT_START, make_hand_built_store, make_sample_store
 
-from dashboard import fleet_view as view
-from dashboard.fleet_labels import job_source_label
-from dashboard.formatting import format_datetime, format_integer, format_percent
-from dashboard.i18n import translate, translate_plural
+from dashboard.fleet import view
+from dashboard.fleet.labels import job_source_label
+from dashboard.core.formatting import format_datetime, format_integer, format_percent
+from dashboard.core.i18n import translate, translate_plural
 from loaders.jobs.queries import FleetFilter, fleet_summary
 from loaders.jobs.store import open_store
 

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from dashboard import formatting as f
-from dashboard.i18n import translate
+from dashboard.core import formatting as f
+from dashboard.core.i18n import translate
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 

@@ -6,8 +6,8 @@ import shutil
 import pytest
 from babel import Locale
 
-from dashboard.i18n import translate
-from dashboard.render import escape_markdown
+from dashboard.core.i18n import translate
+from dashboard.core.render import escape_markdown
 from loaders.docs.graph import load_graph
 from loaders.docs.parse import parse_article
 
@@ -197,9 +197,9 @@ def test_a_link_names_the_docs_folder(open_guide, guide_tree, corpus_locale_fold
     assert len(error_box(app).options) == len(article.errors)
     assert error_box(app).value.endswith("/" + article.errors[0].id)
     # It stays with the session on the other pages, and back.
-    app.switch_page("app_pages/docs_qa.py").run()
+    app.switch_page("docs_qa/page.py").run()
     assert app.query_params["docs"] == str(corpus_locale_folder)
-    app.switch_page("app_pages/guide.py").run()
+    app.switch_page("guide/page.py").run()
     assert len(error_box(app).options) == len(article.errors)
 
 
@@ -214,11 +214,11 @@ def test_every_widget_has_a_label_and_help(open_guide, guide_tree) -> None:
 
 def test_another_page_opens_the_guide_at_an_error(run_app, guide_tree, tmp_path, monkeypatch) -> None:
     """What the Fleet page does when a top error is clicked: shell.open_guide(article, error)."""
-    from dashboard import registry
+    from dashboard.core import registry
 
     links = tmp_path / "links.py"
     links.write_text(
-        "import streamlit as st\nfrom dashboard import shell\n"
+        "import streamlit as st\nfrom dashboard.core import shell\n"
         "st.title('Links')\n"
         "if st.button('Open the guide', help='Open the guide at the disk error'):\n"
         "    shell.open_guide('agent-failures', 'DiskFullError')\n", encoding="utf-8")

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from browser import StreamlitServer, launch_chromium, require_chromium, screenshot
-from dashboard.docs_root import ENV_VAR
-from dashboard.i18n import translate
+from dashboard.core.docs_root import ENV_VAR
+from dashboard.core.i18n import translate
 from loaders.docs.graph import load_graph
 from loaders.jobs.store import DB_ENV_VAR
 

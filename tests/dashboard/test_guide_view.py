@@ -10,7 +10,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from dashboard import guide_view as gv
+from dashboard.core.links import guide_link
+from dashboard.guide import view as gv
 from loaders.docs.graph import load_graph
 from loaders.docs.parse import parse_article
 
@@ -144,9 +145,9 @@ def test_links_inside_articles(graph) -> None:
 
 
 def test_guide_link_shape() -> None:
-    assert gv.guide_link("ja-jp", "a b", "e&1") == "guide?lang=ja-jp&article=a+b&error=e%261"
-    assert gv.guide_link("en-us") == "guide?lang=en-us"
-    assert gv.guide_link("en-us", "a", docs="/srv/docs/it-it") == "guide?lang=en-us&article=a&docs=%2Fsrv%2Fdocs%2Fit-it"
+    assert guide_link("ja-jp", "a b", "e&1") == "guide?lang=ja-jp&article=a+b&error=e%261"
+    assert guide_link("en-us") == "guide?lang=en-us"
+    assert guide_link("en-us", "a", docs="/srv/docs/it-it") == "guide?lang=en-us&article=a&docs=%2Fsrv%2Fdocs%2Fit-it"
 
 
 def test_links_inside_articles_keep_the_chosen_docs_folder(graph) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from babel.messages.pofile import read_po
 
-from dashboard import i18n, messages
+from dashboard.core import i18n, messages
 
 LOCALES = i18n.UI_LOCALES
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.render import escape_markdown, render_solution, sanitize_html
+from dashboard.core.render import escape_markdown, render_solution, sanitize_html
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "render"
 

@@ -1,7 +1,7 @@
 """Widget state ↔ query parameters: links win when they change, widgets win otherwise."""
 from __future__ import annotations
 
-from dashboard.url_state import adopt_from_url, first_value, publish_to_url
+from dashboard.core.url_state import adopt_from_url, first_value, publish_to_url
 
 NAMES = ("lang",)
 

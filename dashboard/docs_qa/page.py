@@ -11,17 +11,18 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import docs_qa_findings as qa
-from dashboard import guide_view, shell, widgets
-from dashboard.docs_qa_cache import lint_config, lint_report
-from dashboard.docs_qa_coverage import coverage_matrix
-from dashboard.docs_qa_labels import (
+from dashboard.docs_qa import findings as qa
+from dashboard.core.links import guide_link
+from dashboard.core import shell, widgets
+from dashboard.docs_qa.cache import lint_config, lint_report
+from dashboard.docs_qa.coverage import coverage_matrix
+from dashboard.docs_qa.labels import (
     cell_text, differences_label, locale_label, scope_label, severity_label, sort_label, status_label,
 )
-from dashboard.formatting import format_date, format_integer
-from dashboard.graph_cache import guide_graph
-from dashboard.i18n import _, current_locale, ngettext
-from dashboard.render import escape_markdown
+from dashboard.core.formatting import format_date, format_integer
+from dashboard.core.graph_cache import guide_graph
+from dashboard.core.i18n import _, current_locale, ngettext
+from dashboard.core.render import escape_markdown
 from loaders.docs.lint import list_rules
 
 STATE_PREFIX = "docs_qa_"
@@ -201,7 +202,7 @@ else:
             else:
                 st.code(lines.numbered(), language=None, wrap_lines=True)
         article = qa.article_of(selected.path)
-        st.markdown(_("[Open this article in the Guide]({link})", link=guide_view.guide_link(locale, article, docs=shell.docs_link_value())))
+        st.markdown(_("[Open this article in the Guide]({link})", link=guide_link(locale, article, docs=shell.docs_link_value())))
 
 # -- translation coverage --------------------------------------------------------------------------
 st.header(_("Translation coverage"), anchor="coverage")
@@ -225,7 +226,7 @@ else:
     )
     matrix.insert(0, "article", [row.article for row in coverage.rows])
     docs_param = shell.docs_link_value()
-    matrix["guide"] = [guide_view.guide_link(locale, row.article, docs=docs_param) for row in coverage.rows]
+    matrix["guide"] = [guide_link(locale, row.article, docs=docs_param) for row in coverage.rows]
     matrix_config: dict[str, Any] = {
         "article": st.column_config.TextColumn(_("Article"), pinned=True),
         "guide": st.column_config.LinkColumn(_("Guide"), display_text=_("Open"),

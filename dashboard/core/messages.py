@@ -1,4 +1,4 @@
-"""Maintain the UI catalogs: `python -m dashboard.messages [extract|update|check]` (`make messages`).
+"""Maintain the UI catalogs: `python -m dashboard.core.messages [extract|update|check]` (`make messages`).
 
 extract – collect `_()`, `N_()`, `ngettext()`, `translate()` strings from dashboard/ into the POT;
 update  – extract, then add new message ids to every locale's .po (untranslated) and drop old ones;
@@ -15,9 +15,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
-from dashboard.i18n import DOMAIN, LOCALES_DIR, UI_LOCALES, babel_locale, catalog_path, placeholders
+from dashboard.core.i18n import DOMAIN, LOCALES_DIR, UI_LOCALES, babel_locale, catalog_path, placeholders
 
-DASHBOARD_DIR = Path(__file__).resolve().parent
+DASHBOARD_DIR = Path(__file__).resolve().parents[1]
 REPO_DIR = DASHBOARD_DIR.parent
 MAPPING = DASHBOARD_DIR / "babel.cfg"  # the same file `pybabel extract -F` reads
 POT_PATH = LOCALES_DIR / f"{DOMAIN}.pot"
@@ -92,7 +92,7 @@ def problems() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dashboard.messages", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m dashboard.core.messages", description=__doc__.splitlines()[0])
     parser.add_argument("action", choices=("extract", "update", "check"), nargs="?", default="update")
     args = parser.parse_args(argv)
     if args.action == "extract":

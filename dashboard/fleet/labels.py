@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.i18n import N_, translate
+from dashboard.core.i18n import N_, translate
 
 UNKNOWN_CATEGORY = "unknown"
 

@@ -19,12 +19,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from babel import Locale, dates, numbers
 
-from dashboard.fleet_labels import (
+from dashboard.fleet.labels import (
     CATEGORY_LABELS, UNKNOWN_CATEGORY, category_label, error_label, missing, unique_labels,
 )
-from dashboard import formatting
-from dashboard.formatting import month_day_names
-from dashboard.i18n import babel_locale, current_locale, normalize_locale, translate
+from dashboard.core import formatting
+from dashboard.core.formatting import month_day_names
+from dashboard.core.i18n import babel_locale, current_locale, normalize_locale, translate
 
 # Okabe & Ito (2008), "Color Universal Design"; black is left out of the cycle (used for lines).
 OKABE_ITO: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 ENV_VAR = "BACKUP_TRIAGE_DOCS"
-REPO_DIR = Path(__file__).resolve().parents[1]
+REPO_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_DOCS_DIR = REPO_DIR / "docs_source"
 LOCALE_FOLDER = re.compile(r"^[a-z]{2,3}-[a-z]{2,4}$", re.IGNORECASE)
 

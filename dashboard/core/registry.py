@@ -1,9 +1,9 @@
 """The pages of the app, in menu order. Adding a page is one `PageSpec(...)` line in PAGES.
 
 Titles and help texts are message ids (marked with N_) translated when the menu is built, so the
-menu follows the reader's language. Only pages whose module exists are registered.
+menu follows the reader's language.
 
-Page modules live in dashboard/app_pages/, not dashboard/pages/: a `pages/` folder beside the entry
+Each page is `dashboard/<area>/page.py`; there is no dashboard/pages/ on purpose: a `pages/` folder beside the entry
 script switches Streamlit to its folder-based page discovery, which conflicts with st.navigation.
 """
 from __future__ import annotations
@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.i18n import N_
+from dashboard.core.i18n import N_
 
-DASHBOARD_DIR = Path(__file__).resolve().parent
+DASHBOARD_DIR = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    script: str  # path relative to dashboard/, e.g. "app_pages/guide.py"
+    script: str  # path relative to dashboard/, e.g. "guide/page.py"
     url_path: str  # the page's URL: /<url_path>?query...; deep links rely on it
     title: str  # msgid, translated at run time
     icon: str  # Material symbol, e.g. ":material/menu_book:"
@@ -32,22 +32,17 @@ class PageSpec:
 
 # Fleet opens first: a team lead must see where backups fail without looking for it.
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("app_pages/fleet.py", "fleet", N_("Fleet"), ":material/monitoring:",
+    PageSpec("fleet/page.py", "fleet", N_("Fleet"), ":material/monitoring:",
              N_("Where backups fail across the fleet, and the fix for each error."), default=True),
-    PageSpec("app_pages/guide.py", "guide", N_("Guide"), ":material/menu_book:",
+    PageSpec("guide/page.py", "guide", N_("Guide"), ":material/menu_book:",
              N_("Causes and solutions for each backup error, in your language.")),
-    PageSpec("app_pages/data.py", "data", N_("Data"), ":material/database:", N_("Job store: sample fleet, imported exports, rejected records, sync.")),
-    PageSpec("app_pages/docs_qa.py", "docs-qa", N_("Docs QA"), ":material/fact_check:", N_("Lint findings and translation coverage of the docs folder.")),
+    PageSpec("data/page.py", "data", N_("Data"), ":material/database:", N_("Job store: sample fleet, imported exports, rejected records, sync.")),
+    PageSpec("docs_qa/page.py", "docs-qa", N_("Docs QA"), ":material/fact_check:", N_("Lint findings and translation coverage of the docs folder.")),
 )
 
 
-def available_pages(pages: tuple[PageSpec, ...] | None = None) -> list[PageSpec]:
-    """The registered pages whose module is present (a page in progress never shows up empty)."""
-    return [spec for spec in (PAGES if pages is None else pages) if spec.path.is_file()]
-
-
 def page(url_path: str) -> PageSpec | None:
-    return next((spec for spec in available_pages() if spec.url_path == url_path), None)
+    return next((spec for spec in PAGES if spec.url_path == url_path), None)
 
 
 def default_page(pages: list[PageSpec], requested: str | None = None) -> PageSpec:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.docs_root import DocsRoot, Signature
+from dashboard.core.docs_root import DocsRoot, Signature
 
 
 def lint_config(docs: DocsRoot):

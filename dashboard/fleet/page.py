@@ -2,20 +2,16 @@
 unprotected, and a click from any error to its guidance.
 
 Deep link: fleet?lang=..&range=7d|14d|30d|90d|custom&from=YYYY-MM-DD&to=YYYY-MM-DD&sub=..&vault=..
-&region=..&os=..&op=..&rpo=<hours> (lists comma-separated; see dashboard/fleet_filters.py).
+&region=..&os=..&op=..&rpo=<hours> (lists comma-separated; see dashboard/fleet/filters.py).
 """
 from __future__ import annotations
 
-import dataclasses
-
 import streamlit as st
 
-from dashboard import fleet_skeleton
-from dashboard.i18n import _, current_locale, ngettext, translate
+from dashboard.fleet import skeleton as fleet_skeleton
+from dashboard.core.i18n import _, current_locale, ngettext, translate
 
-STATE = "fleet."  # prefix of the plain session-state entries holding the filters (kept across pages)
-LINK_KEY = STATE + "link"
-PAINTED_KEY = STATE + "painted"
+PAINTED_KEY = "fleet.painted"
 TABLE_ROWS = 100  # rows of a long table drawn on the page; the CSV has them all
 # Each tool button is a stop for the Tab key, five charts over: keep saving the picture and resetting a
 # zoom (dragging still zooms).
@@ -31,12 +27,16 @@ if not st.session_state.get(PAINTED_KEY):
     daily_slot.plotly_chart(fleet_skeleton.loading_chart(locale), config=CHART_CONFIG)
 
 # Imported after the first paint: pandas and DuckDB are most of a cold start's imports.
-from dashboard import data_actions, fleet_data, fleet_filters, fleet_store, fleet_view, shell, url_state, widgets  # noqa: E402
-from dashboard.fleet_filters import CUSTOM, RANGE_LABELS, FilterState  # noqa: E402
-from dashboard.fleet_labels import UNKNOWN_CATEGORY, category_label, operation_label  # noqa: E402
-from dashboard.formatting import format_datetime, format_integer  # noqa: E402
-from dashboard.registry import page as registered_page  # noqa: E402
-from dashboard.render import escape_markdown  # noqa: E402
+from dashboard.data import actions as data_actions  # noqa: E402
+from dashboard.fleet import filters as fleet_filters  # noqa: E402
+from dashboard.fleet import state as fleet_state  # noqa: E402
+from dashboard.fleet import summary as fleet_data  # noqa: E402
+from dashboard.fleet import view as fleet_view  # noqa: E402
+from dashboard.core import fleet_store, shell, url_state, widgets  # noqa: E402
+from dashboard.fleet.labels import UNKNOWN_CATEGORY, category_label  # noqa: E402
+from dashboard.core.formatting import format_integer  # noqa: E402
+from dashboard.core.registry import page as registered_page  # noqa: E402
+from dashboard.core.render import escape_markdown  # noqa: E402
 
 path = fleet_store.store_path()
 
@@ -82,92 +82,9 @@ as_of = fleet_filters.reference_time(snapshot.options.max_time, snapshot.live, f
 options = fleet_filters.option_values(snapshot.options)
 
 # -- filters: URL -> session state -> widgets -> URL ------------------------------------------------------
-FIELDS = ("range", "days", *fleet_filters.LIST_PARAMS, "rpo_hours")
-
-
-def stored_state() -> FilterState:
-    saved = {name: st.session_state.get(STATE + name) for name in FIELDS}
-    days = saved.pop("days") or (None, None)
-    values = {name: value for name, value in saved.items() if value is not None}
-    values["start_day"], values["end_day"] = (tuple(days) + (None, None))[:2]
-    for name in fleet_filters.LIST_PARAMS:
-        values[name] = tuple(values.get(name) or ())
-    return FilterState(**values)
-
-
-def store_state(state: FilterState) -> None:
-    for name in ("range", *fleet_filters.LIST_PARAMS, "rpo_hours"):
-        st.session_state[STATE + name] = getattr(state, name)
-    st.session_state[STATE + "days"] = (state.start_day, state.end_day) if state.start_day else None
-
-
-previous_link = st.session_state.get(LINK_KEY)
-link = url_state.adopt_from_url(st.query_params, st.session_state, fleet_filters.URL_PARAMS, LINK_KEY,
-                                normalize=lambda _token: fleet_filters.parse_query(st.query_params))
-link_notes: list[str] = []
-if link is not None and link is not previous_link:
-    state, dropped = fleet_filters.restrict(link.state, snapshot.options)
-    store_state(state)
-    link_notes = link.problems + dropped
-else:
-    state, _dropped = fleet_filters.restrict(stored_state(), snapshot.options)
-    store_state(state)
-
-sidebar = st.sidebar
-sidebar.header(_("Filters"))
-remember = widgets.bind_to_state(STATE + "range", widgets.localized_key(STATE + "range"), allowed=tuple(RANGE_LABELS))
-chosen_range = sidebar.selectbox(
-    _("Time range"), options=list(RANGE_LABELS), format_func=lambda key: translate(RANGE_LABELS[key], locale),
-    key=widgets.localized_key(STATE + "range"), on_change=remember, placeholder=_("Choose an option"),
-    help=_("Periods end at {time} UTC, the time the figures are read at.",
-           time=format_datetime(as_of, locale, "short")))
-if chosen_range == CUSTOM:
-    first = (snapshot.options.min_time or as_of).date()
-    last = max((snapshot.options.max_time or as_of).date(), as_of.date())
-    if not st.session_state.get(STATE + "days"):
-        start_default, end_default = fleet_filters.period(FilterState(), as_of)
-        st.session_state[STATE + "days"] = (max(start_default.date(), first), min(end_default.date(), last))
-    remember = widgets.bind_to_state(STATE + "days", STATE + "days_picker")
-    sidebar.date_input(_("Dates (UTC)"), min_value=first, max_value=last, key=STATE + "days_picker",
-                       on_change=remember, format="YYYY-MM-DD",
-                       help=_("First and last day, both included."))
-
-LIST_LABELS = {
-    "subscriptions": (_("Subscriptions"), None),
-    "vaults": (_("Vaults"), None),
-    "regions": (_("Regions"), None),
-    "os_types": (_("Operating systems"), None),
-    "operations": (_("Operations"), lambda value: operation_label(value, locale)),
-}
-for name, (label, formatter) in LIST_LABELS.items():
-    # Translated option labels get one widget per language (see widgets.localized_selectbox).
-    widget_key = widgets.localized_key(STATE + name) if formatter else STATE + name + "_picker"
-    remember = widgets.bind_to_state(STATE + name, widget_key)
-    if st.session_state.get(widget_key) is None:
-        st.session_state[widget_key] = []
-    else:
-        st.session_state[widget_key] = list(st.session_state[widget_key])
-    sidebar.multiselect(label, options=list(options[name]), key=widget_key, on_change=remember,
-                        format_func=formatter or str, placeholder=_("All"),
-                        # Empty already means all; Streamlit's "Select all" entry is English-only and
-                        # would put every value into the URL.
-                        select_all=False)
-
-remember = widgets.bind_to_state(STATE + "rpo_hours", STATE + "rpo_picker")
-sidebar.number_input(_("RPO threshold (hours)"), min_value=fleet_filters.RPO_LIMITS[0],
-                     max_value=fleet_filters.RPO_LIMITS[1], step=1, key=STATE + "rpo_picker", on_change=remember,
-                     help=_("A VM whose latest successful backup is older than this is in RPO breach."))
-
-
-def reset_filters() -> None:
-    store_state(FilterState())
-
-
-sidebar.button(_("Reset filters"), on_click=reset_filters, icon=":material/filter_alt_off:")
-
-state = stored_state()
-if state.range == CUSTOM and not (state.start_day and state.end_day):
-    state = dataclasses.replace(state, range=fleet_filters.DEFAULT_RANGE)  # a range picked half-way
+link_notes = fleet_state.adopt_link(st.query_params, st.session_state, snapshot.options)
+fleet_state.filter_sidebar(st.sidebar, snapshot.options, options, as_of, locale)
+state = fleet_state.current_state(st.session_state)
 url_state.publish_to_url(st.query_params, st.session_state, fleet_filters.to_query(state))
 for note in link_notes:
     st.warning(_("The link's filter {value} does not match this store's data and was ignored.",

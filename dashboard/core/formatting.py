@@ -13,7 +13,7 @@ from typing import Literal
 
 from babel import Locale, dates, lists, numbers
 
-from dashboard.i18n import babel_locale, current_locale, normalize_locale, translate
+from dashboard.core.i18n import babel_locale, current_locale, normalize_locale, translate
 
 MISSING = "–"
 Number = int | float | Decimal

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.docs_root import DocsRoot, Signature
+from dashboard.core.docs_root import DocsRoot, Signature
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

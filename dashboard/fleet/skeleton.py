@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.i18n import translate
+from dashboard.core.i18n import translate
 
 DAILY_TITLE = "Failed jobs per day by error category, and success rate"  # msgid, as fleet_charts.daily_failures_chart
 

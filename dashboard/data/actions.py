@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
-from dashboard import fleet_store
+from dashboard.core import fleet_store
 from loaders.jobs.importers import ImportReport, import_files
 from loaders.jobs.sample import SampleReport, generate_sample
 from loaders.jobs.schema import QuarantineRow

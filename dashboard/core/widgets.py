@@ -6,8 +6,8 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.i18n import _, current_locale
-from dashboard.render import STYLESHEET, Segment, escape_markdown
+from dashboard.core.i18n import _, current_locale
+from dashboard.core.render import STYLESHEET, Segment, escape_markdown
 
 # Code-fence languages used by the docs platform, mapped to what the highlighter knows.
 _CODE_LANGUAGES = {
@@ -88,7 +88,7 @@ def show_segments(segments: Sequence[Segment]) -> None:
     """Draw rendered article content in order: prose, copyable commands, callouts."""
     for segment in segments:
         if segment.kind == "html":
-            # Sanitised by dashboard.render (nh3 allow-list); never raw article HTML.
+            # Sanitised by dashboard.core.render (nh3 allow-list); never raw article HTML.
             st.markdown(segment.html, unsafe_allow_html=True)
         elif segment.kind == "code":
             st.code(segment.code, language=code_language(segment.language), wrap_lines=True)

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from dashboard.i18n import N_
-from dashboard.url_state import first_value
+from dashboard.core.i18n import N_
+from dashboard.core.url_state import first_value
 from loaders.jobs.queries import FilterOptions, FleetFilter
 
 CUSTOM = "custom"

@@ -7,12 +7,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Literal, Protocol
-from urllib.parse import urlencode
 
+from dashboard.core.links import guide_link
 from loaders.docs.model import Article, Cause, CauseRef, Error, Problem
 
 SOURCE_LOCALE = "en-us"
-GUIDE_URL_PATH = "guide"
 # Why the text shown is not the reader's up-to-date translation:
 #   missing   – no translation of this error: English shown
 #   stale     – the translation is older (ms.date) than the English article: English shown
@@ -219,15 +218,6 @@ def graph_problems(graph: GraphLike) -> list[ArticleProblem]:
 
 def count_errors(graph: GraphLike) -> int:
     return sum(len(article.errors) for locale in graph.locales() for article in graph.articles(locale))
-
-
-def guide_link(locale: str, article: str | None = None, error: str | None = None, cause: str | None = None,
-               base: str = GUIDE_URL_PATH, docs: str | None = None) -> str:
-    """Deep link to the Guide page: `guide?lang=..&article=..&error=..&cause=..[&docs=..]` (relative, so
-    it works under any base URL). A link opens a new session: `docs` carries the docs folder the reader
-    chose, without which the new session would read the built-in articles instead."""
-    params = {"lang": locale, "article": article, "error": error, "cause": cause, "docs": docs}
-    return f"{base}?{urlencode({k: v for k, v in params.items() if v})}"
 
 
 def link_resolver(graph: GraphLike, view: ErrorView, locale: str, docs: str | None = None):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data_actions, fleet_store, fleet_view
-from dashboard.formatting import format_integer
-from dashboard.i18n import _, current_locale, ngettext
-from dashboard.render import escape_markdown
+from dashboard.data import actions as data_actions
+from dashboard.core import fleet_store
+from dashboard.fleet import view as fleet_view
+from dashboard.core.formatting import format_integer
+from dashboard.core.i18n import _, current_locale, ngettext
+from dashboard.core.render import escape_markdown
 
 REPORT_KEY = "data.last_report"  # what the last action did, shown after the rerun that follows it
 UPLOAD_KEY = "data.upload"

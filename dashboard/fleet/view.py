@@ -12,15 +12,15 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from dashboard.fleet_labels import (
+from dashboard.fleet.labels import (
     SOURCE_LABELS, category_label, error_label, job_source_label, missing, unique_labels,
 )
-from dashboard.formatting import (
+from dashboard.core.formatting import (
     MISSING, format_date, format_datetime, format_delta, format_duration, format_integer, format_percent,
     format_point_delta,
 )
-from dashboard.guide_view import guide_link
-from dashboard.i18n import current_locale, normalize_locale, translate, translate_plural
+from dashboard.core.links import guide_link
+from dashboard.core.i18n import current_locale, normalize_locale, translate, translate_plural
 from loaders.jobs.queries import FleetSummary, Kpis
 
 DeltaColor = Literal["normal", "inverse", "off"]

@@ -4,12 +4,12 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from dashboard import docs_root, url_state, widgets
-from dashboard.i18n import (
+from dashboard.core import docs_root, registry, url_state, widgets
+from dashboard.core.i18n import (
     LOCALE_STATE_KEY, SOURCE_LOCALE, UI_LOCALES, _, current_locale, language_name, normalize_locale, translate,
 )
-from dashboard.guide_view import GUIDE_URL_PATH
-from dashboard.registry import available_pages, default_page, page
+from dashboard.core.links import GUIDE_URL_PATH
+from dashboard.core.registry import default_page, page
 
 LANG_PARAM = "lang"
 PAGE_PARAM = "page"
@@ -69,7 +69,7 @@ def current_docs_root() -> docs_root.DocsRoot:
 
 def usable_docs_root() -> docs_root.DocsRoot:
     """The chosen docs folder; when it cannot be read the page says why and stops here."""
-    from dashboard.render import escape_markdown
+    from dashboard.core.render import escape_markdown
 
     docs = current_docs_root()
     folder = escape_markdown(str(docs.path))
@@ -116,7 +116,7 @@ def navigation() -> StreamlitPage:
     Every registered page keeps its own URL (/guide, ...), so deep links work. The app's root URL
     serves a hidden start page that forwards to `?page=<url_path>` or to the registry's default,
     carrying the other query parameters along."""
-    specs = available_pages()
+    specs = list(registry.PAGES)  # read at call time: a registry extended at run time is honoured
     pages = {
         spec.url_path: st.Page(str(spec.path), title=translate(spec.title), icon=spec.icon,
                                url_path=spec.url_path, help=translate(spec.help) if spec.help else None)
@@ -134,7 +134,7 @@ def navigation() -> StreamlitPage:
 
 def open_guide(article: str | None, error: str | None, cause: str | None = None, locale: str | None = None) -> None:
     """Switch to the Guide page at an error (by id or error code), in the reader's language.
-    The same view as the link `guide_view.guide_link(...)`."""
+    The same view as the link `links.guide_link(...)`."""
     guide = page(GUIDE_URL_PATH)
     if guide is None:
         st.error(_("The Guide page is not available."))
