@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test bench lint-docs messages clean
+.PHONY: run test test-fast bench lint-docs messages clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	$(PY) -m pytest
+
+# The quick loop while editing: no shared corpus, no browser (a few dozen seconds).
+test-fast: $(VENV)/.dev
+	$(PY) -m pytest -m "not corpus and not browser" -q
 
 bench: $(VENV)/.dev
 	$(PY) -m bench
