@@ -280,9 +280,12 @@ class _Splitter:
 
     def _callout(self, body: Sequence[Token], kind: str) -> Segment:
         tokens = list(body)
-        first = next((t for t in tokens if t.type == "inline"), None)
+        first = next((n for n, t in enumerate(tokens) if t.type == "inline"), None)
         if first is not None:
-            first.children = _without_marker(first.children or [])
+            tokens[first].children = _without_marker(tokens[first].children or [])
+            if not tokens[first].children and 0 < first < len(tokens) - 1 \
+                    and tokens[first - 1].type == "paragraph_open":
+                del tokens[first - 1:first + 2]  # the marker had a line of its own
         return Segment("callout", callout=kind,
                        html=_markdown_safe(sanitize_html(_render_html(tokens), self.resolve).strip()))
 
