@@ -84,7 +84,6 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _URL_IGNORED = re.compile(r"[\t\n\r]|^[\x00-\x20]+")
 _DIRECTIVE = re.compile(r":::image\b(.*?):::", re.I | re.S)
-_DIRECTIVE_END = re.compile(r":::image-end:::", re.I)
 _DIRECTIVE_ALT = re.compile(r'\balt-text\s*=\s*"([^"]*)"', re.I)
 
 
@@ -210,23 +209,24 @@ class _Splitter:
         index = 0
         while index < len(tokens):
             token = tokens[index]
+            opens = token.type in ("blockquote_open", "paragraph_open")
+            end = closing_index(tokens, index) if opens else index
+            callout = callout_of(self.doc, index, end) if opens else ""
             kind = paragraph_kind(self.doc, index + 1) if token.type == "paragraph_open" else ""
             if token.type in ("fence", "code_block"):
                 self._cut(Segment("code", code=textwrap.dedent(token.content).strip("\n"),
                                   language=(token.info or "").split()[0] if token.info else ""))
-            elif token.type == "blockquote_open" and callout_of(self.doc, index, closing_index(tokens, index)):
-                end = closing_index(tokens, index)
-                self._cut(self._callout(tokens[index + 1:end], callout_of(self.doc, index, end)))
+            elif token.type == "blockquote_open" and callout:
+                self._cut(self._callout(tokens[index + 1:end], callout))
                 index = end
             elif kind == "callout" and not self.stack:
                 # As the parser reads it: a top-level paragraph that starts with a marker is a callout.
-                end = closing_index(tokens, index)
-                self._cut(self._callout(tokens[index:end + 1], callout_of(self.doc, index, end)))
+                self._cut(self._callout(tokens[index:end + 1], callout))
                 index = end
             elif kind == "include":
                 for match in INCLUDE.finditer(tokens[index + 1].content):
                     self._cut(Segment("include", target=match.group(2)))
-                index = closing_index(tokens, index)
+                index = end
             else:
                 self._track(token)
                 self.pending.append(token)
@@ -324,7 +324,8 @@ def _render_html(tokens: list[Token]) -> str:
 
 def _directive_images(content: str) -> list[Token]:
     """`:::image ... alt-text="..." :::` (docs-platform syntax) as image tokens; any text around the
-    directives stays plain text."""
+    directives (a long description) stays plain text. The closing `:::image-end:::` reads as an image
+    without a description, which is left out."""
     children: list[Token] = []
     position = 0
     for match in _DIRECTIVE.finditer(content):
@@ -339,5 +340,5 @@ def _directive_images(content: str) -> list[Token]:
 
 
 def _plain(text: str) -> list[Token]:
-    text = _DIRECTIVE_END.sub("", text).strip()
+    text = text.strip()
     return [Token("text", "", 0, content=f" {text} ")] if text else []
