@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard.core.i18n import _, current_locale
-from dashboard.core.render import STYLESHEET, Segment, escape_markdown
+from dashboard.core.render import STYLESHEET, Segment, callout_box, escape_markdown
 
 # Code-fence languages used by the docs platform, mapped to what the highlighter knows.
 _CODE_LANGUAGES = {
@@ -93,11 +93,9 @@ def show_segments(segments: Sequence[Segment]) -> None:
         elif segment.kind == "code":
             st.code(segment.code, language=code_language(segment.language), wrap_lines=True)
         elif segment.kind == "callout":
-            if segment.callout in ("WARNING", "CAUTION", "IMPORTANT"):
-                label = _("Warning") if segment.callout != "IMPORTANT" else _("Important")
-                st.warning(f"**{label}:** {segment.markdown}", icon=":material/warning:")
-            else:
-                label = _("Tip") if segment.callout == "TIP" else _("Note")
-                st.info(f"**{label}:** {segment.markdown}", icon=":material/info:")
+            # A box drawn from the sanitised body: st.info would read article text as Markdown again.
+            label = {"IMPORTANT": _("Important"), "WARNING": _("Warning"), "CAUTION": _("Warning"),
+                     "TIP": _("Tip")}.get(segment.callout) or _("Note")
+            st.markdown(callout_box(segment, label), unsafe_allow_html=True)
         elif segment.kind == "include":
             st.caption(_("Shared text not shown here: {name}", name=escape_markdown(segment.target.rsplit("/", 1)[-1])))

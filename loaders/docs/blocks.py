@@ -9,7 +9,7 @@ from .model import Block, Command, Include, Link, LinkKind, Step
 
 CALLOUT = re.compile(r"^\s*\[\s*(?:!|AZURE\.)\s*(NOTE|WARNING|TIP|IMPORTANT|CAUTION)\s*\]", re.IGNORECASE)
 INCLUDE = re.compile(r"\[\s*(!INCLUDE|AZURE\.INCLUDE)\s*\[[^\]]*\]\(\s*<?([^)\s>]+)>?\s*\)\s*\]", re.IGNORECASE)
-_DOCFX_IMAGE = re.compile(r"^\s*:::image\b", re.IGNORECASE)
+DOCFX_IMAGE = re.compile(r"^\s*:::image\b", re.IGNORECASE)  # docs-platform image directive
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _ANCHORS_ONLY = re.compile(
     r"""^\s*(?:<a\s+[^>]*?\b(?:name|id)\s*=\s*["'][^"']*["'][^>]*>\s*</a>\s*)+$""", re.IGNORECASE
@@ -141,21 +141,35 @@ def callout_of(doc: TokenDoc, start: int, end: int) -> str:
     return ""
 
 
-def _paragraph_kind(doc: TokenDoc, chunk: Chunk) -> str:
-    inline = doc.tokens[chunk.start + 1] if chunk.start + 1 < chunk.end else None
+def closing_index(tokens: list, index: int) -> int:
+    """Index of the token closing the block opened at `index` (the last token if it is never closed)."""
+    opening = tokens[index]
+    for position in range(index + 1, len(tokens)):
+        if tokens[position].level == opening.level and tokens[position].nesting == -1:
+            return position
+    return len(tokens) - 1
+
+
+def paragraph_kind(doc: TokenDoc, index: int) -> str:
+    """What a paragraph whose inline token is `tokens[index]` holds: include, image, callout or paragraph."""
+    inline = doc.tokens[index] if index < len(doc.tokens) else None
     if inline is None or inline.type != "inline":
         return "paragraph"
     content = inline.content
     if INCLUDE.search(content) and not INCLUDE.sub("", content).strip():
         return "include"
-    if _DOCFX_IMAGE.match(content):
+    if DOCFX_IMAGE.match(content):
         return "image"
-    flat = doc.flat(chunk.start + 1)
+    flat = doc.flat(index)
     if flat.images and not flat.text.strip():
         return "image"
     if CALLOUT.match(content):
         return "callout"
     return "paragraph"
+
+
+def _paragraph_kind(doc: TokenDoc, chunk: Chunk) -> str:
+    return paragraph_kind(doc, chunk.start + 1) if chunk.start + 1 < chunk.end else "paragraph"
 
 
 def build_blocks(doc: TokenDoc, chunk: Chunk) -> list[Block]:
@@ -175,7 +189,7 @@ def build_blocks(doc: TokenDoc, chunk: Chunk) -> list[Block]:
         for index in range(chunk.start + 1, chunk.end):
             token = doc.tokens[index]
             if token.type == "blockquote_open":
-                callout = callout_of(doc, index, chunk.end)
+                callout = callout_of(doc, index, closing_index(doc.tokens, index))
                 if callout and token.map:
                     first, last = token.map[0] + 1, token.map[1]
                     extra.append(

@@ -1,6 +1,7 @@
 """The Guide page in the real app, through Streamlit's AppTest (dashboard/app.py, st.navigation)."""
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -139,13 +140,16 @@ def test_article_html_is_sanitised(open_guide, guide_tree) -> None:
     html = [m.value for m in app.markdown if m.proto.allow_html]
     assert html, "solutions are rendered as sanitised HTML"
     joined = "\n".join(html).lower()
-    assert "<script" not in joined and "javascript:" not in joined and "onclick" not in joined
-    assert 'href="https://portal.azure.com" target="_blank" rel="noopener noreferrer"' in joined
-    assert '<a href="https://example.com/docs" target="_blank" rel="noopener noreferrer">' in joined
+    assert "<script" not in joined and "onclick" not in joined
+    # A javascript: link is no link to the Markdown reader: it stays inert text.
+    assert not re.search(r"=\"\s*javascript:", joined) and "[unsafe link](javascript:alert(1))" in joined
+    assert 'href="https://portal.azure.com" target="_blank" rel="noopener noreferrer nofollow"' in joined
+    assert '<a href="https://example.com/docs" target="_blank" rel="noopener noreferrer nofollow">' in joined
     # An in-page link inside a callout becomes a deep link to that cause.
-    notes = [i.value for i in app.info if i.value.startswith("**Note:**")]
-    assert len(notes) == 1
-    assert "(guide?lang=en-us&article=agent-failures&error=agentdownerror&cause=no-outbound-network)" in notes[0]
+    notes = [value for value in html if 'class="bt-article bt-callout bt-callout-info"' in value]
+    assert len(notes) == 1 and "<strong>Note</strong>" in notes[0]
+    assert 'href="guide?lang=en-us&amp;article=agent-failures&amp;error=agentdownerror&amp;cause=no-outbound-network"' \
+        in notes[0]
     assert [c.value for c in app.code] == ["Restart-Service -Name SampleGuestAgent"]
 
 
