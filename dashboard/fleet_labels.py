@@ -10,8 +10,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.i18n import N_, translate
-
-UNKNOWN_CATEGORY = "unknown"
+from loaders.jobs.schema import UNKNOWN_CATEGORY
 
 # Error categories of the catalog (docs_source/catalog.yaml), in the order charts stack them.
 CATEGORY_LABELS: dict[str, str] = {

@@ -41,7 +41,6 @@ from loaders.jobs.azure_client import (
 from loaders.jobs.azure_pages import LostPages, Page, read_pages
 from loaders.jobs.azure_scopes import VaultTarget, list_vaults, parse_scopes, vault_location
 from loaders.jobs.azure_window import (
-    IN_PROGRESS_STATUSES,
     covers_since_watermark,
     job_filter,
     next_watermark,
@@ -52,8 +51,9 @@ from loaders.jobs.importers import rest
 from loaders.jobs.importers.base import Parsed, RecordError
 from loaders.jobs.normalize import parse_datetime
 from loaders.jobs.resolve import CatalogLike, Resolver, load_default_catalog
-from loaders.jobs.schema import JobRow, QuarantineRow
-from loaders.jobs.store import Store, StoreError, utc_now
+from loaders.jobs.schema import FAILED, RUNNING_STATUSES, JobRow, QuarantineRow
+from loaders.jobs.store import Store, StoreError
+from loaders.jobs.timeutil import naive_utc, utc_now
 
 SOURCE = "azure-rest"  # JobRow.source of synced jobs and sync_state source of the watermarks
 
@@ -198,7 +198,7 @@ def sync_vaults(store: Store, credential: Any, scopes: Iterable[str], *,
     progress = _guarded(progress or _no_progress)
     report = SyncReport(started_at=utc_now())
     # Whole seconds: the filter cannot say more, and a window must not end a fraction after it was split.
-    end = (_naive(now) if now is not None else utc_now()).replace(microsecond=0)
+    end = (naive_utc(now) if now is not None else utc_now()).replace(microsecond=0)
     since_at = as_datetime(since)
     pacer = Pacer(options)
     clients: dict[str, Any] = {}
@@ -319,7 +319,7 @@ def _sync_vault(store: Store, client: Any, call_kwargs: dict[str, Any], target: 
             report.pages += 1
             rows = _store_page(store, client, call_kwargs, target, report, resolver, page, run_stamp, seen, budget)
             in_progress.extend(row.start_time for row in rows
-                               if row.status in IN_PROGRESS_STATUSES and row.start_time is not None)
+                               if row.status in RUNNING_STATUSES and row.start_time is not None)
             note(f"{target.vault_name}: page {report.pages}, {report.read} jobs read")
         if may_advance:
             watermark = next_watermark(window.end, in_progress, now, dt.timedelta(days=options.max_in_progress_days))
@@ -408,7 +408,7 @@ def _stored_errors(store: Store, rows: list[JobRow]) -> dict[tuple[str, str], tu
 
 
 def _lacks_error(row: JobRow) -> bool:
-    return row.status == "Failed" and row.error_code_int is None and not row.error_code and not row.error_message
+    return row.status == FAILED and row.error_code_int is None and not row.error_code and not row.error_message
 
 
 def _with_details(client: Any, call_kwargs: dict[str, Any], target: VaultTarget, row: JobRow,
@@ -444,18 +444,12 @@ def _stored_watermark(store: Store, vault_id: str) -> dt.datetime | None:
         return None  # an unreadable watermark means: read from the initial window again
 
 
-def _naive(moment: dt.datetime) -> dt.datetime:
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return moment
-
-
 def as_datetime(value: dt.datetime | dt.date | str | None) -> dt.datetime | None:
     """Naive UTC from a datetime, a date (midnight) or text such as 2026-11-01; ValueError otherwise."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return _naive(value)
+        return naive_utc(value)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
     parsed = parse_datetime(value)

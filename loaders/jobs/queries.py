@@ -49,12 +49,17 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-SUCCESS_STATUSES = ("Completed", "CompletedWithWarnings")
-FAILED = "Failed"
-RUNNING_STATUSES = ("InProgress", "Cancelling")
-BACKUP = "Backup"
-UNKNOWN_CATEGORY = "unknown"
-
+from loaders.jobs.schema import (
+    BACKUP,
+    CANCELLED,
+    COMPLETED,
+    COMPLETED_WITH_WARNINGS,
+    FAILED,
+    RUNNING_STATUSES,
+    SUCCESS_STATUSES,
+    UNKNOWN_CATEGORY,
+)
+from loaders.jobs.timeutil import naive_utc
 
 
 def _vm_key(table: str = "") -> str:
@@ -66,12 +71,6 @@ def _vm_key(table: str = "") -> str:
 def _error_key(table: str = "") -> str:
     t = f"{table}." if table else ""
     return f"coalesce({t}error_code, CAST({t}error_code_int AS VARCHAR))"
-
-
-def _naive_utc(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is not None:
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return value
 
 
 @dataclass(frozen=True)
@@ -88,8 +87,8 @@ class FleetFilter:
     statuses: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "start", _naive_utc(self.start))
-        object.__setattr__(self, "end", _naive_utc(self.end))
+        object.__setattr__(self, "start", naive_utc(self.start))
+        object.__setattr__(self, "end", naive_utc(self.end))
         if self.end <= self.start:
             raise ValueError(f"empty period: end {self.end} is not after start {self.start}")
         for name in ("subscriptions", "vaults", "regions", "os_types", "operations", "statuses"):
@@ -101,7 +100,7 @@ class FleetFilter:
     @classmethod
     def last_days(cls, now: dt.datetime, days: int, **filters: Any) -> FleetFilter:
         """The `days` days up to `now` (exclusive)."""
-        now = _naive_utc(now)
+        now = naive_utc(now)
         return cls(start=now - dt.timedelta(days=days), end=now, **filters)
 
     @property
@@ -325,7 +324,7 @@ class _Blocks:
                  with_previous: bool = False) -> None:
         self.index = index
         self.f = f
-        self.now = _naive_utc(now) if now is not None else f.end
+        self.now = naive_utc(now) if now is not None else f.end
         self.previous = f.previous() if with_previous else None
         self.previous_now = self.now - f.length
         self.tables: dict[str, str] = {}
@@ -527,11 +526,11 @@ def _kpis(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> list[Kpis]:
         totals AS (
             SELECT NOT current AS previous,
                    sum(jobs) AS jobs,
-                   coalesce(sum(jobs) FILTER (WHERE status = 'Completed'), 0) AS completed,
-                   coalesce(sum(jobs) FILTER (WHERE status = 'Failed'), 0) AS failed,
-                   coalesce(sum(jobs) FILTER (WHERE status = 'CompletedWithWarnings'), 0) AS warnings,
+                   coalesce(sum(jobs) FILTER (WHERE status = '{COMPLETED}'), 0) AS completed,
+                   coalesce(sum(jobs) FILTER (WHERE status = '{FAILED}'), 0) AS failed,
+                   coalesce(sum(jobs) FILTER (WHERE status = '{COMPLETED_WITH_WARNINGS}'), 0) AS warnings,
                    coalesce(sum(jobs) FILTER (WHERE status IN {_in(RUNNING_STATUSES)}), 0) AS in_progress,
-                   coalesce(sum(jobs) FILTER (WHERE status = 'Cancelled'), 0) AS cancelled
+                   coalesce(sum(jobs) FILTER (WHERE status = '{CANCELLED}'), 0) AS cancelled
             FROM cube GROUP BY ALL),
         affected AS (
             SELECT count(DISTINCT vm) FILTER (WHERE in_scope) AS current_vms, {previous_vms} AS previous_vms
@@ -572,9 +571,9 @@ def daily_success_rate(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.Dat
 def _daily_success_rate(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.DataFrame:
     return _view(con, blocks, ("cube",), f"""
         SELECT day,
-               coalesce(sum(jobs) FILTER (WHERE status IN {_in(SUCCESS_STATUSES)} OR status = 'Failed'), 0)::BIGINT AS finished,
+               coalesce(sum(jobs) FILTER (WHERE status IN {_in(SUCCESS_STATUSES)} OR status = '{FAILED}'), 0)::BIGINT AS finished,
                coalesce(sum(jobs) FILTER (WHERE status IN {_in(SUCCESS_STATUSES)}), 0)::BIGINT AS succeeded,
-               coalesce(sum(jobs) FILTER (WHERE status = 'Failed'), 0)::BIGINT AS failed,
+               coalesce(sum(jobs) FILTER (WHERE status = '{FAILED}'), 0)::BIGINT AS failed,
                succeeded / nullif(finished, 0) AS success_rate
         FROM cube WHERE current GROUP BY ALL ORDER BY day""", DAILY_RATE_COLUMNS)
 
@@ -639,8 +638,8 @@ def failures_by_location(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.D
 
 
 def _failures_by_location(con: duckdb.DuckDBPyConnection, blocks: _Blocks) -> pd.DataFrame:
-    return _view(con, blocks, ("cube",), """
-        SELECT region, vault_name, coalesce(sum(jobs) FILTER (WHERE status = 'Failed'), 0)::BIGINT AS failed,
+    return _view(con, blocks, ("cube",), f"""
+        SELECT region, vault_name, coalesce(sum(jobs) FILTER (WHERE status = '{FAILED}'), 0)::BIGINT AS failed,
                sum(jobs)::BIGINT AS jobs
         FROM cube WHERE current
         GROUP BY ALL ORDER BY failed DESC, jobs DESC, region NULLS LAST, vault_name NULLS LAST""",
@@ -777,7 +776,7 @@ class FleetSummary:
 def fleet_summary(con: duckdb.DuckDBPyConnection, f: FleetFilter, now: dt.datetime, rpo_hours: float = 24,
                   top_errors: int = 10, top_vms: int = 50) -> FleetSummary:
     """Every fleet view for one filter state, plus the previous period's KPIs and RPO breach count."""
-    now = _naive_utc(now)
+    now = naive_utc(now)
     blocks = _Blocks(_index(con), f, now, with_previous=True)
     try:
         blocks.materialise(con)

@@ -29,7 +29,9 @@ from typing import Any, Protocol
 import numpy as np
 import pyarrow as pa
 
+from loaders.jobs import schema
 from loaders.jobs.schema import JOB_COLUMNS, UNKNOWN_CATEGORY
+from loaders.jobs.timeutil import naive_utc, utc_now
 
 SOURCE = "sample"
 BACKUP_MANAGEMENT_TYPE = "AzureIaasVM"
@@ -463,11 +465,11 @@ def build_layout(vms: int, days: int, seed: int, palette: ErrorPalette) -> Fleet
 # ---------------------------------------------------------------------------------------------------------
 # Jobs
 # ---------------------------------------------------------------------------------------------------------
-STATUS_NAMES = ("Completed", "CompletedWithWarnings", "Failed", "Cancelled", "InProgress")
+STATUS_NAMES = (schema.COMPLETED, schema.COMPLETED_WITH_WARNINGS, schema.FAILED, schema.CANCELLED, schema.IN_PROGRESS)
 # A VM has at most one job of each kind a day; the kind is part of the job's id.
 SLOTS = {"scheduled": 0, "on-demand": 1, "restore": 2, "reconfigure": 3, "onboarding": 4, "fix-check": 5}
 COMPLETED, WARNINGS, FAILED, CANCELLED, IN_PROGRESS = range(5)
-OPERATION_NAMES = ("Backup", "Restore", "ConfigureBackup")
+OPERATION_NAMES = (schema.BACKUP, schema.RESTORE, schema.CONFIGURE_BACKUP)
 BACKUP, RESTORE, CONFIGURE = range(3)
 NO_ERROR = -1
 
@@ -683,7 +685,7 @@ def _block_table(layout: FleetLayout, palette: ErrorPalette, block: np.ndarray, 
 
 def default_now() -> dt.datetime:
     """The current hour in naive UTC: the sample's `now` when none is given."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+    return utc_now().replace(minute=0, second=0, microsecond=0)
 
 
 def _load_default_catalog() -> _Catalog:
@@ -721,10 +723,7 @@ def plan_sample(vms: int = 2000, days: int = 90, seed: int = 7, now: dt.datetime
                 catalog: _Catalog | None = None) -> SamplePlan:
     if vms < 1 or days < 1:
         raise ValueError(f"the sample needs at least one VM and one day (got vms={vms}, days={days})")
-    if now is None:
-        now = default_now()
-    elif now.tzinfo is not None:
-        now = now.astimezone(dt.UTC).replace(tzinfo=None)
+    now = default_now() if now is None else naive_utc(now)
     palette = build_palette(catalog if catalog is not None else _load_default_catalog())
     day0 = dt.datetime.combine(now.date() - dt.timedelta(days=days - 1), dt.time())
     return SamplePlan(vms, days, seed, now, day0, build_layout(vms, days, seed, palette), palette)
@@ -814,8 +813,7 @@ def _stderr_progress(done: int, total: int) -> None:
 
 
 def _parse_now(text: str) -> dt.datetime:
-    value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+    return naive_utc(dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
 
 
 def run_sample_command(args: argparse.Namespace) -> int:

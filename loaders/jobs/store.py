@@ -38,6 +38,7 @@ from loaders.jobs.schema import (
     JobRow,
     QuarantineRow,
 )
+from loaders.jobs.timeutil import naive_utc, utc_now
 
 DB_ENV_VAR = "BACKUP_TRIAGE_DB"
 APP_NAME = "backup-triage"
@@ -93,10 +94,6 @@ class StoreInfo:
 
 def _fmt_time(value: dt.datetime | None) -> str:
     return "never" if value is None else value.isoformat(sep=" ", timespec="seconds") + " UTC"
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def default_db_path() -> Path:
@@ -516,9 +513,7 @@ class Store:
         stored as naive-UTC ISO strings."""
         self._require_writable()
         if isinstance(watermark, dt.datetime):
-            if watermark.tzinfo is not None:
-                watermark = watermark.astimezone(dt.timezone.utc).replace(tzinfo=None)
-            watermark = watermark.isoformat()
+            watermark = naive_utc(watermark).isoformat()
         now = utc_now()
         con = self.connection
         with _transaction(con, self.path):

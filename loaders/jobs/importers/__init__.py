@@ -41,7 +41,8 @@ from loaders.jobs.importers.textio import (
 )
 from loaders.jobs.resolve import CatalogLike, Resolver, load_default_catalog
 from loaders.jobs.schema import QuarantineRow
-from loaders.jobs.store import Store, StoreError, utc_now
+from loaders.jobs.store import Store, StoreError
+from loaders.jobs.timeutil import utc_now
 
 FILE_SOURCE = "import"  # quarantine source for files rejected as a whole
 RAW_HEAD = 2000

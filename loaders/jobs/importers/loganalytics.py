@@ -18,9 +18,8 @@ from typing import Any
 from loaders.jobs.importers.base import Parsed, RecordError, UnreadableFile, VaultDirectory
 from loaders.jobs.importers.textio import Line
 from loaders.jobs.normalize import (
-    check_job_times,
     NO_FAILURE_CODES,
-    TERMINAL_STATUSES,
+    check_job_times,
     normalize_backup_management_type,
     normalize_operation,
     normalize_os_type,
@@ -34,7 +33,7 @@ from loaders.jobs.normalize import (
     vault_arm_id,
     vm_from_container,
 )
-from loaders.jobs.schema import JobRow
+from loaders.jobs.schema import TERMINAL_STATUSES, JobRow
 
 # Columns of AddonAzureBackupJobs (current reference) plus the common Log Analytics system
 # columns; anything else in a file is reported as ignored.
