@@ -52,7 +52,7 @@ def vault_target(arm_id: str, location: str | None = None) -> VaultTarget | None
     return VaultTarget(ref.vault_id, ref.subscription_id, ref.resource_group, ref.vault_name, location)
 
 
-def parse_scopes(scopes: Iterable[str]) -> Scopes:
+def classify_scopes(scopes: Iterable[str]) -> Scopes:
     """Split scopes into vault ids and subscription ids (`<guid>` or `/subscriptions/<guid>`);
     duplicates are dropped, anything else is named in `invalid`."""
     out = Scopes()

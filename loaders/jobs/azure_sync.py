@@ -39,7 +39,7 @@ from loaders.jobs.azure_client import (
     make_client,
 )
 from loaders.jobs.azure_pages import LostPages, Page, read_pages
-from loaders.jobs.azure_scopes import VaultTarget, list_vaults, parse_scopes, vault_location
+from loaders.jobs.azure_scopes import VaultTarget, list_vaults, classify_scopes, vault_location
 from loaders.jobs.azure_window import (
     covers_since_watermark,
     job_filter,
@@ -55,11 +55,11 @@ from loaders.jobs.schema import FAILED, RUNNING_STATUSES, JobRow, QuarantineRow
 from loaders.jobs.store import Store, StoreError
 from loaders.jobs.timeutil import naive_utc, utc_now
 
-SOURCE = "azure-rest"  # JobRow.source of synced jobs and sync_state source of the watermarks
+SYNC_SOURCE = "azure-rest"  # JobRow.source of synced jobs and sync_state source of the watermarks
 
 # (vaults done, vaults in total, message); the total is at least 1 and may grow while
 # subscriptions are being listed.
-Progress = Callable[[int, int, str], None]
+SyncProgress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -169,7 +169,7 @@ class _ProgressFailed(Exception):
     """The caller's progress callback raised: that is the caller's to handle, not a vault failure."""
 
 
-def _guarded(progress: Progress) -> Progress:
+def _guarded(progress: SyncProgress) -> SyncProgress:
     def call(done: int, total: int, message: str) -> None:
         try:
             progress(done, total, message)
@@ -181,7 +181,7 @@ def _guarded(progress: Progress) -> Progress:
 
 def sync_vaults(store: Store, credential: Any, scopes: Iterable[str], *,
                 since: dt.datetime | dt.date | str | None = None,
-                progress: Progress | None = None,
+                progress: SyncProgress | None = None,
                 base_url: str | None = None,
                 client_factory: Callable[[str], Any] | None = None,
                 catalog: CatalogLike | None = None,
@@ -212,7 +212,7 @@ def sync_vaults(store: Store, credential: Any, scopes: Iterable[str], *,
     def kwargs_for(client: Any) -> dict[str, Any]:
         return call_options(base_url or (client_base_url(client) if client_factory else None), options, pacer)
 
-    parsed = parse_scopes(scopes)
+    parsed = classify_scopes(scopes)
     report.scope_errors.extend(parsed.invalid)
     targets: dict[str, VaultTarget] = {t.vault_id: t for t in parsed.vaults}
     try:
@@ -323,7 +323,7 @@ def _sync_vault(store: Store, client: Any, call_kwargs: dict[str, Any], target: 
             note(f"{target.vault_name}: page {report.pages}, {report.read} jobs read")
         if may_advance:
             watermark = next_watermark(window.end, in_progress, now, dt.timedelta(days=options.max_in_progress_days))
-            store.set_watermark(SOURCE, target.vault_id, watermark)
+            store.set_watermark(SYNC_SOURCE, target.vault_id, watermark)
             report.watermark = watermark
     report.complete = True
     if budget.skipped:
@@ -353,7 +353,7 @@ def _store_page(store: Store, client: Any, call_kwargs: dict[str, Any], target: 
     # record at the same location), while a re-read within one sync replaces its own record.
     where = f"{target.vault_name}/page {page.number}"
     suffix = f" [{target.resource_group}, sync {run_stamp}]"
-    parsed = Parsed("rest", SOURCE)
+    parsed = Parsed("rest", SYNC_SOURCE)
     ingest_time = utc_now()
     for index, item in page.items:
         rest.add_job(parsed, f"{where}/item {index}{suffix}", item, ingest_time)
@@ -372,7 +372,7 @@ def _store_page(store: Store, client: Any, call_kwargs: dict[str, Any], target: 
         rows.append(resolver.apply(row))
     rejected = list(parsed.rejected)
     if page.damage:
-        rejected.append(QuarantineRow(SOURCE, f"{where}{suffix}", page.damage, page.body))
+        rejected.append(QuarantineRow(SYNC_SOURCE, f"{where}{suffix}", page.damage, page.body))
 
     repeated = 0
     for row in rows:
@@ -380,7 +380,7 @@ def _store_page(store: Store, client: Any, call_kwargs: dict[str, Any], target: 
         if key in seen:
             repeated += 1
         seen.add(key)
-    result = store.upsert_jobs(rows, SOURCE)
+    result = store.upsert_jobs(rows, SYNC_SOURCE)
     store.add_quarantine(rejected)
     report.read += len(page.items)
     report.inserted += result.inserted
@@ -424,7 +424,7 @@ def _with_details(client: Any, call_kwargs: dict[str, Any], target: VaultTarget,
     report.details_fetched += 1
     raw = job.as_dict() if hasattr(job, "as_dict") else job
     try:
-        detailed = rest.job_to_row(raw, SOURCE, ingest_time) if rest.is_job_object(raw) else None
+        detailed = rest.job_to_row(raw, SYNC_SOURCE, ingest_time) if rest.is_job_object(raw) else None
     except RecordError as exc:
         report.warnings.append(f"details of failed job {row.job_id} are unreadable ({exc}); listed values kept")
         return row
@@ -435,7 +435,7 @@ def _with_details(client: Any, call_kwargs: dict[str, Any], target: VaultTarget,
 
 
 def _stored_watermark(store: Store, vault_id: str) -> dt.datetime | None:
-    value = store.get_watermark(SOURCE, vault_id)
+    value = store.get_watermark(SYNC_SOURCE, vault_id)
     if not value:
         return None
     try:

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from loaders.jobs.azure_client import ARM_SCOPE, SyncOptions
-from loaders.jobs.azure_scopes import parse_scopes
-from loaders.jobs.azure_sync import SOURCE, as_datetime, default_credential, sync_vaults
+from loaders.jobs.azure_scopes import classify_scopes
+from loaders.jobs.azure_sync import SYNC_SOURCE, as_datetime, default_credential, sync_vaults
 from loaders.jobs.store import StoreError, open_store
 
 EXIT_OK, EXIT_VAULT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -60,7 +60,7 @@ def run_sync_command(args: argparse.Namespace) -> int:
     if not scopes:
         print("error: name at least one --vault or --subscription", file=sys.stderr)
         return EXIT_USAGE
-    parsed = parse_scopes(scopes)
+    parsed = classify_scopes(scopes)
     if parsed.invalid:
         for message in parsed.invalid:
             print(f"error: {message}", file=sys.stderr)
@@ -104,7 +104,7 @@ def run_sync_command(args: argparse.Namespace) -> int:
     else:
         print("\n".join(report.lines()))
         if report.total("quarantined"):
-            print(f"see quarantined records: python -m loaders jobs quarantine --source {SOURCE} --db {store.path}")
+            print(f"see quarantined records: python -m loaders jobs quarantine --source {SYNC_SOURCE} --db {store.path}")
     if report.credential_error:
         return EXIT_USAGE
     return EXIT_OK if report.ok else EXIT_VAULT_FAILED

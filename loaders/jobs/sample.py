@@ -33,7 +33,7 @@ from loaders.jobs import schema
 from loaders.jobs.schema import JOB_COLUMNS, UNKNOWN_CATEGORY
 from loaders.jobs.timeutil import naive_utc, utc_now
 
-SOURCE = "sample"
+SAMPLE_SOURCE = "sample"
 BACKUP_MANAGEMENT_TYPE = "AzureIaasVM"
 
 # ---------------------------------------------------------------------------------------------------------
@@ -471,7 +471,7 @@ SLOTS = {"scheduled": 0, "on-demand": 1, "restore": 2, "reconfigure": 3, "onboar
 COMPLETED, WARNINGS, FAILED, CANCELLED, IN_PROGRESS = range(5)
 OPERATION_NAMES = (schema.BACKUP, schema.RESTORE, schema.CONFIGURE_BACKUP)
 BACKUP, RESTORE, CONFIGURE = range(3)
-NO_ERROR = -1
+NO_ERROR_KIND = -1
 
 
 @dataclass
@@ -486,7 +486,7 @@ class _Jobs:
     start: np.ndarray
     duration: np.ndarray
     status: np.ndarray
-    error: np.ndarray  # index into the palette, or NO_ERROR
+    error: np.ndarray  # index into the palette, or NO_ERROR_KIND
 
     def select(self, mask: np.ndarray) -> _Jobs:
         return _Jobs(*(getattr(self, f)[mask] for f in _JOB_FIELDS))
@@ -503,7 +503,7 @@ def _outcomes(rng: np.random.Generator, n: int, failure_rate: float, weights: np
     """Status and error of jobs meeting no known problem: mostly fine, a few one-off failures."""
     u = rng.random(n)
     status = np.full(n, COMPLETED, dtype=np.int8)
-    error = np.full(n, NO_ERROR, dtype=np.int16)
+    error = np.full(n, NO_ERROR_KIND, dtype=np.int16)
     failed = u < failure_rate
     status[failed] = FAILED
     warned = failure_rate + WARNING_RATE
@@ -538,7 +538,7 @@ def _settle_durations(rng: np.random.Generator, status: np.ndarray, duration: np
 
 
 def _apply_problem(status: np.ndarray, error: np.ndarray, problem: np.ndarray) -> None:
-    has = problem != NO_ERROR
+    has = problem != NO_ERROR_KIND
     status[has] = FAILED
     error[has] = problem[has]
 
@@ -574,7 +574,7 @@ def _block_jobs(layout: FleetLayout, palette: ErrorPalette, block: np.ndarray, d
     deleted = layout.deleted_day[block]
 
     # The known problem of each VM-day: a streak episode, or the VM is gone.
-    problem = np.full((n, days), NO_ERROR, dtype=np.int16)
+    problem = np.full((n, days), NO_ERROR_KIND, dtype=np.int16)
     row_of = {int(v): i for i, v in enumerate(block)}
     block_streaks = [s for s in layout.streaks if int(s[0]) in row_of]
     for vm, start, length, kind in block_streaks:
@@ -612,7 +612,7 @@ def _block_jobs(layout: FleetLayout, palette: ErrorPalette, block: np.ndarray, d
     ends = np.array([(row_of[int(vm)], start + length) for vm, start, length, _ in block_streaks], dtype=np.int64).reshape(-1, 2)
     ends = ends[ends[:, 1] < days]
     if len(ends):
-        ends = ends[(rng.random(len(ends)) < FIX_CHECK_SHARE) & (problem[ends[:, 0], ends[:, 1]] == NO_ERROR)]
+        ends = ends[(rng.random(len(ends)) < FIX_CHECK_SHARE) & (problem[ends[:, 0], ends[:, 1]] == NO_ERROR_KIND)]
         parts.append(_people_jobs(rng, layout, palette, block, ends[:, 0], ends[:, 1], BACKUP, problem, "fix-check"))
     jobs = _Jobs.concat(parts)
 
@@ -620,7 +620,7 @@ def _block_jobs(layout: FleetLayout, palette: ErrorPalette, block: np.ndarray, d
     jobs = jobs.select(jobs.start < now_s)
     running = jobs.start + jobs.duration > now_s
     jobs.status[running] = IN_PROGRESS
-    jobs.error[running] = NO_ERROR
+    jobs.error[running] = NO_ERROR_KIND
     return jobs.select(np.argsort(jobs.start, kind="stable"))
 
 
@@ -677,7 +677,7 @@ def _block_table(layout: FleetLayout, palette: ErrorPalette, block: np.ndarray, 
         "guide_article": _take_nullable([k.guide_article for k in kinds], error, pa.string()),
         "guide_error_id": _take_nullable([k.guide_error_id for k in kinds], error, pa.string()),
         "error_category": _take_nullable([k.category for k in kinds], error, pa.string()),
-        "source": pa.array(np.full(n, SOURCE, dtype=object), pa.string()),
+        "source": pa.array(np.full(n, SAMPLE_SOURCE, dtype=object), pa.string()),
         "ingest_time": pa.nulls(n, pa.timestamp("us")),  # the store stamps the time of ingest
     }
     return pa.table([columns[c] for c in JOB_COLUMNS], names=list(JOB_COLUMNS))
@@ -767,11 +767,11 @@ class SampleReport:
     updated: int | None = None
 
 
-Progress = Callable[[int, int], None]  # (VMs done, VMs in total)
+SampleProgress = Callable[[int, int], None]  # (VMs done, VMs in total)
 
 
 def generate_sample(store: Any, vms: int = 2000, days: int = 90, seed: int = 7, now: dt.datetime | None = None,
-                    progress: Progress | None = None, catalog: _Catalog | None = None) -> SampleReport:
+                    progress: SampleProgress | None = None, catalog: _Catalog | None = None) -> SampleReport:
     """Generate the sample fleet and upsert it into `store` (source "sample"), block by block."""
     began = time.perf_counter()
     plan = plan_sample(vms, days, seed, now, catalog)
@@ -780,7 +780,7 @@ def generate_sample(store: Any, vms: int = 2000, days: int = 90, seed: int = 7, 
     if progress:
         progress(0, vms)
     for b, table in enumerate(sample_batches(plan)):
-        result = store.upsert_jobs(table, source=SOURCE)
+        result = store.upsert_jobs(table, source=SAMPLE_SOURCE)
         # Write each block through to the file: left to the end, the checkpoint of millions of rows needs
         # gigabytes of memory.
         store.connection.execute("CHECKPOINT")

@@ -23,7 +23,7 @@ from loaders.jobs.importers import loganalytics, rest
 from loaders.jobs.importers.base import Parsed, UnreadableFile, VaultDirectory
 from loaders.jobs.importers.detect import (
     EXPECTED,
-    FORMATS,
+    EXPORT_FORMATS,
     binary_kind,
     detect_broken_json,
     detect_json,
@@ -31,8 +31,8 @@ from loaders.jobs.importers.detect import (
 )
 from loaders.docs.textio import describe_os_error, open_regular_file
 from loaders.jobs.importers.jsonscan import salvage
-from loaders.jobs.importers.textio import (
-    DecodedText,
+from loaders.jobs.importers.decoding import (
+    DecodedExport,
     RawLines,
     decode_bytes,
     line_break,
@@ -68,7 +68,7 @@ class ImportReport:
 
     @property
     def description(self) -> str:
-        return FORMATS[self.format][1] if self.format in FORMATS else "unrecognised"
+        return EXPORT_FORMATS[self.format][1] if self.format in EXPORT_FORMATS else "unrecognised"
 
     def summary(self) -> str:
         if self.skipped:
@@ -302,10 +302,10 @@ def _json_scalar(text: str) -> str | None:
 
 
 def _label(fmt: str, name: str) -> str:
-    return f"{FORMATS[fmt][0]}:{name}"
+    return f"{EXPORT_FORMATS[fmt][0]}:{name}"
 
 
-def _parse_json(decoded: DecodedText, data: bytes, name: str, ingest_time: dt.datetime,
+def _parse_json(decoded: DecodedExport, data: bytes, name: str, ingest_time: dt.datetime,
                 vaults: Callable[[], VaultDirectory]) -> Parsed:
     doc, error = None, None
     try:
@@ -340,7 +340,7 @@ def _read_json_doc(parsed: Parsed, doc: Any, name: str, ingest_time: dt.datetime
 _COLUMNS_KEY = re.compile(r'"columns"\s*:\s*(?=\[)')
 
 
-def _read_json_by_lines(parsed: Parsed, decoded: DecodedText, data: bytes, name: str, ingest_time: dt.datetime,
+def _read_json_by_lines(parsed: Parsed, decoded: DecodedExport, data: bytes, name: str, ingest_time: dt.datetime,
                         vaults: Callable[[], VaultDirectory], error: json.JSONDecodeError | None) -> None:
     """Record-by-record reading with line numbers: for JSON that does not parse as a whole, and
     for JSON with lines that are not UTF-8 (those records are quarantined)."""

@@ -9,7 +9,7 @@ from loaders.jobs.importers.loganalytics import is_la_record
 from loaders.jobs.importers.rest import is_job_object, is_null_page, is_page
 
 # format -> (source label prefix, description shown to the user)
-FORMATS: dict[str, tuple[str, str]] = {
+EXPORT_FORMATS: dict[str, tuple[str, str]] = {
     "az-cli": ("az-cli", "az backup job JSON"),
     "rest": ("rest", "REST backupJobs JSON"),
     "resource-graph": ("resource-graph", "Resource Graph JSON"),

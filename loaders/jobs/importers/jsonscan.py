@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from loaders.jobs.importers.textio import LineIndex
+from loaders.jobs.importers.decoding import LineIndex
 
 _DECODER = json.JSONDecoder()
 

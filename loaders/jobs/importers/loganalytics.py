@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from loaders.jobs.importers.base import Parsed, RecordError, UnreadableFile, VaultDirectory
-from loaders.jobs.importers.textio import Line
+from loaders.jobs.importers.decoding import Line
 from loaders.jobs.normalize import (
     NO_FAILURE_CODES,
     check_job_times,
