@@ -20,7 +20,7 @@ from pathlib import Path
 
 from loaders.jobs.queries import FilterOptions, filter_options
 from loaders.jobs.store import Store, StoreInfo, default_db_path, open_store
-from loaders.jobs.timeutil import utc_now
+from loaders.jobs.timeutil import utc_now  # noqa: F401 - the Fleet page and the notebook read the clock here
 
 IDLE_SECONDS = 120.0
 
