@@ -7,13 +7,16 @@ Mirrors the Python API: `import_files(store, paths)`, `Store.info()`, `Store.qua
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from typing import Any
 
 from pathlib import Path
 
+from loaders.jobs.sample import generate_sample
 from loaders.jobs.store import DB_ENV_VAR, StoreError, default_db_path, open_store
+from loaders.jobs.timeutil import naive_utc
 
 EXIT_OK = 0
 EXIT_UNREADABLE = 2
@@ -51,12 +54,7 @@ def register(subparsers: Any) -> None:
     quarantine.add_argument("--json", action="store_true", help="machine-readable output")
     quarantine.set_defaults(handler=run_quarantine)
 
-    try:
-        from loaders.jobs.sample import register_sample_command
-    except ImportError:
-        pass
-    else:
-        register_sample_command(sub)
+    register_sample_command(sub)
 
     try:
         from loaders.jobs.azure_sync import register_sync_command
@@ -169,3 +167,62 @@ def run_quarantine(args: argparse.Namespace) -> int:
 
 def _iso(value: Any) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def _stderr_progress(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // max(total, 1)
+    sys.stderr.write(f"\rgenerating sample fleet [{'#' * filled}{'.' * (width - filled)}] {done}/{total} VMs")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def _parse_now(text: str) -> dt.datetime:
+    return naive_utc(dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
+
+
+def run_sample_command(args: argparse.Namespace) -> int:
+    if args.vms < 1 or args.days < 1:
+        print(f"error: the sample needs at least one VM and one day (got --vms {args.vms} --days {args.days})",
+              file=sys.stderr)
+        return 2
+    try:
+        store = open_store(args.db)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        report = generate_sample(store, vms=args.vms, days=args.days, seed=args.seed, now=args.now,
+                                 progress=None if args.quiet else _stderr_progress)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    counts = f" ({report.inserted} inserted, {report.updated} updated)"
+    print(
+        f"sample fleet: {report.jobs} jobs{counts} for {report.vms} VMs over {report.days} days up to "
+        f"{report.now:%Y-%m-%d %H:%M} UTC; {report.subscriptions} subscriptions, {report.vaults} vaults, "
+        f"{len(report.regions)} regions; incident in {report.incident_region} on {report.incident_day}; "
+        f"{report.seconds:.1f} s"
+    )
+    return 0
+
+
+def register_sample_command(jobs_subparsers: Any) -> argparse.ArgumentParser:
+    """Add `jobs sample` to the `jobs` sub-command parsers."""
+    parser = jobs_subparsers.add_parser(
+        "sample",
+        help="generate the deterministic sample fleet into the store",
+        description="Generate a realistic, deterministic sample fleet of VM backup jobs into the job store.",
+    )
+    parser.add_argument("--vms", type=int, default=2000, help="number of VMs (default 2000)")
+    parser.add_argument("--days", type=int, default=90, help="days of history up to now (default 90)")
+    parser.add_argument("--seed", type=int, default=7, help="random seed; the same seed gives the same fleet (default 7)")
+    parser.add_argument("--now", type=_parse_now, default=None, help="end of the history, ISO 8601 UTC (default: the current hour)")
+    add_db_argument(parser)
+    parser.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    parser.set_defaults(handler=run_sample_command)
+    return parser
+
