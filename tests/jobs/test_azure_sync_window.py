@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ServiceResponseTimeoutError
 
-from loaders.jobs.azure_client import Pacer, SyncOptions, describe_failure, is_credential_failure, needs_plain_http
-from loaders.jobs.azure_pages import salvage_page
-from loaders.jobs.azure_scopes import classify_scopes
-from loaders.jobs.azure_window import (
+from loaders.jobs.azure.client import Pacer, SyncOptions, describe_failure, is_credential_failure, needs_plain_http
+from loaders.jobs.azure.pages import salvage_page
+from loaders.jobs.azure.scopes import classify_scopes
+from loaders.jobs.azure.window import (
     Window,
     covers_since_watermark,
     filter_time,
