@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from loaders.docs.catalog import load_catalog
 from loaders.jobs.schema import FAILED, UNKNOWN_CATEGORY, JobRow
 
 
@@ -92,10 +93,6 @@ class Resolver:
 
 def load_default_catalog() -> tuple[CatalogLike | None, str | None]:
     """The project's catalog (docs_source/catalog.yaml), or None and the reason it cannot be loaded."""
-    try:
-        from loaders.docs.catalog import load_catalog
-    except ImportError as exc:
-        return None, f"catalog module unavailable: {exc}"
     try:
         return load_catalog(), None
     except (OSError, ValueError) as exc:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import platformdirs
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -101,8 +102,6 @@ def default_db_path() -> Path:
     env = os.environ.get(DB_ENV_VAR)
     if env:
         return Path(env).expanduser()
-    import platformdirs
-
     return platformdirs.user_data_path(APP_NAME, appauthor=False) / DB_FILE_NAME
 
 

@@ -8,6 +8,7 @@ record with the latest TimeGenerated.
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import itertools
 import re
@@ -294,8 +295,6 @@ def read_csv(parsed: Parsed, lines: Iterable[Line], name: str, ingest_time: dt.d
     """Portal "Export to CSV" of an AddonAzureBackupJobs query; locations are `file:line`.
 
     Reads record by record from `lines` (a whole decoded file or a file streamed from disk)."""
-    import csv
-
     source = iter(lines)
     header_line = next((line for line in source if line.text.strip()), None)
     if header_line is None:
