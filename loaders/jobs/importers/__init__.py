@@ -30,7 +30,7 @@ from loaders.jobs.importers.detect import (
     looks_like_json,
 )
 from loaders.docs.textio import describe_os_error, open_regular_file
-from loaders.jobs.importers.jsonscan import salvage
+from loaders.jobs.importers.jsonscan import MAX_DEPTH, parse_bounded, salvage
 from loaders.jobs.importers.decoding import (
     DecodedExport,
     RawLines,
@@ -307,20 +307,21 @@ def _label(fmt: str, name: str) -> str:
 
 def _parse_json(decoded: DecodedExport, data: bytes, name: str, ingest_time: dt.datetime,
                 vaults: Callable[[], VaultDirectory]) -> Parsed:
-    doc, error = None, None
-    try:
-        doc = json.loads(decoded.text)
-    except json.JSONDecodeError as exc:
-        error = exc
-    fmt = detect_json(doc) if error is None else detect_broken_json(decoded.text)
+    bounded = parse_bounded(decoded.text)
+    doc, error = bounded.doc, bounded.error
+    fmt = detect_json(doc) if error is None else detect_broken_json(bounded.text)
     if fmt is None:
         what = "JSON" if error is None else f"not valid JSON ({error.msg}; line {error.lineno})"
         raise UnreadableFile(f"{what} and not a job export; {EXPECTED}")
     parsed = Parsed(fmt, _label(fmt, name))
+    parsed.hold_too_deep(name, bounded.too_deep)
     if error is None and not decoded.bad_lines:
         _read_json_doc(parsed, doc, name, ingest_time, vaults)
     else:
-        _read_json_by_lines(parsed, decoded, data, name, ingest_time, vaults, error)
+        _read_json_by_lines(parsed, bounded.text, decoded, data, name, ingest_time, vaults, error)
+    for value in parsed.too_deep_outside_records():
+        parsed.warnings.append(f"line {value.line}: ignored a value nested more than {MAX_DEPTH} levels deep "
+                               f"({value.shown_path()}) outside any job record")
     return parsed
 
 
@@ -340,12 +341,13 @@ def _read_json_doc(parsed: Parsed, doc: Any, name: str, ingest_time: dt.datetime
 _COLUMNS_KEY = re.compile(r'"columns"\s*:\s*(?=\[)')
 
 
-def _read_json_by_lines(parsed: Parsed, decoded: DecodedExport, data: bytes, name: str, ingest_time: dt.datetime,
-                        vaults: Callable[[], VaultDirectory], error: json.JSONDecodeError | None) -> None:
+def _read_json_by_lines(parsed: Parsed, text: str, decoded: DecodedExport, data: bytes, name: str,
+                        ingest_time: dt.datetime, vaults: Callable[[], VaultDirectory],
+                        error: json.JSONDecodeError | None) -> None:
     """Record-by-record reading with line numbers: for JSON that does not parse as a whole, and
-    for JSON with lines that are not UTF-8 (those records are quarantined)."""
+    for JSON with lines that are not UTF-8 (those records are quarantined). `text` is the decoded
+    text with its too-deep values cut out, lines unchanged."""
     raw_lines = RawLines(data)
-    text = decoded.text
     if parsed.format == "la-query":
         match = _COLUMNS_KEY.search(text)
         if not match:
@@ -381,7 +383,10 @@ def _read_json_by_lines(parsed: Parsed, decoded: DecodedExport, data: bytes, nam
     for record in records:
         location = f"{name}:{record.line}"
         bad = decoded.bad_lines_between(record.line, record.end_line)
-        if bad:
+        too_deep = parsed.too_deep_between(record.line, record.end_line)
+        if too_deep:
+            parsed.reject(location, too_deep, record.value)
+        elif bad:
             raw = "\n".join(raw_lines.text(n) for n in range(record.line, record.end_line + 1))
             parsed.reject(location, f"line {bad[0]}: {decoded.bad_lines[bad[0]]}", raw)
         elif parsed.format == "la-query":

@@ -246,6 +246,10 @@ def record_to_row(record: dict[str, Any], source: str, ingest_time: dt.datetime,
 
 def add_record(parsed: Parsed, location: str, record: dict[str, Any], raw: Any,
                ingest_time: dt.datetime, vaults: Callable[[], VaultDirectory]) -> None:
+    too_deep = parsed.too_deep_reason(location)
+    if too_deep:
+        parsed.reject(location, too_deep, raw)
+        return
     try:
         row, generated = record_to_row(record, parsed.source, ingest_time, vaults)
     except RecordError as exc:

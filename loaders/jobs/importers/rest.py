@@ -172,6 +172,10 @@ def iter_jobs(doc: Any) -> Iterator[tuple[str, Any]]:
 
 
 def add_job(parsed: Parsed, location: str, job: Any, ingest_time: dt.datetime) -> None:
+    too_deep = parsed.too_deep_reason(location)
+    if too_deep:
+        parsed.reject(location, too_deep, job)
+        return
     if not isinstance(job, dict):
         parsed.reject(location, f"expected a job object, found {type(job).__name__}", job)
         return
