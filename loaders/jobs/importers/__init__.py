@@ -27,6 +27,7 @@ from loaders.jobs.importers.detect import (
     binary_kind,
     detect_broken_json,
     detect_json,
+    example_body,
     looks_like_json,
 )
 from loaders.docs.textio import describe_os_error, open_regular_file
@@ -310,6 +311,9 @@ def _parse_json(decoded: DecodedExport, data: bytes, name: str, ingest_time: dt.
     bounded = parse_bounded(decoded.text)
     doc, error = bounded.doc, bounded.error
     fmt = detect_json(doc) if error is None else detect_broken_json(bounded.text)
+    if fmt is None and rest.is_api_example(doc):
+        raise UnreadableFile(f"a REST API example whose responses ({', '.join(rest.EXAMPLE_STATUSES)}) hold no "
+                             f"backup jobs; {EXPECTED}")
     if fmt is None:
         what = "JSON" if error is None else f"not valid JSON ({error.msg}; line {error.lineno})"
         raise UnreadableFile(f"{what} and not a job export; {EXPECTED}")
@@ -334,8 +338,10 @@ def _read_json_doc(parsed: Parsed, doc: Any, name: str, ingest_time: dt.datetime
     elif parsed.format == "la-rows":
         loganalytics.read_rows_doc(parsed, doc if isinstance(doc, list) else [doc], name, ingest_time, vaults)
     else:
-        for location, job in rest.iter_jobs(doc):
-            rest.add_job(parsed, f"{name}:{location}", job, ingest_time)
+        prefix, body = example_body(doc) if parsed.format == "rest-example" else ("$", doc)
+        for location, job in rest.iter_jobs(body):
+            # iter_jobs locates records from the body's own root ("$..."); the body sits at `prefix`.
+            rest.add_job(parsed, f"{name}:{prefix}{location[1:]}", job, ingest_time)
 
 
 _COLUMNS_KEY = re.compile(r'"columns"\s*:\s*(?=\[)')
