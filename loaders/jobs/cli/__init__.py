@@ -7,10 +7,13 @@
               --retry-total --max-detail-fetches                      max_detail_fetches=))
     jobs info                                   Store.info()
     jobs quarantine --limit --source            Store.quarantine(limit=, source=)
+    jobs delete --source                        Store.delete_source(source)
+    jobs clear                                  Store.clear()
 
 `--vault` and `--subscription` both name `scopes` (vault resource ids, subscription ids). Every command
-takes `--db PATH` (default: `$BACKUP_TRIAGE_DB`, else the user data directory). Exit codes: 0 done
-(quarantined records are listed, not fatal); 1 a vault or subscription failed to sync; 2 a file or the
+takes `--db PATH` (default: `$BACKUP_TRIAGE_DB`, else the user data directory). `delete` and `clear` ask
+for confirmation on a terminal; `--yes` skips the question. Exit codes: 0 done (quarantined records are
+listed, not fatal); 1 a vault or subscription failed to sync, or a deletion was declined; 2 a file or the
 store could not be read at all, or a usage error.
 """
 from __future__ import annotations
@@ -32,3 +35,5 @@ def register(subparsers: Any) -> None:
     sync_command.add_parser(sub, shared)
     store_commands.add_info_parser(sub, shared)
     store_commands.add_quarantine_parser(sub, shared)
+    store_commands.add_delete_parser(sub, shared)
+    store_commands.add_clear_parser(sub, shared)

@@ -9,6 +9,7 @@ from loaders.jobs.store import DB_ENV_VAR, Store, StoreError, default_db_path, o
 
 EXIT_OK = 0
 EXIT_VAULT_FAILED = 1
+EXIT_NOT_DONE = 1  # the user answered no
 EXIT_UNREADABLE = 2  # also usage errors: the command could not do what it was asked at all
 
 

@@ -1,14 +1,23 @@
-"""`jobs import`, `jobs info`, `jobs quarantine`: `import_files(store, paths)`, `Store.info()`,
-`Store.quarantine(limit=, source=)`."""
+"""`jobs import`, `info`, `quarantine`, `delete`, `clear`: `import_files(store, paths)`, `Store.info()`,
+`Store.quarantine(limit=, source=)`, `Store.delete_source(source)`, `Store.clear()`."""
 from __future__ import annotations
 
 import argparse
 import json
+import sys
+from collections.abc import Callable
 from typing import Any
 
-from loaders.jobs.cli.options import EXIT_OK, EXIT_UNREADABLE, error, missing_store, open_for_writing
+from loaders.jobs.cli.options import (
+    EXIT_NOT_DONE,
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    error,
+    missing_store,
+    open_for_writing,
+)
 from loaders.jobs.importers import ImportReport, import_files
-from loaders.jobs.store import StoreError, open_store
+from loaders.jobs.store import DeleteReport, Store, StoreError, open_store
 
 
 def add_import_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -35,6 +44,25 @@ def add_quarantine_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> N
     parser.add_argument("--source", default=None, help="only this source label, e.g. log-analytics:jobs.csv")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.set_defaults(handler=run_quarantine)
+
+
+def add_delete_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "delete", parents=parents, help="delete the jobs of one source (e.g. the sample) from the store",
+        description="Delete every job, quarantined record and sync watermark of one source label, as `jobs info` "
+                    "lists them: sample, azure-rest, az-cli:jobs.json, log-analytics:export.csv... A label ending "
+                    "in ':' deletes every source it starts, e.g. log-analytics: for all Log Analytics files.")
+    parser.add_argument("--source", required=True, metavar="LABEL", help="source label (or label prefix ending in ':')")
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    parser.set_defaults(handler=run_delete)
+
+
+def add_clear_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "clear", parents=parents, help="empty the store (jobs, quarantine, sync watermarks)",
+        description="Delete every job, quarantined record and sync watermark; the store file and its schema stay.")
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    parser.set_defaults(handler=run_clear)
 
 
 def _count(text: str) -> int:
@@ -131,6 +159,43 @@ def run_quarantine(args: argparse.Namespace) -> int:
             raw = row.raw if len(row.raw) <= 300 else row.raw[:300] + "…"
             print("    " + raw.replace("\n", "\n    "))
     print(f"({len(rows)} of {total} shown)")
+    return EXIT_OK
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    def delete(store: Store) -> DeleteReport:
+        return store.delete_source(args.source)
+
+    return _remove(args, f"Delete the jobs, quarantined records and sync watermarks of source {args.source!r}",
+                   delete)
+
+
+def run_clear(args: argparse.Namespace) -> int:
+    return _remove(args, "Delete every job, quarantined record and sync watermark", Store.clear)
+
+
+def _remove(args: argparse.Namespace, question: str, remove: Callable[[Store], DeleteReport]) -> int:
+    """Ask (on a terminal, unless --yes), remove, and print what went."""
+    if missing_store(args):
+        return EXIT_OK
+    store = open_for_writing(args)
+    if store is None:
+        return EXIT_UNREADABLE
+    with store:
+        if not args.yes and sys.stdin.isatty():
+            answer = input(f"{question} in {store.path}? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                print("nothing deleted")
+                return EXIT_NOT_DONE
+        try:
+            report = remove(store)
+        except StoreError as exc:
+            error(str(exc))
+            return EXIT_UNREADABLE
+        print(report.summary())
+        if not any((report.jobs, report.quarantined, report.watermarks)):
+            sources = sorted(store.info().sources)
+            print(f"the store holds jobs of: {', '.join(sources)}" if sources else "the store holds no jobs")
     return EXIT_OK
 
 
