@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from jobs.cli_run import REPO, jobs_env, run_jobs
 from loaders.docs.catalog import load_catalog
 from loaders.jobs.importers import import_files
 from loaders.jobs.sample import generate_sample
 from loaders.jobs.store import Store, StoreError, open_store
 
-REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data" / "jobs"
 NOW = dt.datetime(2024, 5, 6, 12)
 IMPORTS = [DATA / "az-cli-list.json", DATA / "la-export.csv", DATA / "la-bad-rows.csv"]
@@ -88,53 +88,49 @@ def test_clear_empties_the_store_and_keeps_it_usable(mixed: Path) -> None:
         reader.clear()
 
 
-def run(*args: str, **kwargs: object) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "BACKUP_TRIAGE_DB"}
-    return subprocess.run([sys.executable, "-m", "loaders", "jobs", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120, **kwargs)
 
 
 def info(db: Path) -> dict:
-    return json.loads(run("info", "--db", str(db), "--json").stdout)
+    return json.loads(run_jobs("info", "--db", str(db), "--json").stdout)
 
 
 def test_the_commands_delete_a_source_then_clear(tmp_path: Path) -> None:
     db = tmp_path / "fleet.duckdb"
-    assert run("sample", "--vms", "12", "--days", "3", "--now", "2024-05-06T12:00:00Z", "--quiet",
+    assert run_jobs("sample", "--vms", "12", "--days", "3", "--now", "2024-05-06T12:00:00Z", "--quiet",
                "--db", str(db)).returncode == 0
-    assert run("import", *map(str, IMPORTS), "--db", str(db)).returncode == 0
+    assert run_jobs("import", *map(str, IMPORTS), "--db", str(db)).returncode == 0
     before = info(db)
     sample_jobs = before["sources"]["sample"]
 
-    deleted = run("delete", "--source", "sample", "--db", str(db), stdin=subprocess.DEVNULL)
+    deleted = run_jobs("delete", "--source", "sample", "--db", str(db), stdin=subprocess.DEVNULL)
     assert deleted.returncode == 0, deleted.stderr
     assert deleted.stdout.strip() == f"deleted {sample_jobs} jobs, 0 quarantined records and 0 sync watermarks"
     after = info(db)
     assert "sample" not in after["sources"] and after["jobs"] == before["jobs"] - sample_jobs
     assert after["quarantined"] == before["quarantined"] > 0
 
-    nothing = run("delete", "--source", "smaple", "--db", str(db), stdin=subprocess.DEVNULL)
+    nothing = run_jobs("delete", "--source", "smaple", "--db", str(db), stdin=subprocess.DEVNULL)
     assert nothing.returncode == 0 and "deleted 0 jobs" in nothing.stdout
     assert "the store holds jobs of: az-cli:az-cli-list.json, log-analytics:la-bad-rows.csv" in nothing.stdout
 
-    cleared = run("clear", "--yes", "--db", str(db))
+    cleared = run_jobs("clear", "--yes", "--db", str(db))
     assert cleared.returncode == 0, cleared.stderr
     assert cleared.stdout.strip() == (f"deleted {after['jobs']} jobs, {after['quarantined']} quarantined records "
                                       "and 0 sync watermarks")
     emptied = info(db)
     assert (emptied["jobs"], emptied["quarantined"], emptied["sources"]) == (0, 0, {})
-    assert "jobs:            0" in run("info", "--db", str(db)).stdout
+    assert "jobs:            0" in run_jobs("info", "--db", str(db)).stdout
 
-    missing = run("clear", "--yes", "--db", str(tmp_path / "typo.duckdb"))
+    missing = run_jobs("clear", "--yes", "--db", str(tmp_path / "typo.duckdb"))
     assert missing.returncode == 0 and "no store at" in missing.stdout and not (tmp_path / "typo.duckdb").exists()
 
 
 def answer_on_a_terminal(answer: str, *args: str) -> tuple[int, str]:
     """Run a jobs command with a terminal as its standard input and `answer` typed into it."""
     controller, terminal = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k != "BACKUP_TRIAGE_DB"}
-    with subprocess.Popen([sys.executable, "-m", "loaders", "jobs", *args], cwd=REPO, env=env, stdin=terminal,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+    command = [sys.executable, "-m", "loaders", "jobs", *args]
+    with subprocess.Popen(command, cwd=REPO, env=jobs_env(), stdin=terminal, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as process:
         os.close(terminal)
         os.write(controller, answer.encode() + b"\n")
         out, _ = process.communicate(timeout=120)

@@ -4,35 +4,28 @@ ones kept in ../shared/reference/examples (read at run time)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from jobs.cli_run import REPO, run_jobs
 from loaders.docs.catalog import load_catalog
 from loaders.jobs.importers import import_files
 from loaders.jobs.store import open_store
 
-REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data" / "jobs"
 OFFICIAL = REPO.parent / "shared" / "reference" / "examples"
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "BACKUP_TRIAGE_DB"}
-    return subprocess.run([sys.executable, "-m", "loaders", "jobs", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
 
 
 def test_the_command_imports_the_jobs_of_an_example_response(tmp_path: Path) -> None:
     db = tmp_path / "fleet.duckdb"
-    result = run("import", str(DATA / "rest-api-example.json"), "--db", str(db))
+    result = run_jobs("import", str(DATA / "rest-api-example.json"), "--db", str(db))
     assert result.returncode == 0, result.stderr
     assert ("rest-api-example.json (REST API example JSON): read 3 = 2 inserted + 0 updated + 1 quarantined"
             " + 0 duplicates") in result.stdout
-    info = json.loads(run("info", "--db", str(db), "--json").stdout)
+    info = json.loads(run_jobs("info", "--db", str(db), "--json").stdout)
     assert info["sources"] == {"rest:rest-api-example.json": 2}
 
 

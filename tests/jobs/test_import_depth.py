@@ -3,19 +3,16 @@ its location and why, every other record of the file is imported, and the depth 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import tracemalloc
 from pathlib import Path
 
 import pytest
 
+from jobs.cli_run import REPO, run_jobs
 from loaders.docs.catalog import load_catalog
 from loaders.jobs.importers import import_files
 from loaders.jobs.store import open_store
 
-REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data" / "jobs"
 LEVELS = 100_000
 DEEP = '{"a": ' * LEVELS + "1" + "}" * LEVELS
@@ -49,24 +46,20 @@ def rest_page_with_four_jobs() -> str:
     return json.dumps(doc, indent=2).replace(json.dumps(MARK), DEEP)
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "BACKUP_TRIAGE_DB"}
-    return subprocess.run([sys.executable, "-m", "loaders", "jobs", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
 
 
 def test_the_command_imports_the_good_jobs_of_a_page_and_quarantines_the_deep_one(tmp_path: Path) -> None:
     page = tmp_path / "deep-page.json"
     page.write_text(rest_page_with_four_jobs(), encoding="utf-8")
     db = tmp_path / "fleet.duckdb"
-    result = run("import", str(page), "--db", str(db))
+    result = run_jobs("import", str(page), "--db", str(db))
     assert result.returncode == 0, result.stderr
     assert "deep-page.json (REST backupJobs JSON): read 4 = 3 inserted + 0 updated + 1 quarantined + 0 duplicates" \
         in result.stdout
-    listing = json.loads(run("quarantine", "--db", str(db), "--json").stdout)
+    listing = json.loads(run_jobs("quarantine", "--db", str(db), "--json").stdout)
     assert [(q["location"], q["source"]) for q in listing] == [("deep-page.json:$.value[3]", "rest:deep-page.json")]
     assert REASON in listing[0]["reason"] and "$.value[3].properties.extendedInfo.a.a" in listing[0]["reason"]
-    assert json.loads(run("info", "--db", str(db), "--json").stdout)["jobs"] == 3
+    assert json.loads(run_jobs("info", "--db", str(db), "--json").stdout)["jobs"] == 3
 
 
 @pytest.mark.parametrize("fixture, record, location, fmt", [
