@@ -39,7 +39,7 @@ OPERATION_LABELS: dict[str, str] = {
     "UpdateCustomerManagedKey": N_("Update encryption key"),
 }
 
-# Job sources named by a word rather than a file (loaders.jobs.sample.SAMPLE_SOURCE, loaders.jobs.azure.sync.SYNC_SOURCE);
+# Job sources named by a word rather than a file (loaders.jobs.sample.SAMPLE_SOURCE, loaders.jobs.azure.SYNC_SOURCE);
 # imported files keep their label "<format>:<file name>", which names what the user imported.
 SOURCE_LABELS: dict[str, str] = {
     "sample": N_("sample fleet"),
