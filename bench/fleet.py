@@ -46,6 +46,7 @@ VIEWS = ("daily_trend", "daily_success_rate", "daily_failures_by_category", "top
 
 def filter_states() -> dict[str, Any]:
     """The filter states timed: the dashboard's opening week, the whole history, and a narrowed view."""
+    # The workers import what they measure, so that the parent, which only starts them, stays light.
     from loaders.jobs.queries import FleetFilter
 
     return {
@@ -57,7 +58,7 @@ def filter_states() -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Baseline: the same definitions (see loaders/jobs/queries.py) in plain pandas
+# Baseline: the same definitions (see loaders/jobs/queries/) in plain pandas
 # ---------------------------------------------------------------------------------------------------------
 PANDAS_COLUMNS = ("vault_id", "job_id", "subscription_id", "vault_name", "region", "vm_id", "vm_name", "os_type",
                   "operation", "status", "is_scheduled", "start_time", "error_code_int", "error_code",
@@ -347,6 +348,7 @@ def _median_time(function: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 
 
 def store_worker(vms: int, days: int, db: str, repeat: int) -> dict[str, Any]:
+    # Imported in the worker: its peak memory is the product's own footprint, not the parent's.
     from loaders.jobs import queries
     from loaders.jobs.sample import generate_sample
     from loaders.jobs.store import open_store
@@ -386,6 +388,7 @@ def store_worker(vms: int, days: int, db: str, repeat: int) -> dict[str, Any]:
 
 
 def pandas_worker(db: str, repeat: int) -> dict[str, Any]:
+    # Imported in the worker, like the store worker's imports: each subprocess loads only its own side.
     import duckdb
 
     began = time.perf_counter()
@@ -438,7 +441,7 @@ def render(results: list[SizeResult], repeat: int) -> str:
         f"(loading not timed). Times are medians of {repeat} runs after a warm-up. Peak memory is ru_maxrss of "
         "a separate process per size: the store process (generate, ingest, queries) and the pandas process. "
         "The first view after the store changes builds the connection's fleet index (a compact, integer-keyed "
-        "copy of the jobs; see loaders/jobs/queries.py); it is timed separately and reused until the next change.",
+        "copy of the jobs; see loaders/jobs/queries/); it is timed separately and reused until the next change.",
         "",
         "| fleet | jobs | generate + ingest | of which upsert | fleet index (once per data change) | store peak RSS | pandas peak RSS |",
         "|---|---:|---:|---:|---:|---:|---:|",

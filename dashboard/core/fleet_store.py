@@ -11,7 +11,6 @@ command line (`python -m loaders jobs import ...`) can write to the file while t
 from __future__ import annotations
 
 import atexit
-import datetime as dt
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from loaders.jobs.queries import FilterOptions, filter_options
 from loaders.jobs.store import Store, StoreInfo, default_db_path, open_store
+from loaders.jobs.timeutil import utc_now  # noqa: F401 - the Fleet page and the notebook read the clock here
 
 IDLE_SECONDS = 120.0
 
@@ -160,8 +160,4 @@ def snapshot(store: Store) -> StoreSnapshot:
     return StoreSnapshot(path=str(store.path), version=info.version, info=info,
                          options=filter_options(store.connection), live=info.last_sync_time is not None,
                          new=info.jobs == 0 and store_is_new(store))
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 

@@ -1,5 +1,5 @@
 """What the Data page (and the Fleet page's first start) do to the store, without Streamlit: create the
-sample fleet, import uploaded export files, and sync from Azure when a sync module is installed.
+sample fleet, import uploaded export files, and sync from Azure.
 
 Each action opens the store for writing through `fleet_store.writing`, reports progress through a plain
 callback and returns a small report the page shows.
@@ -7,8 +7,6 @@ callback and returns a small report the page shows.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -16,13 +14,13 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from dashboard.core import fleet_store
+from loaders.jobs.azure import SyncProgress, SyncReport, default_credential, sync_vaults
 from loaders.jobs.importers import ImportReport, import_files
 from loaders.jobs.sample import SampleReport, generate_sample
 from loaders.jobs.schema import QuarantineRow
 
 # The embedded default: what the dashboard creates in an empty store.
 SAMPLE_VMS, SAMPLE_DAYS, SAMPLE_SEED = 2000, 90, 7
-SYNC_MODULE = "loaders.jobs.azure_sync"
 
 Progress = Callable[[float, str], None]  # (fraction done, what is happening)
 
@@ -104,43 +102,17 @@ def quarantine(path: Path | None = None, limit: int = 500) -> tuple[list[Quarant
 
 
 # -- Azure --------------------------------------------------------------------------------------------------
-def sync_available() -> bool:
-    """Whether the Azure sync module is installed (the page offers a sync only then)."""
-    try:
-        return importlib.util.find_spec(SYNC_MODULE) is not None
-    except (ImportError, ValueError):
-        return False
-
-
 def parse_scopes(text: str) -> list[str]:
     """Subscription ids or vault resource ids, one per line (commas and blanks also separate)."""
     return list(dict.fromkeys(part.strip() for part in text.replace(",", "\n").split() if part.strip()))
 
 
 def sync_from_azure(scopes: list[str], credential: Any = None, path: Path | None = None,
-                    progress: Callable[..., None] | None = None) -> Any:
-    """Run `loaders.jobs.azure_sync.sync_vaults(store, credential, scopes, progress=...)`; `progress` is
+                    progress: SyncProgress | None = None) -> SyncReport:
+    """Run `loaders.jobs.azure.sync_vaults(store, credential, scopes, progress=...)`; `progress` is
     called with (vaults done, vaults in total, message). Without a credential, the Azure SDK's default
     chain is used (environment, managed identity, Azure CLI login); it is never stored."""
-    module = importlib.import_module(SYNC_MODULE)
     if credential is None:
-        make_credential = getattr(module, "default_credential", None)
-        if make_credential is None:
-            from azure.identity import DefaultAzureCredential as make_credential
-        credential = make_credential()
+        credential = default_credential()
     with fleet_store.writing(path) as store:
-        return module.sync_vaults(store, credential, scopes, progress=progress)
-
-
-def describe(result: Any) -> list[str]:
-    """Lines describing a sync result whatever its shape (reports with summary(), lists, text)."""
-    if result is None:
-        return []
-    if isinstance(result, (list, tuple)):
-        return [line for item in result for line in describe(item)]
-    summary = getattr(result, "summary", None)
-    if callable(summary):
-        return [str(summary())]
-    if hasattr(result, "lines") and callable(result.lines):
-        return [str(line) for line in result.lines()]
-    return [str(result)]
+        return sync_vaults(store, credential, scopes, progress=progress)

@@ -139,31 +139,29 @@ else:
         })
 
 # -- Azure --------------------------------------------------------------------------------------------------
-if data_actions.sync_available():
-    st.subheader(_("Sync from Azure"), anchor=False)
-    st.caption(_("Reads the backup jobs of your Recovery Services vaults with your Azure sign-in (environment, "
-                 "managed identity or `az login`); only jobs newer than the last sync are fetched."))
-    with st.form("data.sync"):
-        scopes_text = st.text_area(_("Subscriptions or vaults"), placeholder="00000000-0000-0000-0000-000000000000\n"
-                                   "/subscriptions/…/resourceGroups/…/providers/Microsoft.RecoveryServices/vaults/…",
-                                   help=_("One subscription id or vault resource id per line."))
-        start_sync = st.form_submit_button(_("Sync now"), icon=":material/sync:")
-    if start_sync:
-        scopes = data_actions.parse_scopes(scopes_text)
-        if not scopes:
-            st.warning(_("Enter at least one subscription or vault."))
+st.subheader(_("Sync from Azure"), anchor=False)
+st.caption(_("Reads the backup jobs of your Recovery Services vaults with your Azure sign-in (environment, "
+             "managed identity or `az login`); only jobs newer than the last sync are fetched."))
+with st.form("data.sync"):
+    scopes_text = st.text_area(_("Subscriptions or vaults"), placeholder="00000000-0000-0000-0000-000000000000\n"
+                               "/subscriptions/…/resourceGroups/…/providers/Microsoft.RecoveryServices/vaults/…",
+                               help=_("One subscription id or vault resource id per line."))
+    start_sync = st.form_submit_button(_("Sync now"), icon=":material/sync:")
+if start_sync:
+    scopes = data_actions.parse_scopes(scopes_text)
+    if not scopes:
+        st.warning(_("Enter at least one subscription or vault."))
+    else:
+        bar = st.progress(0.0, text=_("Syncing…"))
+
+        def progress(done: int, total: int, message: str) -> None:
+            bar.progress(min(done / max(total, 1), 1.0), text=escape_markdown(str(message)))
+
+        try:
+            result = data_actions.sync_from_azure(scopes, path=path, progress=progress)
+        except Exception as exc:
+            bar.empty()
+            st.error(_("The sync failed: {reason}", reason=escape_markdown(str(exc))))
         else:
-            bar = st.progress(0.0, text=_("Syncing…"))
-
-            def progress(done: int, total: int, message: str) -> None:
-                bar.progress(min(done / max(total, 1), 1.0), text=escape_markdown(str(message)))
-
-            try:
-                result = data_actions.sync_from_azure(scopes, path=path, progress=progress)
-            except Exception as exc:
-                bar.empty()
-                st.error(_("The sync failed: {reason}", reason=escape_markdown(str(exc))))
-            else:
-                st.session_state[REPORT_KEY] = ("sync", (bool(getattr(result, "ok", True)),
-                                                         data_actions.describe(result)))
-                st.rerun()
+            st.session_state[REPORT_KEY] = ("sync", (result.ok, result.lines()))
+            st.rerun()

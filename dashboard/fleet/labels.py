@@ -10,8 +10,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.core.i18n import N_, translate
-
-UNKNOWN_CATEGORY = "unknown"
+from loaders.jobs.schema import UNKNOWN_CATEGORY
 
 # Error categories of the catalog (docs_source/catalog.yaml), in the order charts stack them.
 CATEGORY_LABELS: dict[str, str] = {
@@ -40,7 +39,7 @@ OPERATION_LABELS: dict[str, str] = {
     "UpdateCustomerManagedKey": N_("Update encryption key"),
 }
 
-# Job sources named by a word rather than a file (loaders.jobs.sample.SOURCE, loaders.jobs.azure_sync.SOURCE);
+# Job sources named by a word rather than a file (loaders.jobs.sample.SAMPLE_SOURCE, loaders.jobs.azure.SYNC_SOURCE);
 # imported files keep their label "<format>:<file name>", which names what the user imported.
 SOURCE_LABELS: dict[str, str] = {
     "sample": N_("sample fleet"),

@@ -1,6 +1,7 @@
 """Backup job data: one normalized schema, a DuckDB store, and one module per source."""
 from loaders.jobs.schema import JOB_COLUMNS, SCHEMA_VERSION, JobRow, QuarantineRow
 from loaders.jobs.store import (
+    DeleteReport,
     Store,
     StoreError,
     StoreInfo,
@@ -11,6 +12,7 @@ from loaders.jobs.store import (
 )
 
 __all__ = [
+    "DeleteReport",
     "JOB_COLUMNS",
     "SCHEMA_VERSION",
     "JobRow",

@@ -11,6 +11,18 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from loaders.jobs.schema import (
+    API_OPERATIONS,
+    API_STATUSES,
+    CANCELLED,
+    CANCELLING,
+    COMPLETED,
+    COMPLETED_WITH_WARNINGS,
+    CONFIGURE_BACKUP,
+    IN_PROGRESS,
+)
+from loaders.jobs.timeutil import naive_utc
+
 # ---------------------------------------------------------------------------------------------
 # ARM ids
 
@@ -197,12 +209,6 @@ def _hour_24(hour: int, ampm: str | None) -> int:
     return (hour % 12) + (12 if ampm.upper() == "PM" else 0)
 
 
-def to_naive_utc(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is None:
-        return value
-    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-
-
 def parse_datetime(value: object) -> dt.datetime | None:
     """Naive UTC datetime from ISO-8601 (7-digit fractions, `Z`, `+00:00`, offsets; naive taken as
     UTC), `M/D/YYYY, h:mm:ss[.fff] AM|PM` (portal exports), `D.M.YYYY HH:MM[:SS]`, a datetime, or
@@ -210,7 +216,7 @@ def parse_datetime(value: object) -> dt.datetime | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return to_naive_utc(value)
+        return naive_utc(value)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
     if isinstance(value, bool):
@@ -234,7 +240,7 @@ def parse_datetime(value: object) -> dt.datetime | None:
 def _parse_datetime_text(text: str) -> dt.datetime:
     if len(text) >= 10 and text[4] == "-":
         try:  # the common case, at C speed (Python 3.11+ also reads 7-digit fractions and "Z")
-            return to_naive_utc(dt.datetime.fromisoformat(text))
+            return naive_utc(dt.datetime.fromisoformat(text))
         except ValueError:
             pass
     match = _ISO_DATETIME.match(text)
@@ -270,15 +276,11 @@ def _squash(text: str) -> str:
     return re.sub(r"[\s_\-]+", "", text).lower()
 
 
-JOB_OPERATIONS = (
-    "Invalid", "Register", "UnRegister", "ConfigureBackup", "Backup", "Restore", "DisableBackup",
-    "DeleteBackupData", "CrossRegionRestore", "Undelete", "UpdateCustomerManagedKey",
-)
 _OPERATION_ALIASES = {
-    **{_squash(op): op for op in JOB_OPERATIONS},
+    **{_squash(op): op for op in API_OPERATIONS},
     "unregister": "UnRegister",
-    "configureprotection": "ConfigureBackup",
-    "enableprotection": "ConfigureBackup",
+    "configureprotection": CONFIGURE_BACKUP,
+    "enableprotection": CONFIGURE_BACKUP,
     "stopprotection": "DisableBackup",
     "removeprotection": "DisableBackup",
     "deletebackup": "DeleteBackupData",
@@ -286,18 +288,16 @@ _OPERATION_ALIASES = {
     "undeletebackup": "Undelete",
 }
 
-JOB_STATUSES = ("Invalid", "InProgress", "Completed", "Failed", "CompletedWithWarnings", "Cancelled", "Cancelling")
 _STATUS_ALIASES = {
-    **{_squash(s): s for s in JOB_STATUSES},
-    "canceled": "Cancelled",
-    "canceling": "Cancelling",
-    "succeeded": "Completed",
-    "success": "Completed",
-    "partiallysucceeded": "CompletedWithWarnings",
-    "completedwithwarning": "CompletedWithWarnings",
-    "running": "InProgress",
+    **{_squash(s): s for s in API_STATUSES},
+    "canceled": CANCELLED,
+    "canceling": CANCELLING,
+    "succeeded": COMPLETED,
+    "success": COMPLETED,
+    "partiallysucceeded": COMPLETED_WITH_WARNINGS,
+    "completedwithwarning": COMPLETED_WITH_WARNINGS,
+    "running": IN_PROGRESS,
 }
-TERMINAL_STATUSES = frozenset({"Completed", "CompletedWithWarnings", "Failed", "Cancelled"})
 
 BACKUP_MANAGEMENT_TYPES = (
     "Invalid", "AzureIaasVM", "MAB", "DPM", "AzureBackupServer", "AzureSql", "AzureStorage", "AzureWorkload",

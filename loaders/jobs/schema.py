@@ -6,9 +6,28 @@ from dataclasses import dataclass, fields
 
 SCHEMA_VERSION = 1
 
-# Values used across sources after normalisation.
-STATUSES = ("Completed", "CompletedWithWarnings", "Failed", "InProgress", "Cancelled", "Cancelling")
-OPERATIONS = ("Backup", "Restore", "ConfigureBackup", "DisableBackup", "DeleteBackupData", "CrossRegionRestore")
+# Job statuses: the JobStatus vocabulary of the REST API, which every source is normalised to.
+COMPLETED = "Completed"
+COMPLETED_WITH_WARNINGS = "CompletedWithWarnings"
+FAILED = "Failed"
+IN_PROGRESS = "InProgress"
+CANCELLED = "Cancelled"
+CANCELLING = "Cancelling"
+JOB_STATUSES = (COMPLETED, COMPLETED_WITH_WARNINGS, FAILED, IN_PROGRESS, CANCELLED, CANCELLING)
+API_STATUSES = ("Invalid", *JOB_STATUSES)  # the whole JobStatus enum
+SUCCESS_STATUSES = (COMPLETED, COMPLETED_WITH_WARNINGS)
+RUNNING_STATUSES = (IN_PROGRESS, CANCELLING)  # not finished yet: neither a success nor a failure
+TERMINAL_STATUSES = frozenset({COMPLETED, COMPLETED_WITH_WARNINGS, FAILED, CANCELLED})
+
+# Job operations: the JobOperationType vocabulary ("ConfigureBackup", not "Configure Backup").
+BACKUP = "Backup"
+RESTORE = "Restore"
+CONFIGURE_BACKUP = "ConfigureBackup"
+OPERATIONS = (BACKUP, RESTORE, CONFIGURE_BACKUP, "DisableBackup", "DeleteBackupData", "CrossRegionRestore")
+API_OPERATIONS = ("Invalid", "Register", "UnRegister", CONFIGURE_BACKUP, BACKUP, RESTORE, "DisableBackup",
+                  "DeleteBackupData", "CrossRegionRestore", "Undelete", "UpdateCustomerManagedKey")
+
+# The error category of a failed job whose error the catalog does not know (or that carries none).
 UNKNOWN_CATEGORY = "unknown"
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import platformdirs
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -38,6 +39,7 @@ from loaders.jobs.schema import (
     JobRow,
     QuarantineRow,
 )
+from loaders.jobs.timeutil import naive_utc, utc_now
 
 DB_ENV_VAR = "BACKUP_TRIAGE_DB"
 APP_NAME = "backup-triage"
@@ -63,6 +65,19 @@ class UpsertResult:
     @property
     def written(self) -> int:
         return self.inserted + self.updated
+
+
+@dataclass(frozen=True)
+class DeleteReport:
+    """What `Store.delete_source` or `Store.clear` removed."""
+
+    jobs: int
+    quarantined: int
+    watermarks: int  # sync_state rows: the next sync of those scopes reads from its first window again
+
+    def summary(self) -> str:
+        return (f"deleted {self.jobs} jobs, {self.quarantined} quarantined records and {self.watermarks} sync "
+                "watermarks")
 
 
 @dataclass(frozen=True)
@@ -95,17 +110,11 @@ def _fmt_time(value: dt.datetime | None) -> str:
     return "never" if value is None else value.isoformat(sep=" ", timespec="seconds") + " UTC"
 
 
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
 def default_db_path() -> Path:
     """`$BACKUP_TRIAGE_DB`, else `<user data dir>/backup-triage/fleet.duckdb`."""
     env = os.environ.get(DB_ENV_VAR)
     if env:
         return Path(env).expanduser()
-    import platformdirs
-
     return platformdirs.user_data_path(APP_NAME, appauthor=False) / DB_FILE_NAME
 
 
@@ -516,9 +525,7 @@ class Store:
         stored as naive-UTC ISO strings."""
         self._require_writable()
         if isinstance(watermark, dt.datetime):
-            if watermark.tzinfo is not None:
-                watermark = watermark.astimezone(dt.timezone.utc).replace(tzinfo=None)
-            watermark = watermark.isoformat()
+            watermark = naive_utc(watermark).isoformat()
         now = utc_now()
         con = self.connection
         with _transaction(con, self.path):
@@ -529,6 +536,38 @@ class Store:
         return self.connection.execute(
             "SELECT source, scope, watermark, updated_at FROM sync_state ORDER BY source, scope"
         ).fetchall()
+
+    # -- removing data ------------------------------------------------------------------------
+    def delete_source(self, source: str) -> DeleteReport:
+        """Delete the jobs, quarantined records and sync watermarks of one source label ("sample",
+        "azure-rest", "log-analytics:export.csv"). A label ending in ":" names every label it starts:
+        "log-analytics:" is all Log Analytics files, "rest:" all REST files. One transaction."""
+        self._require_writable()
+        if not source:
+            raise ValueError("name a source label, such as 'sample'")
+        matches = "starts_with(source, ?)" if source.endswith(":") else "source = ?"
+        return self._delete(f"WHERE {matches}", [source])
+
+    def clear(self) -> DeleteReport:
+        """Empty the store: every job, quarantined record and sync watermark. The schema and the store's
+        identity stay; the times of the last ingest and sync are forgotten with the data. One transaction."""
+        self._require_writable()
+        return self._delete("", [])
+
+    def _delete(self, where: str, params: list[Any]) -> DeleteReport:
+        con = self.connection
+        counts = []
+        with _transaction(con, self.path):
+            for table in ("jobs", "quarantine", "sync_state"):
+                counts.append(_scalar(con, f"SELECT count(*) FROM {table} {where}", params))
+                con.execute(f"DELETE FROM {table} {where}", params)
+            now = utc_now()
+            if not _scalar(con, "SELECT count(*) FROM jobs"):
+                con.execute("DELETE FROM meta WHERE key = 'last_ingest_time'")
+            if not _scalar(con, "SELECT count(*) FROM sync_state"):
+                con.execute("DELETE FROM meta WHERE key = 'last_sync_time'")
+            self._touch("last_delete_time", now)
+        return DeleteReport(*counts)
 
     # -- bookkeeping --------------------------------------------------------------------------
     def version(self) -> str:

@@ -138,26 +138,12 @@ def test_signature_changes_when_the_store_is_written(tmp_path) -> None:
     assert fleet_store.file_signature(db) == after
 
 
-def test_sync_is_offered_only_when_its_module_exists(monkeypatch) -> None:
-    monkeypatch.setattr(data_actions, "SYNC_MODULE", "loaders.jobs.no_such_sync_module")
-    assert not data_actions.sync_available()
-    monkeypatch.setattr(data_actions, "SYNC_MODULE", "loaders.jobs.store")
-    assert data_actions.sync_available()
-
-
-def test_scopes_and_sync_results_are_read_whatever_their_shape() -> None:
+def test_scopes_are_read_one_per_line_without_repeats() -> None:
     text = "00000000-0000-0000-0000-000000000001\n /subscriptions/x/resourceGroups/rg/providers/" \
            "Microsoft.RecoveryServices/vaults/v1 , 00000000-0000-0000-0000-000000000001\n\n"
     assert data_actions.parse_scopes(text) == [
         "00000000-0000-0000-0000-000000000001",
         "/subscriptions/x/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1"]
-
-    class Report:
-        def summary(self) -> str:
-            return "vault v1: 3 new jobs"
-
-    assert data_actions.describe([Report(), "done"]) == ["vault v1: 3 new jobs", "done"]
-    assert data_actions.describe(None) == []
 
 
 @pytest.mark.parametrize("name", ["la-query-truncated.json", "la-utf16.csv", "la-non-utf8.csv"])

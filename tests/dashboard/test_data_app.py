@@ -9,7 +9,6 @@ import pytest
 from fleet_stores import make_sample_store
 from streamlit.testing.v1 import AppTest
 
-from dashboard.data import actions as data_actions
 from dashboard.core.formatting import format_integer
 from dashboard.core.i18n import translate
 from loaders.jobs.store import DB_ENV_VAR, open_store
@@ -103,21 +102,13 @@ def test_uploaded_files_are_imported_with_per_file_counts_and_rejected_records(o
     assert any(m.value.startswith("**3 files read**") for m in app.markdown)
 
 
-def test_sync_section_only_when_the_sync_module_exists(open_data, tmp_path, monkeypatch) -> None:
-    db = tmp_path / "fleet.duckdb"
-    monkeypatch.setattr(data_actions, "SYNC_MODULE", "loaders.jobs.no_such_sync_module")
-    app = open_data(db)
-    assert "Sync from Azure" not in subheaders(app)
-    assert not [b for b in app.button if b.label == "Sync now"]
-    monkeypatch.setattr(data_actions, "SYNC_MODULE", "loaders.jobs.azure_sync")
-    if data_actions.sync_available():
-        app = open_data(db)
-        assert "Sync from Azure" in subheaders(app)
-        assert [b for b in app.button if b.label == "Sync now"]
+def test_the_sync_section_is_offered(open_data, tmp_path) -> None:
+    app = open_data(tmp_path / "fleet.duckdb")
+    assert "Sync from Azure" in subheaders(app)
+    assert [b for b in app.button if b.label == "Sync now"]
 
 
-def test_a_sync_needs_a_scope(open_data, tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(data_actions, "SYNC_MODULE", "json")  # any importable module: the section shows
+def test_a_sync_needs_a_scope(open_data, tmp_path) -> None:
     app = open_data(tmp_path / "fleet.duckdb")
     next(b for b in app.button if b.label == "Sync now").click().run()
     assert "Enter at least one subscription or vault." in [w.value for w in app.warning]

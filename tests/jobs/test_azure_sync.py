@@ -13,8 +13,8 @@ import pytest
 from azure.core.exceptions import ClientAuthenticationError
 
 from loaders.docs.catalog import load_catalog
-from loaders.jobs.azure_client import SyncOptions
-from loaders.jobs.azure_sync import SOURCE, SyncReport, sync_vaults
+from loaders.jobs.azure.client import SyncOptions
+from loaders.jobs.azure.sync import SYNC_SOURCE, SyncReport, sync_vaults
 from loaders.jobs.importers import import_files
 from loaders.jobs.store import Store, open_store
 from mock_azure import PAGE_SIZE, TEST_CATALOG, Fault, MockAzure, MockVault, expected, load_fleet
@@ -87,7 +87,7 @@ def test_first_sync_stores_exactly_what_the_service_served(store, azure, vaults,
         assert got.complete and got.adds_up, got.summary()
         for key, value in counts.items():
             assert plain(getattr(got, key)) == value, (name, key)
-        assert store.get_watermark(SOURCE, got.vault_id) == counts["watermark"]
+        assert store.get_watermark(SYNC_SOURCE, got.vault_id) == counts["watermark"]
 
     jobs = stored_jobs(store)
     # Not stored: the job before the window, the MAB job (filtered by the service), the two bad items.
@@ -100,7 +100,7 @@ def test_first_sync_stores_exactly_what_the_service_served(store, azure, vaults,
             else:
                 assert actual == value, (job_id, key)
 
-    quarantined = store.quarantine(limit=None, source=SOURCE)
+    quarantined = store.quarantine(limit=None, source=SYNC_SOURCE)
     assert sorted((q.location.split(" [")[0], q.reason) for q in quarantined) == sorted(
         (q["location"], q["reason"]) for q in want["quarantine"])
     assert all(q.location.endswith(" [RG-Backup-WEU, sync 2026-11-20T12:00:00Z]") for q in quarantined)
@@ -156,7 +156,7 @@ def test_synced_rows_equal_the_rows_of_the_same_page_imported_from_a_file(tmp_pa
 def test_next_sync_starts_at_the_watermark_and_duplicates_nothing(store, azure, vaults, catalog) -> None:
     vault = vaults["rsv-prod-weu"]
     assert sync(store, azure, [vault.arm_id], catalog).ok
-    assert store.get_watermark(SOURCE, vault.key) == "2026-11-20T10:15:00"  # the job still running
+    assert store.get_watermark(SYNC_SOURCE, vault.key) == "2026-11-20T10:15:00"  # the job still running
     first_count = store.job_count()
 
     running = job(vault, 5)["properties"]
@@ -178,7 +178,7 @@ def test_next_sync_starts_at_the_watermark_and_duplicates_nothing(store, azure, 
     assert store.job_count() == first_count + 1 == len(jobs)
     assert jobs[JOB(5)]["status"] == "Completed"
     assert plain(jobs[JOB(5)]["end_time"]) == "2026-11-20T12:30:00"
-    assert store.get_watermark(SOURCE, vault.key) == "2026-11-21T12:00:00"
+    assert store.get_watermark(SYNC_SOURCE, vault.key) == "2026-11-21T12:00:00"
 
     # Reading the whole history again changes nothing but the ingest time.
     before = {k: {c: v for c, v in row.items() if c != "ingest_time"} for k, row in stored_jobs(store).items()}
@@ -201,7 +201,7 @@ def test_since_later_than_the_watermark_leaves_the_watermark(store, azure, vault
                   since=dt.datetime(2026, 11, 24))
     assert report.ok and report.vaults[0].watermark is None
     assert "watermark stays" in report.vaults[0].warnings[0]
-    assert store.get_watermark(SOURCE, vault.key) == "2026-11-20T10:15:00"
+    assert store.get_watermark(SYNC_SOURCE, vault.key) == "2026-11-20T10:15:00"
 
 
 def test_a_long_first_sync_reads_consecutive_windows(store, azure, vaults, catalog) -> None:
@@ -249,7 +249,7 @@ def test_a_vault_that_keeps_failing_is_reported_and_the_others_sync(store, azure
     assert failed.error.startswith("HTTP 500 InternalServerError")
     assert "rsv-dr-neu (rg-dr-neu, 8e1d7b3a-2c4f-4a6e-9b8d-0f1e2d3c4b5a): FAILED: HTTP 500" in failed.summary()
     assert [q.status for q in azure.job_list_requests(vaults["rsv-dr-neu"])] == [500] * (FAST.retry_total + 1)
-    assert store.get_watermark(SOURCE, vaults["rsv-dr-neu"].key) is None
+    assert store.get_watermark(SYNC_SOURCE, vaults["rsv-dr-neu"].key) is None
     jobs = stored_jobs(store)
     assert JOB(21) not in jobs and JOB(1) in jobs and JOB(31) in jobs
     assert vault_report(report, "rsv-prod-weu").ok and vault_report(report, "rsv-prod-weu-2").ok
@@ -292,10 +292,10 @@ def test_a_damaged_page_is_quarantined_and_the_rest_of_the_list_still_read(store
     assert JOB(2) in jobs and JOB(6) in jobs and JOB(1) not in jobs
     pages_requested = [q.param("$skiptoken") for q in azure.job_list_requests(vault)]
     assert len(pages_requested) == 4 and pages_requested[1] == pages_requested[2]  # the damaged page, asked twice
-    [damage] = [q for q in store.quarantine(limit=None, source=SOURCE) if q.location.startswith("rsv-prod-weu/page 2 [")]
+    [damage] = [q for q in store.quarantine(limit=None, source=SYNC_SOURCE) if q.location.startswith("rsv-prod-weu/page 2 [")]
     assert "not a readable job list" in damage.reason and "2 intact job(s) kept" in damage.reason
     assert JOB(1) in damage.raw
-    assert store.get_watermark(SOURCE, vault.key) == "2026-11-20T10:15:00"
+    assert store.get_watermark(SYNC_SOURCE, vault.key) == "2026-11-20T10:15:00"
 
 
 def test_a_page_damaged_once_is_read_again(store, azure, vaults, catalog) -> None:
@@ -315,11 +315,11 @@ def test_a_cut_off_page_without_its_next_link_fails_the_vault_and_keeps_what_it_
 
     r = vault_report(report, "rsv-prod-weu")
     assert not r.ok and "page 1 is damaged" in r.error and "later pages were not fetched" in r.error
-    assert store.get_watermark(SOURCE, vault.key) is None  # the next sync reads it all again
+    assert store.get_watermark(SYNC_SOURCE, vault.key) is None  # the next sync reads it all again
     jobs = stored_jobs(store)
     assert JOB(5) in jobs and JOB(3) not in jobs  # the first job of the page survived the cut
     assert vault_report(report, "rsv-dr-neu").ok
-    assert [q for q in store.quarantine(limit=None, source=SOURCE) if q.location.startswith("rsv-prod-weu/page 1 [")]
+    assert [q for q in store.quarantine(limit=None, source=SYNC_SOURCE) if q.location.startswith("rsv-prod-weu/page 1 [")]
 
 
 def test_no_credential_fails_every_vault_without_reaching_the_service(store, azure, vaults, catalog) -> None:
@@ -435,11 +435,11 @@ def test_a_sync_stopped_half_way_loses_nothing_and_the_rerun_duplicates_nothing(
     with pytest.raises(Stop):  # the caller's exception, not turned into a vault failure
         sync(store, azure, [vault.arm_id], catalog, progress=stop_after_page_1)
     assert store.job_count() == 3  # page 1 was stored as soon as it was read
-    assert store.get_watermark(SOURCE, vault.key) is None
+    assert store.get_watermark(SYNC_SOURCE, vault.key) is None
 
     report = sync(store, azure, [vault.arm_id], catalog)
     [r] = report.vaults
     assert r.ok and (r.read, r.inserted, r.updated, r.quarantined) == (8, 3, 3, 2)
     assert store.job_count() == 6
     assert store.connection.execute("SELECT count(*) - count(DISTINCT (vault_id, job_id)) FROM jobs").fetchone() == (0,)
-    assert store.get_watermark(SOURCE, vault.key) == "2026-11-20T10:15:00"
+    assert store.get_watermark(SYNC_SOURCE, vault.key) == "2026-11-20T10:15:00"

@@ -63,7 +63,7 @@ def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def sync(azure: MockAzure, db: Path, *args: str) -> subprocess.CompletedProcess:
-    return run("sync", *args, "--base-url", azure.base_url, "--db", str(db), "--retries", "1",
+    return run("sync", *args, "--base-url", azure.base_url, "--db", str(db), "--retry-total", "1",
                env=clean_env(**azure.managed_identity_env()))
 
 
@@ -106,7 +106,7 @@ def test_a_failing_vault_is_named_with_its_status_and_exit_status_is_1(tmp_path,
     assert by_name["rsv-prod-weu-2"]["ok"] and by_name["rsv-prod-weu-2"]["inserted"] == 1
     assert not by_name["rsv-dr-neu"]["ok"]
     assert by_name["rsv-dr-neu"]["error"].startswith("HTTP 500 InternalServerError")
-    assert by_name["rsv-dr-neu"]["responses"] == {"500": 2}  # one try and one retry (--retries 1)
+    assert by_name["rsv-dr-neu"]["responses"] == {"500": 2}  # one try and one retry (--retry-total 1)
 
 
 def test_since_is_used_as_the_start_of_the_window(tmp_path, azure, vaults) -> None:

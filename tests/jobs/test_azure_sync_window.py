@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ServiceResponseTimeoutError
 
-from loaders.jobs.azure_client import Pacer, SyncOptions, describe_failure, is_credential_failure, needs_plain_http
-from loaders.jobs.azure_pages import salvage_page
-from loaders.jobs.azure_scopes import parse_scopes
-from loaders.jobs.azure_window import (
+from loaders.jobs.azure.client import Pacer, SyncOptions, describe_failure, is_credential_failure, needs_plain_http
+from loaders.jobs.azure.pages import salvage_page
+from loaders.jobs.azure.scopes import classify_scopes
+from loaders.jobs.azure.window import (
     Window,
     covers_since_watermark,
     filter_time,
@@ -74,7 +74,7 @@ def test_since_after_the_watermark_would_leave_a_gap() -> None:
 def test_scopes_are_split_into_vaults_and_subscriptions() -> None:
     vault = ("/Subscriptions/3F2A9C1E-5B7D-4E8F-9A0B-1C2D3E4F5A6B/resourceGroups/RG-Backup-WEU"
              "/providers/Microsoft.RecoveryServices/vaults/rsv-prod-weu")
-    scopes = parse_scopes([vault, vault.lower() + "/", "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
+    scopes = classify_scopes([vault, vault.lower() + "/", "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
                            "/subscriptions/3F2A9C1E-5B7D-4E8F-9A0B-1C2D3E4F5A6B", "rsv-prod-weu",
                            vault + "/backupJobs/0b6f9a10-0000-4000-8000-000000000001"])
     [target] = scopes.vaults

@@ -363,7 +363,7 @@ def test_fleet_summary_matches_the_single_views(con: duckdb.DuckDBPyConnection, 
         pd.testing.assert_frame_equal(getattr(summary, name), view(con, f), obj=name)
     # The summary's own temporary tables are gone; the connection keeps only its fleet index.
     temporary = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()}
-    assert temporary == set(q._INDEX_TABLES)
+    assert temporary == set(q.INDEX_TABLES)
 
 
 def test_fleet_summary_previous_period(con: duckdb.DuckDBPyConnection) -> None:

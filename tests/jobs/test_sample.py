@@ -17,7 +17,7 @@ import pytest
 from loaders.docs.catalog import load_catalog
 from loaders.jobs import queries as q
 from loaders.jobs.sample import generate_sample, plan_sample, sample_batches, sample_table
-from loaders.jobs.schema import JOB_COLUMNS, JOBS_DDL, OPERATIONS, STATUSES
+from loaders.jobs.schema import JOB_COLUMNS, JOBS_DDL, OPERATIONS, JOB_STATUSES
 from loaders.jobs.store import open_store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -67,7 +67,7 @@ def test_same_seed_same_rows_and_ids() -> None:
 
 def test_columns_follow_the_job_schema(fleet: pa.Table, jobs: pd.DataFrame) -> None:
     assert fleet.column_names == list(JOB_COLUMNS)
-    assert set(jobs["status"]) <= set(STATUSES)
+    assert set(jobs["status"]) <= set(JOB_STATUSES)
     assert set(jobs["operation"]) <= set(OPERATIONS)
     assert (jobs["source"] == "sample").all()
     assert jobs["job_id"].is_unique

@@ -33,6 +33,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
+from azure.core.credentials import AccessToken
+
 FILTER_DATE_FORMAT = "%Y-%m-%d %I:%M:%S %p"
 NEXT_LINK_API_VERSION = "2019-05-13"  # deliberately not the SDK's: the SDK must put its own back
 FILTER_KEYS = ("startTime", "endTime", "backupManagementType", "status", "operation", "jobId")
@@ -120,8 +122,6 @@ class StaticToken:
         self.calls = 0
 
     def get_token(self, *scopes: str, **kwargs: Any) -> Any:
-        from azure.core.credentials import AccessToken
-
         self.calls += 1
         return AccessToken(self._token, int(time.time()) + 3600)
 

@@ -23,16 +23,17 @@ from loaders.jobs.importers import loganalytics, rest
 from loaders.jobs.importers.base import Parsed, UnreadableFile, VaultDirectory
 from loaders.jobs.importers.detect import (
     EXPECTED,
-    FORMATS,
+    EXPORT_FORMATS,
     binary_kind,
     detect_broken_json,
     detect_json,
+    example_body,
     looks_like_json,
 )
 from loaders.docs.textio import describe_os_error, open_regular_file
-from loaders.jobs.importers.jsonscan import salvage
-from loaders.jobs.importers.textio import (
-    DecodedText,
+from loaders.jobs.importers.jsonscan import MAX_DEPTH, parse_bounded, salvage
+from loaders.jobs.importers.decoding import (
+    DecodedExport,
     RawLines,
     decode_bytes,
     line_break,
@@ -41,7 +42,8 @@ from loaders.jobs.importers.textio import (
 )
 from loaders.jobs.resolve import CatalogLike, Resolver, load_default_catalog
 from loaders.jobs.schema import QuarantineRow
-from loaders.jobs.store import Store, StoreError, utc_now
+from loaders.jobs.store import Store, StoreError
+from loaders.jobs.timeutil import utc_now
 
 FILE_SOURCE = "import"  # quarantine source for files rejected as a whole
 RAW_HEAD = 2000
@@ -67,7 +69,7 @@ class ImportReport:
 
     @property
     def description(self) -> str:
-        return FORMATS[self.format][1] if self.format in FORMATS else "unrecognised"
+        return EXPORT_FORMATS[self.format][1] if self.format in EXPORT_FORMATS else "unrecognised"
 
     def summary(self) -> str:
         if self.skipped:
@@ -301,25 +303,29 @@ def _json_scalar(text: str) -> str | None:
 
 
 def _label(fmt: str, name: str) -> str:
-    return f"{FORMATS[fmt][0]}:{name}"
+    return f"{EXPORT_FORMATS[fmt][0]}:{name}"
 
 
-def _parse_json(decoded: DecodedText, data: bytes, name: str, ingest_time: dt.datetime,
+def _parse_json(decoded: DecodedExport, data: bytes, name: str, ingest_time: dt.datetime,
                 vaults: Callable[[], VaultDirectory]) -> Parsed:
-    doc, error = None, None
-    try:
-        doc = json.loads(decoded.text)
-    except json.JSONDecodeError as exc:
-        error = exc
-    fmt = detect_json(doc) if error is None else detect_broken_json(decoded.text)
+    bounded = parse_bounded(decoded.text)
+    doc, error = bounded.doc, bounded.error
+    fmt = detect_json(doc) if error is None else detect_broken_json(bounded.text)
+    if fmt is None and rest.is_api_example(doc):
+        raise UnreadableFile(f"a REST API example whose responses ({', '.join(rest.EXAMPLE_STATUSES)}) hold no "
+                             f"backup jobs; {EXPECTED}")
     if fmt is None:
         what = "JSON" if error is None else f"not valid JSON ({error.msg}; line {error.lineno})"
         raise UnreadableFile(f"{what} and not a job export; {EXPECTED}")
     parsed = Parsed(fmt, _label(fmt, name))
+    parsed.hold_too_deep(name, bounded.too_deep)
     if error is None and not decoded.bad_lines:
         _read_json_doc(parsed, doc, name, ingest_time, vaults)
     else:
-        _read_json_by_lines(parsed, decoded, data, name, ingest_time, vaults, error)
+        _read_json_by_lines(parsed, bounded.text, decoded, data, name, ingest_time, vaults, error)
+    for value in parsed.too_deep_outside_records():
+        parsed.warnings.append(f"line {value.line}: ignored a value nested more than {MAX_DEPTH} levels deep "
+                               f"({value.shown_path()}) outside any job record")
     return parsed
 
 
@@ -332,19 +338,22 @@ def _read_json_doc(parsed: Parsed, doc: Any, name: str, ingest_time: dt.datetime
     elif parsed.format == "la-rows":
         loganalytics.read_rows_doc(parsed, doc if isinstance(doc, list) else [doc], name, ingest_time, vaults)
     else:
-        for location, job in rest.iter_jobs(doc):
-            rest.add_job(parsed, f"{name}:{location}", job, ingest_time)
+        prefix, body = example_body(doc) if parsed.format == "rest-example" else ("$", doc)
+        for location, job in rest.iter_jobs(body):
+            # iter_jobs locates records from the body's own root ("$..."); the body sits at `prefix`.
+            rest.add_job(parsed, f"{name}:{prefix}{location[1:]}", job, ingest_time)
 
 
 _COLUMNS_KEY = re.compile(r'"columns"\s*:\s*(?=\[)')
 
 
-def _read_json_by_lines(parsed: Parsed, decoded: DecodedText, data: bytes, name: str, ingest_time: dt.datetime,
-                        vaults: Callable[[], VaultDirectory], error: json.JSONDecodeError | None) -> None:
+def _read_json_by_lines(parsed: Parsed, text: str, decoded: DecodedExport, data: bytes, name: str,
+                        ingest_time: dt.datetime, vaults: Callable[[], VaultDirectory],
+                        error: json.JSONDecodeError | None) -> None:
     """Record-by-record reading with line numbers: for JSON that does not parse as a whole, and
-    for JSON with lines that are not UTF-8 (those records are quarantined)."""
+    for JSON with lines that are not UTF-8 (those records are quarantined). `text` is the decoded
+    text with its too-deep values cut out, lines unchanged."""
     raw_lines = RawLines(data)
-    text = decoded.text
     if parsed.format == "la-query":
         match = _COLUMNS_KEY.search(text)
         if not match:
@@ -380,7 +389,10 @@ def _read_json_by_lines(parsed: Parsed, decoded: DecodedText, data: bytes, name:
     for record in records:
         location = f"{name}:{record.line}"
         bad = decoded.bad_lines_between(record.line, record.end_line)
-        if bad:
+        too_deep = parsed.too_deep_between(record.line, record.end_line)
+        if too_deep:
+            parsed.reject(location, too_deep, record.value)
+        elif bad:
             raw = "\n".join(raw_lines.text(n) for n in range(record.line, record.end_line + 1))
             parsed.reject(location, f"line {bad[0]}: {decoded.bad_lines[bad[0]]}", raw)
         elif parsed.format == "la-query":

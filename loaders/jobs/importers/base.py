@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from loaders.jobs.importers.jsonscan import MAX_DEPTH, TooDeep
 from loaders.jobs.schema import JobRow, QuarantineRow
 
 
@@ -33,6 +34,40 @@ class Parsed:
     batch_size: int = 50_000
 
     _used_locations: set[str] = field(default_factory=set)
+    # Values cut out of a JSON file for being nested too deep (see jsonscan.bound_depth), with the file
+    # name their paths are relative to, and which of them a record was rejected for.
+    _too_deep: list[TooDeep] = field(default_factory=list)
+    _too_deep_file: str = ""
+    _too_deep_seen: set[int] = field(default_factory=set)
+
+    def hold_too_deep(self, name: str, values: list[TooDeep]) -> None:
+        """Records that contain one of `values` are to be rejected rather than read."""
+        self._too_deep, self._too_deep_file = list(values), name
+
+    def too_deep_reason(self, location: str) -> str | None:
+        """Why the record at `location` ("file:$.value[3]") cannot be read, when it held a value cut for its
+        depth; None otherwise."""
+        if not self._too_deep or not location.startswith(self._too_deep_file + ":$"):
+            return None
+        path = location[len(self._too_deep_file) + 1:]
+        return self._reason_for(i for i, value in enumerate(self._too_deep) if value.within(path))
+
+    def too_deep_between(self, first_line: int, last_line: int) -> str | None:
+        """As `too_deep_reason`, for a record found on lines `first_line`..`last_line`."""
+        return self._reason_for(i for i, value in enumerate(self._too_deep) if first_line <= value.line <= last_line)
+
+    def _reason_for(self, indices: Any) -> str | None:
+        found = list(indices)
+        if not found:
+            return None
+        self._too_deep_seen.update(found)
+        value = self._too_deep[found[0]]
+        return (f"holds a value nested more than {MAX_DEPTH} levels deep ({value.shown_path()}, line {value.line}); "
+                "a job record is a few levels deep, so this one was not read")
+
+    def too_deep_outside_records(self) -> list[TooDeep]:
+        """The cut values no rejected record held (they were in the envelope around the records)."""
+        return [value for i, value in enumerate(self._too_deep) if i not in self._too_deep_seen]
 
     def add_row(self, location: str, row: JobRow, recency: Any) -> None:
         self.rows.append((location, row, recency))

@@ -6,12 +6,13 @@ from typing import Any
 
 from loaders.jobs.importers import azcli
 from loaders.jobs.importers.loganalytics import is_la_record
-from loaders.jobs.importers.rest import is_job_object, is_null_page, is_page
+from loaders.jobs.importers.rest import example_bodies, is_api_example, is_job_object, is_null_page, is_page
 
 # format -> (source label prefix, description shown to the user)
-FORMATS: dict[str, tuple[str, str]] = {
+EXPORT_FORMATS: dict[str, tuple[str, str]] = {
     "az-cli": ("az-cli", "az backup job JSON"),
     "rest": ("rest", "REST backupJobs JSON"),
+    "rest-example": ("rest", "REST API example JSON"),
     "resource-graph": ("resource-graph", "Resource Graph JSON"),
     "la-rows": ("log-analytics", "Log Analytics JSON rows"),
     "la-query": ("log-analytics", "Log Analytics query JSON"),
@@ -45,9 +46,22 @@ def looks_like_json(text: str) -> bool:
     return text.lstrip()[:1] in ("{", "[")
 
 
+_JOB_LIST_FORMATS = ("rest", "az-cli", "resource-graph")
+
+
+def example_body(example: Any) -> tuple[str, Any] | None:
+    """(JSONPath, body) of the first response of a REST API example whose body holds jobs, or None."""
+    if not is_api_example(example):
+        return None
+    return next(((path, body) for path, body in example_bodies(example) if detect_json(body) in _JOB_LIST_FORMATS),
+                None)
+
+
 def detect_json(doc: Any) -> str | None:
     """Format of a parsed JSON document, or None."""
     if isinstance(doc, dict):
+        if is_api_example(doc):
+            return "rest-example" if example_body(doc) is not None else None
         if is_null_page(doc):
             return "rest"
         if isinstance(doc.get("tables"), list):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from loaders.jobs.importers.textio import LineIndex
+from loaders.jobs.importers.decoding import LineIndex
 
 _DECODER = json.JSONDecoder()
 
@@ -104,3 +104,135 @@ def salvage(text: str, opener: str, is_record: Callable[[Any], bool],
             raw=text[max(0, error.pos - 200):error.pos + 200].strip(),
         ))
     return records, damages
+
+
+# ---------------------------------------------------------------------------------------------
+# Depth
+
+# A job record is a dozen levels deep at most (a list of pages, a page, a job, its properties,
+# extendedInfo, tasksList...); Python's JSON decoder gives up near a thousand levels by exhausting
+# the stack, which would cost the whole file.
+MAX_DEPTH = 100
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?|[\[\]{},]')
+_PLAIN_KEY = re.compile(r"^[A-Za-z_@$][\w@$.-]*$")
+_SHOWN_PATH_PARTS = 8  # of a too-deep value's path in messages
+
+
+@dataclass(frozen=True)
+class TooDeep:
+    """A value nested deeper than MAX_DEPTH, cut out of the text before it was decoded."""
+
+    path: str  # JSONPath of the value that crosses the limit ("$.value[3].properties.a.a.a…")
+    parts: tuple[str, ...]  # the path's components after "$", each as written in `path`
+    line: int  # 1-based line where it starts
+
+    def shown_path(self) -> str:
+        head = "".join(self.parts[:_SHOWN_PATH_PARTS])
+        return "$" + head + ("…" if len(self.parts) > _SHOWN_PATH_PARTS else "")
+
+    def within(self, record_path: str) -> bool:
+        """Whether this value lies inside the record at `record_path` (such as "$.value[3]")."""
+        return self.path == record_path or (
+            self.path.startswith(record_path) and self.path[len(record_path)] in ".[")
+
+
+@dataclass(frozen=True)
+class Bounded:
+    """A JSON text with every value nested deeper than the limit replaced by `null`, line breaks kept."""
+
+    text: str
+    too_deep: list[TooDeep]
+
+
+def _path_part(key_or_index: str | int) -> str:
+    if isinstance(key_or_index, int):
+        return f"[{key_or_index}]"
+    if _PLAIN_KEY.match(key_or_index):
+        return f".{key_or_index}"
+    return "[" + json.dumps(key_or_index[:60]) + "]"
+
+
+def bound_depth(text: str, limit: int = MAX_DEPTH) -> Bounded:
+    """`text` with each value that would open nesting level `limit + 1` replaced by `null`.
+
+    One regular-expression pass over strings and brackets, so a value nested a hundred thousand
+    levels deep costs a scan, never a structure in memory. Damaged text is fine: a value still open
+    at the end of the text is cut to the end."""
+    lines = LineIndex(text)
+    # One entry per open container: [opener, index in an array / last key in an object].
+    stack: list[list[Any]] = []
+    cuts: list[tuple[int, int]] = []
+    too_deep: list[TooDeep] = []
+    cut_start = -1
+    cut_depth = 0  # levels open inside the value being cut: a count, so its depth costs no memory
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        first = token[0]
+        if cut_start >= 0:  # inside a value being cut: only its end matters
+            if first in "[{":
+                cut_depth += 1
+            elif first in "]}":
+                cut_depth -= 1
+                if cut_depth == 0:
+                    cuts.append((cut_start, match.end()))
+                    cut_start = -1
+            continue
+        if first == '"':
+            if match.group(1) and stack and stack[-1][0] == "{":
+                try:
+                    stack[-1][1] = json.loads(token[:match.start(1) - match.start()])
+                except ValueError:
+                    stack[-1][1] = "?"
+        elif first in "[{":
+            if len(stack) == limit:
+                parts = tuple(_path_part(entry[1]) for entry in stack if entry[1] is not None)
+                too_deep.append(TooDeep("$" + "".join(parts), parts, lines.line_of(match.start())))
+                cut_start, cut_depth = match.start(), 1
+                continue
+            stack.append([first, 0 if first == "[" else None])
+        elif first == ",":
+            if stack and stack[-1][0] == "[":
+                stack[-1][1] += 1
+        elif stack:
+            stack.pop()
+    if cut_start >= 0:
+        cuts.append((cut_start, len(text)))
+    if not cuts:
+        return Bounded(text, [])
+    pieces, position = [], 0
+    for start, end in cuts:
+        pieces.append(text[position:start])
+        pieces.append("null" + "\n" * text.count("\n", start, end))
+        position = end
+    pieces.append(text[position:])
+    return Bounded("".join(pieces), too_deep)
+
+
+@dataclass(frozen=True)
+class BoundedParse:
+    """A JSON text decoded with its too-deep values cut out (see `bound_depth`)."""
+
+    doc: Any  # None when the text does not parse as a whole
+    error: json.JSONDecodeError | None
+    text: str  # the text the doc (or the record-by-record reading) comes from
+    too_deep: list[TooDeep]
+
+
+def parse_bounded(text: str, limit: int = MAX_DEPTH) -> BoundedParse:
+    """`json.loads(text)`, except that values nested deeper than `limit` come back as `null` and are
+    listed in `too_deep`, rather than exhausting the stack and losing the whole text. A text that
+    decodes as it is costs nothing more than the decoding."""
+    try:
+        return BoundedParse(json.loads(text), None, text, [])
+    except json.JSONDecodeError as exc:
+        error: json.JSONDecodeError | None = exc  # damaged; may hold a too-deep value as well
+    except RecursionError:
+        error = None
+    bounded = bound_depth(text, limit)
+    if not bounded.too_deep:
+        return BoundedParse(None, error, text, [])
+    try:
+        return BoundedParse(json.loads(bounded.text), None, bounded.text, bounded.too_deep)
+    except json.JSONDecodeError as exc:
+        return BoundedParse(None, exc, bounded.text, bounded.too_deep)

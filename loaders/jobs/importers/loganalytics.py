@@ -8,6 +8,7 @@ record with the latest TimeGenerated.
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import itertools
 import re
@@ -16,11 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from loaders.jobs.importers.base import Parsed, RecordError, UnreadableFile, VaultDirectory
-from loaders.jobs.importers.textio import Line
+from loaders.jobs.importers.decoding import Line
 from loaders.jobs.normalize import (
-    check_job_times,
     NO_FAILURE_CODES,
-    TERMINAL_STATUSES,
+    check_job_times,
     normalize_backup_management_type,
     normalize_operation,
     normalize_os_type,
@@ -34,7 +34,7 @@ from loaders.jobs.normalize import (
     vault_arm_id,
     vm_from_container,
 )
-from loaders.jobs.schema import JobRow
+from loaders.jobs.schema import TERMINAL_STATUSES, JobRow
 
 # Columns of AddonAzureBackupJobs (current reference) plus the common Log Analytics system
 # columns; anything else in a file is reported as ignored.
@@ -246,6 +246,10 @@ def record_to_row(record: dict[str, Any], source: str, ingest_time: dt.datetime,
 
 def add_record(parsed: Parsed, location: str, record: dict[str, Any], raw: Any,
                ingest_time: dt.datetime, vaults: Callable[[], VaultDirectory]) -> None:
+    too_deep = parsed.too_deep_reason(location)
+    if too_deep:
+        parsed.reject(location, too_deep, raw)
+        return
     try:
         row, generated = record_to_row(record, parsed.source, ingest_time, vaults)
     except RecordError as exc:
@@ -295,8 +299,6 @@ def read_csv(parsed: Parsed, lines: Iterable[Line], name: str, ingest_time: dt.d
     """Portal "Export to CSV" of an AddonAzureBackupJobs query; locations are `file:line`.
 
     Reads record by record from `lines` (a whole decoded file or a file streamed from disk)."""
-    import csv
-
     source = iter(lines)
     header_line = next((line for line in source if line.text.strip()), None)
     if header_line is None:

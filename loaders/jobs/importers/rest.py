@@ -2,8 +2,9 @@
 Resource Graph rows) to JobRows.
 
 The same JobResource shape arrives in several envelopes: a list page `{"value": [...],
-"nextLink": ...}`, a single job, a JSON list of pages, a plain list of jobs (`az backup job list`)
-or a Resource Graph response `{"data": [...]}`. Field quirks handled: `/Subscriptions/` ids,
+"nextLink": ...}`, a single job, a JSON list of pages, a plain list of jobs (`az backup job list`),
+a Resource Graph response `{"data": [...]}`, or an example of the REST API specification
+(`{"parameters": {...}, "responses": {"200": {"body": <one of the above>}}}`). Field quirks handled: `/Subscriptions/` ids,
 integer or string `errorCode`, `errorDetails` missing/null/[], ISO-8601, .NET or str(timedelta)
 durations, `+00:00`/`Z`/7-digit fractions, flat Resource Graph rows without `properties`.
 """
@@ -52,6 +53,24 @@ def is_job_object(value: Any) -> bool:
 
 def is_page(value: Any) -> bool:
     return isinstance(value, dict) and isinstance(value.get("value"), list)
+
+
+# Responses of an API example that can carry jobs: list and get answer 200; the others are accepted too.
+EXAMPLE_STATUSES = ("200", "201", "202")
+
+
+def is_api_example(value: Any) -> bool:
+    """An example file of the REST API specification: the request's parameters and the responses."""
+    return (isinstance(value, dict) and isinstance(value.get("parameters"), dict)
+            and isinstance(value.get("responses"), dict))
+
+
+def example_bodies(example: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(JSONPath, body) of each response of an API example that has a body, in the order of EXAMPLE_STATUSES."""
+    for status in EXAMPLE_STATUSES:
+        response = example["responses"].get(status)
+        if isinstance(response, dict) and "body" in response:
+            yield f'$.responses["{status}"].body', response["body"]
 
 
 def _field(obj: dict[str, Any], name: str, parse: Any) -> Any:
@@ -172,6 +191,10 @@ def iter_jobs(doc: Any) -> Iterator[tuple[str, Any]]:
 
 
 def add_job(parsed: Parsed, location: str, job: Any, ingest_time: dt.datetime) -> None:
+    too_deep = parsed.too_deep_reason(location)
+    if too_deep:
+        parsed.reject(location, too_deep, job)
+        return
     if not isinstance(job, dict):
         parsed.reject(location, f"expected a job object, found {type(job).__name__}", job)
         return

@@ -15,7 +15,7 @@ from typing import BinaryIO
 
 
 @dataclass
-class DecodedText:
+class DecodedExport:
     text: str
     encoding: str
     bad_lines: dict[int, str] = field(default_factory=dict)  # 1-based line -> description of the bad bytes
@@ -64,7 +64,7 @@ def stream_lines(handle: BinaryIO) -> Iterator[Line]:
         yield _decode_line(number, raw)
 
 
-def text_lines(decoded: DecodedText, data: bytes) -> Iterator[Line]:
+def text_lines(decoded: DecodedExport, data: bytes) -> Iterator[Line]:
     """The lines of a file decoded as a whole, split on \\n only, as `decode_bytes` numbers them."""
     # original bytes only where lines are bytes lines: UTF-16 text is shown as decoded
     raw_lines = RawLines(data) if decoded.bad_lines and decoded.encoding != "utf-16" else None
@@ -97,7 +97,7 @@ def line_break(data: bytes) -> bytes:
     return b"\r" if b"\n" not in data and b"\r" in data else b"\n"
 
 
-def decode_bytes(data: bytes) -> DecodedText:
+def decode_bytes(data: bytes) -> DecodedExport:
     """The text of an export with its lines ending in \\n, and the lines that did not decode."""
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                           (codecs.BOM_UTF16_BE, "utf-16")):
@@ -114,7 +114,7 @@ def decode_bytes(data: bytes) -> DecodedText:
     except UnicodeDecodeError:
         pass
     else:
-        return DecodedText(text.replace("\r", "\n") if newline == b"\r" else text, encoding)
+        return DecodedExport(text.replace("\r", "\n") if newline == b"\r" else text, encoding)
     out: list[str] = []
     bad: dict[int, str] = {}
     for number, raw in enumerate(data.split(newline), start=1):
@@ -122,10 +122,10 @@ def decode_bytes(data: bytes) -> DecodedText:
         out.append(line.text)
         if line.bad:
             bad[number] = line.bad
-    return DecodedText("\n".join(out), encoding, bad)
+    return DecodedExport("\n".join(out), encoding, bad)
 
 
-def _decode_utf16(data: bytes) -> DecodedText:
+def _decode_utf16(data: bytes) -> DecodedExport:
     """UTF-16 with a BOM; a file cut in the middle of a character (an odd number of bytes) or with
     unpaired surrogates gets its damaged lines marked, like bad UTF-8."""
     try:
@@ -137,7 +137,7 @@ def _decode_utf16(data: bytes) -> DecodedText:
                for number, line in enumerate(text.split("\n"), start=1) if "\ufffd" in line}
     if "\n" not in text and "\r" in text:
         text = text.replace("\r", "\n")
-    return DecodedText(text, "utf-16", bad)
+    return DecodedExport(text, "utf-16", bad)
 
 
 class LineIndex:

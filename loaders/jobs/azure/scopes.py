@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from loaders.jobs.azure_client import VAULTS_API_VERSION
+from azure.core.rest import HttpRequest
+
+from loaders.jobs.azure.client import VAULTS_API_VERSION
 from loaders.jobs.normalize import parse_vault_id
 
 _GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
@@ -52,7 +54,7 @@ def vault_target(arm_id: str, location: str | None = None) -> VaultTarget | None
     return VaultTarget(ref.vault_id, ref.subscription_id, ref.resource_group, ref.vault_name, location)
 
 
-def parse_scopes(scopes: Iterable[str]) -> Scopes:
+def classify_scopes(scopes: Iterable[str]) -> Scopes:
     """Split scopes into vault ids and subscription ids (`<guid>` or `/subscriptions/<guid>`);
     duplicates are dropped, anything else is named in `invalid`."""
     out = Scopes()
@@ -79,8 +81,6 @@ def parse_scopes(scopes: Iterable[str]) -> Scopes:
 
 def list_vaults(client: Any, subscription_id: str, call_kwargs: dict[str, Any]) -> list[VaultTarget]:
     """Recovery Services vaults of a subscription that the identity may read, following nextLink."""
-    from azure.core.rest import HttpRequest
-
     url: str | None = (f"/subscriptions/{quote(subscription_id)}/providers/Microsoft.RecoveryServices/vaults"
                        f"?api-version={VAULTS_API_VERSION}")
     found: list[VaultTarget] = []
@@ -102,8 +102,6 @@ def list_vaults(client: Any, subscription_id: str, call_kwargs: dict[str, Any]) 
 
 def vault_location(client: Any, target: VaultTarget, call_kwargs: dict[str, Any]) -> str | None:
     """The Azure region of one vault (GET on the vault resource)."""
-    from azure.core.rest import HttpRequest
-
     url = (f"/subscriptions/{quote(target.subscription_id)}/resourceGroups/{quote(target.resource_group)}"
            f"/providers/Microsoft.RecoveryServices/vaults/{quote(target.vault_name)}"
            f"?api-version={VAULTS_API_VERSION}")

@@ -17,6 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from azure.core.exceptions import (
+    ClientAuthenticationError,
+    HttpResponseError,
+    ServiceRequestError,
+    ServiceResponseError,
+    ServiceResponseTimeoutError,
+)
+
 ARM_ENDPOINT = "https://management.azure.com"
 ARM_SCOPE = "https://management.azure.com/.default"
 VAULTS_API_VERSION = "2026-11-01"  # Microsoft.RecoveryServices/vaults (azure-mgmt-recoveryservices 4.3)
@@ -86,6 +94,8 @@ def needs_plain_http(base_url: str | None) -> bool:
 
 def make_client(credential: Any, subscription_id: str, base_url: str | None, options: SyncOptions,
                 pacer: Pacer) -> Any:
+    # Imported on use: the SDK's models take about half a second to import, and only a sync needs them
+    # (the jobs command line imports this module for every command).
     from azure.mgmt.recoveryservicesbackup import RecoveryServicesBackupClient
 
     return RecoveryServicesBackupClient(
@@ -134,20 +144,11 @@ HINTS = {
 
 def is_credential_failure(exc: BaseException) -> bool:
     """The credential could not produce a token at all (as opposed to the service saying 401)."""
-    from azure.core.exceptions import ClientAuthenticationError
-
     return isinstance(exc, ClientAuthenticationError) and getattr(exc, "response", None) is None
 
 
 def describe_failure(exc: BaseException) -> str:
     """One line naming the HTTP status (or the transport problem) and what to do about it."""
-    from azure.core.exceptions import (
-        HttpResponseError,
-        ServiceRequestError,
-        ServiceResponseError,
-        ServiceResponseTimeoutError,
-    )
-
     if is_credential_failure(exc):
         return f"no usable Azure credential: {_first_line(exc)}"
     if isinstance(exc, HttpResponseError) and exc.status_code is not None:

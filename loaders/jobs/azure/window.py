@@ -11,21 +11,16 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from loaders.jobs.timeutil import naive_utc
+
 FILTER_TIME_FORMAT = "%Y-%m-%d %I:%M:%S %p"
 IAAS_VM = "AzureIaasVM"
-IN_PROGRESS_STATUSES = frozenset({"InProgress", "Cancelling"})
 
 
 @dataclass(frozen=True)
 class Window:
     start: dt.datetime  # naive UTC, inclusive
     end: dt.datetime  # naive UTC
-
-
-def naive_utc(moment: dt.datetime) -> dt.datetime:
-    if moment.tzinfo is None:
-        return moment
-    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
 def filter_time(moment: dt.datetime) -> str:

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from azure.core.exceptions import DecodeError
+
 from loaders.jobs.importers import rest
 from loaders.jobs.importers.jsonscan import salvage
 
@@ -54,8 +56,6 @@ def _raw(item: Any) -> Any:
 
 def read_pages(client: Any, vault_name: str, resource_group: str, job_filter: str,
                call_kwargs: dict[str, Any], damaged_page_retries: int = 1) -> Iterator[Page]:
-    from azure.core.exceptions import DecodeError
-
     state = PageState()
     previous_hook = call_kwargs.get("raw_response_hook")
 

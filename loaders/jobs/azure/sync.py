@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from loaders.jobs.azure_client import (
+from loaders.jobs.azure.client import (
     Pacer,
     SyncOptions,
     call_options,
@@ -38,10 +38,9 @@ from loaders.jobs.azure_client import (
     is_credential_failure,
     make_client,
 )
-from loaders.jobs.azure_pages import LostPages, Page, read_pages
-from loaders.jobs.azure_scopes import VaultTarget, list_vaults, parse_scopes, vault_location
-from loaders.jobs.azure_window import (
-    IN_PROGRESS_STATUSES,
+from loaders.jobs.azure.pages import LostPages, Page, read_pages
+from loaders.jobs.azure.scopes import VaultTarget, classify_scopes, list_vaults, vault_location
+from loaders.jobs.azure.window import (
     covers_since_watermark,
     job_filter,
     next_watermark,
@@ -52,14 +51,15 @@ from loaders.jobs.importers import rest
 from loaders.jobs.importers.base import Parsed, RecordError
 from loaders.jobs.normalize import parse_datetime
 from loaders.jobs.resolve import CatalogLike, Resolver, load_default_catalog
-from loaders.jobs.schema import JobRow, QuarantineRow
-from loaders.jobs.store import Store, StoreError, utc_now
+from loaders.jobs.schema import FAILED, RUNNING_STATUSES, JobRow, QuarantineRow
+from loaders.jobs.store import Store, StoreError
+from loaders.jobs.timeutil import naive_utc, utc_now
 
-SOURCE = "azure-rest"  # JobRow.source of synced jobs and sync_state source of the watermarks
+SYNC_SOURCE = "azure-rest"  # JobRow.source of synced jobs and sync_state source of the watermarks
 
 # (vaults done, vaults in total, message); the total is at least 1 and may grow while
 # subscriptions are being listed.
-Progress = Callable[[int, int, str], None]
+SyncProgress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -169,7 +169,7 @@ class _ProgressFailed(Exception):
     """The caller's progress callback raised: that is the caller's to handle, not a vault failure."""
 
 
-def _guarded(progress: Progress) -> Progress:
+def _guarded(progress: SyncProgress) -> SyncProgress:
     def call(done: int, total: int, message: str) -> None:
         try:
             progress(done, total, message)
@@ -181,7 +181,7 @@ def _guarded(progress: Progress) -> Progress:
 
 def sync_vaults(store: Store, credential: Any, scopes: Iterable[str], *,
                 since: dt.datetime | dt.date | str | None = None,
-                progress: Progress | None = None,
+                progress: SyncProgress | None = None,
                 base_url: str | None = None,
                 client_factory: Callable[[str], Any] | None = None,
                 catalog: CatalogLike | None = None,
@@ -198,84 +198,118 @@ def sync_vaults(store: Store, credential: Any, scopes: Iterable[str], *,
     progress = _guarded(progress or _no_progress)
     report = SyncReport(started_at=utc_now())
     # Whole seconds: the filter cannot say more, and a window must not end a fraction after it was split.
-    end = (_naive(now) if now is not None else utc_now()).replace(microsecond=0)
+    end = (naive_utc(now) if now is not None else utc_now()).replace(microsecond=0)
     since_at = as_datetime(since)
-    pacer = Pacer(options)
-    clients: dict[str, Any] = {}
-
-    def client_for(subscription_id: str) -> Any:
-        if subscription_id not in clients:
-            clients[subscription_id] = (client_factory(subscription_id) if client_factory
-                                        else make_client(credential, subscription_id, base_url, options, pacer))
-        return clients[subscription_id]
-
-    def kwargs_for(client: Any) -> dict[str, Any]:
-        return call_options(base_url or (client_base_url(client) if client_factory else None), options, pacer)
-
-    parsed = parse_scopes(scopes)
-    report.scope_errors.extend(parsed.invalid)
-    targets: dict[str, VaultTarget] = {t.vault_id: t for t in parsed.vaults}
+    connections = _Connections(credential, base_url, client_factory, options, Pacer(options))
+    classified = classify_scopes(scopes)
+    report.scope_errors.extend(classified.invalid)
+    targets: dict[str, VaultTarget] = {t.vault_id: t for t in classified.vaults}
     try:
-        for subscription_id in parsed.subscriptions:
-            # The total is not known yet; it is never 0, so callers can divide by it.
-            progress(0, max(1, len(targets)), f"listing the Recovery Services vaults of subscription {subscription_id}")
-            client = client_for(subscription_id)
-            try:
-                listed = list_vaults(client, subscription_id, kwargs_for(client))
-            except Exception as exc:  # noqa: BLE001 - any failure is reported, the other scopes go on
-                if is_credential_failure(exc):
-                    raise
-                report.scope_errors.append(
-                    f"subscription {subscription_id}: cannot list its vaults: {describe_failure(exc)}")
-                continue
-            if not listed:
-                report.scope_errors.append(f"subscription {subscription_id}: no Recovery Services vault visible "
-                                           "to this identity (it needs Reader on the subscription or Backup Reader on the vaults)")
-            for target in listed:
-                known = targets.get(target.vault_id)
-                if known is None or known.location is None:
-                    targets[target.vault_id] = target
-
+        _add_vaults_of_subscriptions(connections, classified.subscriptions, targets, report, progress)
         resolver = Resolver(catalog if catalog is not None else load_default_catalog()[0])
-        ordered = list(targets.values())
-        for done, target in enumerate(ordered):
-            progress(done, len(ordered), f"{target.vault_name}: reading jobs")
-            client = client_for(target.subscription_id)
-            vault_report = VaultReport(target.vault_id, target.vault_name, target.resource_group,
-                                       target.subscription_id)
-            report.vaults.append(vault_report)
-            before = pacer.snapshot()
-            try:
-                if target.location is None:
-                    target = _with_location(client, kwargs_for(client), target, vault_report)
-                _sync_vault(store, client, kwargs_for(client), target, vault_report, resolver, since_at, end,
-                            options, lambda message, d=done: progress(d, len(ordered), message))
-            except Exception as exc:  # noqa: BLE001 - one vault's failure must not stop the others
-                if is_credential_failure(exc) or isinstance(exc, (StoreError, _ProgressFailed)):
-                    raise
-                vault_report.error = describe_failure(exc) if not isinstance(exc, LostPages) else str(exc)
-            finally:
-                vault_report.responses = dict(sorted((pacer.snapshot() - before).items()))
-            progress(done + 1, len(ordered), vault_report.summary())
+        _sync_each_vault(store, connections, list(targets.values()), report, resolver, since_at, end, progress)
     except Exception as exc:
         if not is_credential_failure(exc):
             raise _unwrapped(exc) from None
-        report.credential_error = describe_failure(exc)
-        attempted = {v.vault_id for v in report.vaults}
-        for vault_report in report.vaults:
-            if vault_report.error is None and not vault_report.complete:
-                vault_report.error = report.credential_error
-        for target in targets.values():
-            if target.vault_id not in attempted:
-                report.vaults.append(VaultReport(target.vault_id, target.vault_name, target.resource_group,
-                                                 target.subscription_id, error=report.credential_error))
+        _fail_unfinished_vaults(report, targets.values(), describe_failure(exc))
     finally:
-        for client in clients.values():
+        connections.close()
+    report.finished_at = utc_now()
+    return report
+
+
+@dataclass
+class _Connections:
+    """One SDK client per subscription, all paced by one Pacer; closed when the sync ends."""
+
+    credential: Any
+    base_url: str | None
+    client_factory: Callable[[str], Any] | None
+    options: SyncOptions
+    pacer: Pacer
+    clients: dict[str, Any] = field(default_factory=dict)
+
+    def client(self, subscription_id: str) -> Any:
+        if subscription_id not in self.clients:
+            self.clients[subscription_id] = (
+                self.client_factory(subscription_id) if self.client_factory
+                else make_client(self.credential, subscription_id, self.base_url, self.options, self.pacer))
+        return self.clients[subscription_id]
+
+    def call_kwargs(self, client: Any) -> dict[str, Any]:
+        base_url = self.base_url or (client_base_url(client) if self.client_factory else None)
+        return call_options(base_url, self.options, self.pacer)
+
+    def close(self) -> None:
+        for client in self.clients.values():
             close = getattr(client, "close", None)
             if callable(close):
                 close()
-    report.finished_at = utc_now()
-    return report
+
+
+def _add_vaults_of_subscriptions(connections: _Connections, subscriptions: Iterable[str],
+                                 targets: dict[str, VaultTarget], report: SyncReport,
+                                 progress: SyncProgress) -> None:
+    """List the vaults of each subscription into `targets`; a subscription that cannot be listed is
+    reported and the others go on."""
+    for subscription_id in subscriptions:
+        # The total is not known yet; it is never 0, so callers can divide by it.
+        progress(0, max(1, len(targets)), f"listing the Recovery Services vaults of subscription {subscription_id}")
+        client = connections.client(subscription_id)
+        try:
+            listed = list_vaults(client, subscription_id, connections.call_kwargs(client))
+        except Exception as exc:  # noqa: BLE001 - any failure is reported, the other scopes go on
+            if is_credential_failure(exc):
+                raise
+            report.scope_errors.append(
+                f"subscription {subscription_id}: cannot list its vaults: {describe_failure(exc)}")
+            continue
+        if not listed:
+            report.scope_errors.append(f"subscription {subscription_id}: no Recovery Services vault visible "
+                                       "to this identity (it needs Reader on the subscription or Backup Reader on "
+                                       "the vaults)")
+        for target in listed:
+            known = targets.get(target.vault_id)
+            if known is None or known.location is None:
+                targets[target.vault_id] = target
+
+
+def _sync_each_vault(store: Store, connections: _Connections, targets: list[VaultTarget], report: SyncReport,
+                     resolver: Resolver, since: dt.datetime | None, end: dt.datetime,
+                     progress: SyncProgress) -> None:
+    """Sync the vaults one after the other; one vault's failure is its report's error, the others go on."""
+    for done, target in enumerate(targets):
+        progress(done, len(targets), f"{target.vault_name}: reading jobs")
+        client = connections.client(target.subscription_id)
+        call_kwargs = connections.call_kwargs(client)
+        vault_report = VaultReport(target.vault_id, target.vault_name, target.resource_group, target.subscription_id)
+        report.vaults.append(vault_report)
+        before = connections.pacer.snapshot()
+        try:
+            if target.location is None:
+                target = _with_location(client, call_kwargs, target, vault_report)
+            _sync_vault(store, client, call_kwargs, target, vault_report, resolver, since, end, connections.options,
+                        lambda message, d=done: progress(d, len(targets), message))
+        except Exception as exc:  # noqa: BLE001 - one vault's failure must not stop the others
+            if is_credential_failure(exc) or isinstance(exc, (StoreError, _ProgressFailed)):
+                raise
+            vault_report.error = describe_failure(exc) if not isinstance(exc, LostPages) else str(exc)
+        finally:
+            vault_report.responses = dict(sorted((connections.pacer.snapshot() - before).items()))
+        progress(done + 1, len(targets), vault_report.summary())
+
+
+def _fail_unfinished_vaults(report: SyncReport, targets: Iterable[VaultTarget], credential_error: str) -> None:
+    """No token could be had: every vault not read to its end, or not reached at all, failed with that."""
+    report.credential_error = credential_error
+    attempted = {v.vault_id for v in report.vaults}
+    for vault_report in report.vaults:
+        if vault_report.error is None and not vault_report.complete:
+            vault_report.error = credential_error
+    for target in targets:
+        if target.vault_id not in attempted:
+            report.vaults.append(VaultReport(target.vault_id, target.vault_name, target.resource_group,
+                                             target.subscription_id, error=credential_error))
 
 
 def _unwrapped(exc: BaseException) -> BaseException:
@@ -319,11 +353,11 @@ def _sync_vault(store: Store, client: Any, call_kwargs: dict[str, Any], target: 
             report.pages += 1
             rows = _store_page(store, client, call_kwargs, target, report, resolver, page, run_stamp, seen, budget)
             in_progress.extend(row.start_time for row in rows
-                               if row.status in IN_PROGRESS_STATUSES and row.start_time is not None)
+                               if row.status in RUNNING_STATUSES and row.start_time is not None)
             note(f"{target.vault_name}: page {report.pages}, {report.read} jobs read")
         if may_advance:
             watermark = next_watermark(window.end, in_progress, now, dt.timedelta(days=options.max_in_progress_days))
-            store.set_watermark(SOURCE, target.vault_id, watermark)
+            store.set_watermark(SYNC_SOURCE, target.vault_id, watermark)
             report.watermark = watermark
     report.complete = True
     if budget.skipped:
@@ -353,7 +387,7 @@ def _store_page(store: Store, client: Any, call_kwargs: dict[str, Any], target: 
     # record at the same location), while a re-read within one sync replaces its own record.
     where = f"{target.vault_name}/page {page.number}"
     suffix = f" [{target.resource_group}, sync {run_stamp}]"
-    parsed = Parsed("rest", SOURCE)
+    parsed = Parsed("rest", SYNC_SOURCE)
     ingest_time = utc_now()
     for index, item in page.items:
         rest.add_job(parsed, f"{where}/item {index}{suffix}", item, ingest_time)
@@ -372,7 +406,7 @@ def _store_page(store: Store, client: Any, call_kwargs: dict[str, Any], target: 
         rows.append(resolver.apply(row))
     rejected = list(parsed.rejected)
     if page.damage:
-        rejected.append(QuarantineRow(SOURCE, f"{where}{suffix}", page.damage, page.body))
+        rejected.append(QuarantineRow(SYNC_SOURCE, f"{where}{suffix}", page.damage, page.body))
 
     repeated = 0
     for row in rows:
@@ -380,7 +414,7 @@ def _store_page(store: Store, client: Any, call_kwargs: dict[str, Any], target: 
         if key in seen:
             repeated += 1
         seen.add(key)
-    result = store.upsert_jobs(rows, SOURCE)
+    result = store.upsert_jobs(rows, SYNC_SOURCE)
     store.add_quarantine(rejected)
     report.read += len(page.items)
     report.inserted += result.inserted
@@ -408,7 +442,7 @@ def _stored_errors(store: Store, rows: list[JobRow]) -> dict[tuple[str, str], tu
 
 
 def _lacks_error(row: JobRow) -> bool:
-    return row.status == "Failed" and row.error_code_int is None and not row.error_code and not row.error_message
+    return row.status == FAILED and row.error_code_int is None and not row.error_code and not row.error_message
 
 
 def _with_details(client: Any, call_kwargs: dict[str, Any], target: VaultTarget, row: JobRow,
@@ -424,7 +458,7 @@ def _with_details(client: Any, call_kwargs: dict[str, Any], target: VaultTarget,
     report.details_fetched += 1
     raw = job.as_dict() if hasattr(job, "as_dict") else job
     try:
-        detailed = rest.job_to_row(raw, SOURCE, ingest_time) if rest.is_job_object(raw) else None
+        detailed = rest.job_to_row(raw, SYNC_SOURCE, ingest_time) if rest.is_job_object(raw) else None
     except RecordError as exc:
         report.warnings.append(f"details of failed job {row.job_id} are unreadable ({exc}); listed values kept")
         return row
@@ -435,7 +469,7 @@ def _with_details(client: Any, call_kwargs: dict[str, Any], target: VaultTarget,
 
 
 def _stored_watermark(store: Store, vault_id: str) -> dt.datetime | None:
-    value = store.get_watermark(SOURCE, vault_id)
+    value = store.get_watermark(SYNC_SOURCE, vault_id)
     if not value:
         return None
     try:
@@ -444,18 +478,12 @@ def _stored_watermark(store: Store, vault_id: str) -> dt.datetime | None:
         return None  # an unreadable watermark means: read from the initial window again
 
 
-def _naive(moment: dt.datetime) -> dt.datetime:
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return moment
-
-
 def as_datetime(value: dt.datetime | dt.date | str | None) -> dt.datetime | None:
     """Naive UTC from a datetime, a date (midnight) or text such as 2026-11-01; ValueError otherwise."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return _naive(value)
+        return naive_utc(value)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
     parsed = parse_datetime(value)
@@ -466,13 +494,7 @@ def as_datetime(value: dt.datetime | dt.date | str | None) -> dt.datetime | None
 
 def default_credential() -> Any:
     """`DefaultAzureCredential()`: Azure CLI login, environment variables, workload or managed identity."""
+    # Imported on use: azure-identity takes about half a second to import, and only a sync needs it.
     from azure.identity import DefaultAzureCredential
 
     return DefaultAzureCredential()
-
-
-def register_sync_command(jobs_subparsers: Any) -> Any:
-    """Add `jobs sync` to the `jobs` sub-command parsers (see azure_sync_cli)."""
-    from loaders.jobs.azure_sync_cli import register
-
-    return register(jobs_subparsers)
