@@ -16,15 +16,14 @@ def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
     missing = pairing.missing
     if len(missing) > 3 and len(missing) * 2 > len(source.errors):
         names = ", ".join(f"#{error.id}" for error in missing[:5]) + (", …" if len(missing) > 5 else "")
-        yield Hit(where_missing(pairing, source.errors, source.errors.index(missing[0]), article),
+        yield Hit(where_missing(pairing, source.errors, missing[0], article),
                   f"{len(missing)} of the source's {len(source.errors)} error sections are missing from the "
                   f"translation ({names}); expected a translated section for each", None,
                   ctx.source_shown_path, missing[0].line)
         missing = []
     for error in missing:
-        index = source.errors.index(error)
         codes = f" ({', '.join(error.codes)})" if error.codes else ""
-        yield Hit(where_missing(pairing, source.errors, index, article),
+        yield Hit(where_missing(pairing, source.errors, error, article),
                   f"error '{error.title}'{codes} #{error.id} of the source is missing from the translation; "
                   "expected a translated section for it", None, ctx.source_shown_path, error.line)
     for error in pairing.extra:
