@@ -218,10 +218,11 @@ def lint(
     paths: Sequence[str | Path],
     config: LintConfig | None = None,
     source_locale: str | None = None,
-    rules: Sequence[Rule] = ALL_RULES,
+    rules: Sequence[Rule] | None = None,
     base: Path | None = None,
 ) -> LintReport:
-    """Lint the Markdown files under `paths` (files or folders) with the configured rules."""
+    """Lint the Markdown files under `paths` (files or folders) with the configured rules (default: all)."""
+    rules = ALL_RULES if rules is None else rules
     config = config or load_config()
     source_locale = check_locale(source_locale or config.source_locale)
     active = config.active_rules(rules)

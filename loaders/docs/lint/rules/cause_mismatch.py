@@ -7,7 +7,7 @@ from loaders.docs.lint.context import TranslationContext
 from loaders.docs.lint.findings import Hit
 from loaders.docs.lint.registry import Example, Rule
 from loaders.docs.lint.rules._shared import plural
-from loaders.docs.lint.rules._translation import where_missing
+from loaders.docs.lint.rules._translation import repeated, where_missing
 from loaders.docs.model import Article
 
 
@@ -36,6 +36,11 @@ def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
                   f"cause section '{cause.title}' #{cause.id} of the source is missing from the translation; "
                   "expected a translated section for it", None, ctx.source_shown_path, cause.line)
     for cause in pairing.causes.extra:
+        first = repeated(pairing.causes, cause)
+        if first is not None:
+            yield Hit(cause.line, f"cause section '{cause.title}' #{cause.id} repeats the section of line {first.line}; "
+                      "expected each of the source's causes once", 1, ctx.source_shown_path, None)
+            continue
         yield Hit(cause.line, f"cause section '{cause.title}' #{cause.id} is not in the source; expected only the "
                   "source's causes", 1, ctx.source_shown_path, None)
     # the cause list of every error both sides have
@@ -69,7 +74,8 @@ RULE = Rule(
     description="A translation lacks a cause of its source (as a section or in an error's cause list), or adds one.",
     rationale="Causes are matched by anchor id (explicit anchors keep the English id), then near-identical "
     "id, then position. A cause lost in translation is guidance the reader never gets. "
-    "When more than half of the source's cause sections are missing, one finding lists them.",
+    "When more than half of the source's cause sections are missing, one finding lists them; a section "
+    "that appears twice is reported as a repeat of the first.",
     scope="translation",
     check=check,
     bad=Example(

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from loaders.docs.lint.context import TranslationContext
 from loaders.docs.lint.findings import Hit
 from loaders.docs.lint.registry import Example, Rule
-from loaders.docs.lint.rules._translation import where_missing
+from loaders.docs.lint.rules._translation import repeated, where_missing
 from loaders.docs.model import Article
 
 
@@ -28,6 +28,11 @@ def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
                   "expected a translated section for it", None, ctx.source_shown_path, error.line)
     for error in pairing.extra:
         codes = f" ({', '.join(error.codes)})" if error.codes else ""
+        first = repeated(pairing, error)
+        if first is not None:
+            yield Hit(error.line, f"error '{error.title}'{codes} #{error.id} repeats the section of line {first.line}; "
+                      "expected each of the source's errors once", 1, ctx.source_shown_path, None)
+            continue
         yield Hit(error.line, f"error '{error.title}'{codes} #{error.id} is not in the source; expected only the "
                   "source's errors", 1, ctx.source_shown_path, None)
 
@@ -45,7 +50,8 @@ RULE = Rule(
     description="A translation lacks an error section of its source, or has one the source does not have.",
     rationale="Errors are matched by anchor id, then by error code, then by near-identical id, then by "
     "position. A reader looking up an error code in their language must find the same sections as in the source. "
-    "When more than half of the source's error sections are missing, one finding lists them.",
+    "When more than half of the source's error sections are missing, one finding lists them; a section "
+    "that appears twice is reported as a repeat of the first.",
     scope="translation",
     check=check,
     bad=Example(
