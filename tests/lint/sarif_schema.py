@@ -39,3 +39,19 @@ GITHUB_SARIF = {
             }}},
     },
 }
+
+
+def checked_run(sarif_text: str) -> dict:
+    """The one run of a SARIF log, once the log is valid for code scanning and every result's
+    ruleIndex points at the driver rule of its ruleId."""
+    import json
+
+    import jsonschema
+
+    log = json.loads(sarif_text)
+    jsonschema.validate(log, GITHUB_SARIF)
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+    return run

@@ -1,4 +1,5 @@
-"""JUnit XML: one test suite per file, one failing test case per finding, one passing case for a clean file."""
+"""JUnit XML: one test suite per file, one failing test case per finding, one passing case for a clean file;
+a rule that failed on a file (TS000) is an erroring case: the check did not run, rather than failed."""
 from __future__ import annotations
 
 from xml.etree import ElementTree as ET
