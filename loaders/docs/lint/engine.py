@@ -2,8 +2,9 @@
 
 `lint(paths)` is the whole pipeline: find the files, read and parse each once, run every
 article rule on each file, pair each translation with its source-language article and run
-the translation rules, then drop what inline suppressions cover and apply configured severities. A rule that raises
-becomes a TS000 internal-error finding for that file; every other rule and file is still checked.
+the translation rules, then drop what inline suppressions cover and apply configured severities.
+A rule that raises becomes a TS000 internal-error finding for that file; every other rule and file
+is still checked.
 """
 from __future__ import annotations
 

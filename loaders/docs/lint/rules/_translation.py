@@ -27,6 +27,7 @@ def where_missing(pairing: Pairing, source_items: Sequence, item: object, transl
     first = [*translation.errors, *translation.causes]
     return min((item.line for item in first), default=1)
 
+
 def repeated(pairing: Pairing, item) -> object | None:
     """The paired translation section that unpaired `item` repeats (same id), if it is a second copy."""
     return next((t for _, t, _ in pairing.pairs if t.id == item.id and t is not item), None)
