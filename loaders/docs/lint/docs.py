@@ -82,6 +82,16 @@ A translation whose `ms.date` is older than its source's was made from an earlie
 differences are the source's later edits, not translation errors, so only `translation-outdated`
 reports on it (with how many errors and causes no longer correspond), unless `compare-outdated = true`.
 
+## TS000 internal-error
+
+A rule that fails on a file (a defect of the lint, not of the article) does not stop the run: it is
+reported as `TS000 internal-error`, severity error (exit status 1), at line 1 of that file, naming the
+rule, the exception and where it was raised, never a traceback. The rule's findings for that file may
+be incomplete; every other rule's findings, for that file and all others, are still reported, in every
+format (in JUnit it is an `<error>`, in SARIF also a tool execution notification). It is not a check
+of documents, so it cannot be disabled, given another severity or suppressed; to go on without the
+failing rule until it is fixed, disable that rule.
+
 ## Rules
 """
 

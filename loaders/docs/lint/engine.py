@@ -3,10 +3,12 @@
 `lint(paths)` is the whole pipeline: find the files, read and parse each once, run every
 article rule on each file, pair each translation with its source-language article and run
 the translation rules, then drop what inline suppressions cover and apply configured severities.
+A rule that raises becomes a TS000 internal-error finding for that file; every other rule and file
+is still checked.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from loaders.docs.lint.facts import ArticleFacts
 from loaders.docs.lint.findings import SEVERITY_RANK, Finding, Hit
 from loaders.docs.lint.registry import Rule, rules_by_key
 from loaders.docs.lint.rules import ALL_RULES
+from loaders.docs.lint.rules.internal_error import internal_error
 from loaders.docs.lint.suppress import find_suppressions
 from loaders.docs.lint.tree import (
     InputError,
@@ -216,10 +219,11 @@ def lint(
     paths: Sequence[str | Path],
     config: LintConfig | None = None,
     source_locale: str | None = None,
-    rules: Sequence[Rule] = ALL_RULES,
+    rules: Sequence[Rule] | None = None,
     base: Path | None = None,
 ) -> LintReport:
-    """Lint the Markdown files under `paths` (files or folders) with the configured rules."""
+    """Lint the Markdown files under `paths` (files or folders) with the configured rules (default: all)."""
+    rules = ALL_RULES if rules is None else rules
     config = config or load_config()
     source_locale = check_locale(source_locale or config.source_locale)
     active = config.active_rules(rules)
@@ -242,39 +246,70 @@ def lint(
     has_source = any(f.article.locale == source_locale for f in linted)
     workspace.has_source_files = has_source
     for loaded in linted:
-        article = loaded.article
-        facts = workspace.facts(article)
-        suppressions = find_suppressions(article.text, lookup, lambda: facts.top_level_blocks)
-        unparsed = _unparsed(article)
-        for rule in article_rules:
-            if unparsed and rule.rule.needs_parsed_article:
-                continue
-            ctx = ArticleContext(loaded.path, loaded.shown, rule.options, facts, workspace)
-            _collect(rule, rule.rule.run_article(article, ctx), loaded, suppressions, findings)
-        if not translation_rules or not article.locale or article.locale == source_locale:
-            continue
-        if unparsed:
-            continue
-        choice = workspace.source_for(loaded.path)
-        if choice is None or _unparsed(choice.article):
-            continue
-        source_shown = workspace.shown(choice.path)
-        report.sources[loaded.shown] = (source_shown, choice.how)
-        outdated = is_outdated(article, choice.article) and not config.compare_outdated
-        for rule in translation_rules:
-            if outdated and rule.rule.same_revision_only:
-                continue
-            ctx = TranslationContext(
-                loaded.path, loaded.shown, rule.options, facts, workspace,
-                source=choice.article, source_path=choice.path, source_shown_path=source_shown,
-                source_facts=workspace.facts(choice.article), source_how=choice.how,
-            )
-            _collect(rule, rule.rule.run_translation(article, ctx), loaded, suppressions, findings)
+        try:
+            _lint_file(loaded, workspace, article_rules, translation_rules, lookup, report)
+        except Exception as exc:  # outside any one rule (suppressions, choosing the source): lose only this file
+            findings.append(internal_error("the lint", loaded.shown, loaded.article.locale or None, exc))
     if translation_rules and not has_source and any(f.article.locale for f in linted):
         report.notes.append(f"no {source_locale} articles among the linted files: translations were "
                             f"compared only with {source_locale} files found at the same path on disk")
     findings.sort(key=Finding.sort_key)
     return report
+
+
+def _lint_file(
+    loaded: LoadedFile,
+    workspace: Workspace,
+    article_rules: Sequence[ActiveRule],
+    translation_rules: Sequence[ActiveRule],
+    lookup: dict[str, str],
+    report: LintReport,
+) -> None:
+    """Every article rule on one file and, for a translation, every translation rule against its source."""
+    article = loaded.article
+    facts = workspace.facts(article)
+    suppressions = find_suppressions(article.text, lookup, lambda: facts.top_level_blocks)
+    unparsed = _unparsed(article)
+    for rule in article_rules:
+        if unparsed and rule.rule.needs_parsed_article:
+            continue
+        ctx = ArticleContext(loaded.path, loaded.shown, rule.options, facts, workspace)
+        _run_rule(rule, lambda: rule.rule.run_article(article, ctx), loaded, suppressions, report.findings)
+    source_locale = workspace.source_locale
+    if not translation_rules or not article.locale or article.locale == source_locale or unparsed:
+        return
+    choice = workspace.source_for(loaded.path)
+    if choice is None or _unparsed(choice.article):
+        return
+    source_shown = workspace.shown(choice.path)
+    report.sources[loaded.shown] = (source_shown, choice.how)
+    outdated = is_outdated(article, choice.article) and not workspace.config.compare_outdated
+    for rule in translation_rules:
+        if outdated and rule.rule.same_revision_only:
+            continue
+        ctx = TranslationContext(
+            loaded.path, loaded.shown, rule.options, facts, workspace,
+            source=choice.article, source_path=choice.path, source_shown_path=source_shown,
+            source_facts=workspace.facts(choice.article), source_how=choice.how,
+        )
+        _run_rule(rule, lambda: rule.rule.run_translation(article, ctx), loaded, suppressions, report.findings,
+                  source_shown)
+
+
+def _run_rule(
+    rule: ActiveRule,
+    run: Callable[[], Iterable[Hit]],
+    loaded: LoadedFile,
+    suppressions,
+    findings: list[Finding],
+    source_shown: str | None = None,
+) -> None:
+    """Collect one rule's findings on one file; a rule that raises is reported, and costs only itself."""
+    try:
+        _collect(rule, run(), loaded, suppressions, findings)
+    except Exception as exc:  # any defect of one rule: the other rules and files must still be checked
+        failed = f"rule {rule.rule.id} {rule.rule.alias}"
+        findings.append(internal_error(failed, loaded.shown, loaded.article.locale or None, exc, source_shown))
 
 
 def is_outdated(translation: Article, source: Article) -> bool:

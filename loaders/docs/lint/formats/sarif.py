@@ -8,6 +8,7 @@ from loaders.docs.lint.docs import fence
 from loaders.docs.lint.engine import LintReport
 from loaders.docs.lint.findings import Finding
 from loaders.docs.lint.registry import Rule
+from loaders.docs.lint.rules import internal_error
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL_NAME = "backup-triage-lint"
@@ -38,6 +39,19 @@ def _rule_entry(rule: Rule, severity: str, help_base: str) -> dict[str, object]:
         "help": {"text": rule.description, "markdown": _help_markdown(rule)},
         "defaultConfiguration": {"level": LEVELS[severity]},
         "properties": {"tags": ["documentation", rule.scope]},
+    }
+
+
+def _internal_error_entry(help_base: str) -> dict[str, object]:
+    return {
+        "id": internal_error.ID,
+        "name": internal_error.ALIAS,
+        "shortDescription": {"text": internal_error.DESCRIPTION},
+        "fullDescription": {"text": internal_error.RATIONALE},
+        "helpUri": f"{help_base}#{internal_error.ANCHOR}",
+        "help": {"text": internal_error.DESCRIPTION, "markdown": f"{internal_error.DESCRIPTION}\n\n{internal_error.RATIONALE}"},
+        "defaultConfiguration": {"level": LEVELS[internal_error.SEVERITY]},
+        "properties": {"tags": ["tool"]},
     }
 
 
@@ -76,9 +90,16 @@ def sarif_log(report: LintReport, base: Path | None = None, help_uri: str | None
     rules = [active.rule for active in report.rules]
     index = {rule.id: position for position, rule in enumerate(rules)}
     driver_rules = [_rule_entry(a.rule, a.severity, help_base) for a in report.rules]
+    if any(f.rule == internal_error.ID for f in report.findings):
+        index[internal_error.ID] = len(driver_rules)
+        driver_rules.append(_internal_error_entry(help_base))
     results = [_result(f, index[f.rule]) for f in report.findings if f.rule in index]
     notifications = [
         {"level": "error", "message": {"text": f"{e.path}: {e.message}"}} for e in report.input_errors
+    ] + [  # a rule that failed is a problem of the tool's run as well as a result on the file
+        {"level": "error", "message": {"text": f.message}, "locations": [_location(f.path, f.line, None)],
+         "descriptor": {"id": internal_error.ID}}
+        for f in report.findings if f.rule == internal_error.ID
     ]
     run: dict[str, object] = {
         "tool": {
@@ -93,7 +114,7 @@ def sarif_log(report: LintReport, base: Path | None = None, help_uri: str | None
         "results": results,
         "invocations": [
             {
-                "executionSuccessful": not report.input_errors,
+                "executionSuccessful": not report.input_errors and internal_error.ID not in index,
                 "toolExecutionNotifications": notifications,
             }
         ],

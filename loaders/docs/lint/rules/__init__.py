@@ -16,6 +16,7 @@ from loaders.docs.lint.rules import (
     translation_outdated,
     translation_source,
     untranslated_prose,
+    cause_duplicate,
     cause_link_target,
     cause_numbering,
     cause_unreferenced,
@@ -55,6 +56,7 @@ ARTICLE_RULES: tuple[Rule, ...] = tuple(
         anchor_target,
         markdown_problem,
         suppression_unknown,
+        cause_duplicate,
         translation_source,
     )
 )

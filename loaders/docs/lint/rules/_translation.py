@@ -16,14 +16,21 @@ MARKUP = re.compile(r"[*_~#>|\[\]!]+")
 SPACES = re.compile(r"\s+")
 
 
-def where_missing(pairing: Pairing, source_items: Sequence, index: int, translation: Article) -> int:
-    """The translation line after which source item `index` would have been: after its predecessor's twin."""
+def where_missing(pairing: Pairing, source_items: Sequence, item: object, translation: Article) -> int:
+    """The translation line after which source `item` would have been: after its predecessor's twin."""
+    # by identity: two sections of one article may compare equal field by field
+    index = next((i for i, candidate in enumerate(source_items) if candidate is item), len(source_items))
     for previous in range(index - 1, -1, -1):
         twin = pairing.translation_of(source_items[previous].id)
         if twin is not None:
             return twin.line
     first = [*translation.errors, *translation.causes]
     return min((item.line for item in first), default=1)
+
+
+def repeated(pairing: Pairing, item) -> object | None:
+    """The paired translation section that unpaired `item` repeats (same id), if it is a second copy."""
+    return next((t for _, t, _ in pairing.pairs if t.id == item.id and t is not item), None)
 
 
 def prose(markdown: str) -> str:

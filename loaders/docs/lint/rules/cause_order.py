@@ -9,22 +9,27 @@ from loaders.docs.lint.registry import Example, Rule
 from loaders.docs.model import Article
 
 
+def _distinct(ids: list[str], keep: list[str]) -> list[str]:
+    """`ids` that are also in `keep`, each once, at its first place (a repeat is cause-duplicate's)."""
+    return list(dict.fromkeys(cause for cause in ids if cause in keep))
+
+
 def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
     pairing = ctx.pairing
     for source_error, error, _ in pairing.errors.pairs:
         wanted = source_error.causes
         got = [pairing.cause_id_in_source(ref.target) for ref in error.cause_refs]
-        common = [cause for cause in got if cause in wanted]
-        expected = [cause for cause in wanted if cause in got]
-        if common == expected:
+        # the causes both lists have, in each list's order; a missing or added one is cause-mismatch's
+        common = _distinct(got, wanted)
+        expected = _distinct(wanted, got)
+        position = next((i for i, (a, b) in enumerate(zip(common, expected)) if a != b), None)
+        if position is None:
             continue
-        position = next(i for i, (a, b) in enumerate(zip(common, expected)) if a != b)
         ref = next(r for r, c in zip(error.cause_refs, got) if c == common[position])
         source_ref = next(r for r in source_error.cause_refs if r.target == expected[position])
         yield Hit(ref.line, f"the causes of '{error.title}' are in another order than in the source: "
                   f"#{common[position]} comes where the source has #{expected[position]} "
                   f"(cause {position + 1}); expected the source's order", None, ctx.source_shown_path, source_ref.line)
-
 
 SOURCE = (
     "## Backup fails\n\n**Cause 1: [No network](#no-network)**<br>\n**Cause 2: [Agent stopped](#agent-stopped)**\n\n"

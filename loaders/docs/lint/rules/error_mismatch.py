@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from loaders.docs.lint.context import TranslationContext
 from loaders.docs.lint.findings import Hit
 from loaders.docs.lint.registry import Example, Rule
-from loaders.docs.lint.rules._translation import where_missing
+from loaders.docs.lint.rules._translation import repeated, where_missing
 from loaders.docs.model import Article
 
 
@@ -16,19 +16,23 @@ def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
     missing = pairing.missing
     if len(missing) > 3 and len(missing) * 2 > len(source.errors):
         names = ", ".join(f"#{error.id}" for error in missing[:5]) + (", …" if len(missing) > 5 else "")
-        yield Hit(where_missing(pairing, source.errors, source.errors.index(missing[0]), article),
+        yield Hit(where_missing(pairing, source.errors, missing[0], article),
                   f"{len(missing)} of the source's {len(source.errors)} error sections are missing from the "
                   f"translation ({names}); expected a translated section for each", None,
                   ctx.source_shown_path, missing[0].line)
         missing = []
     for error in missing:
-        index = source.errors.index(error)
         codes = f" ({', '.join(error.codes)})" if error.codes else ""
-        yield Hit(where_missing(pairing, source.errors, index, article),
+        yield Hit(where_missing(pairing, source.errors, error, article),
                   f"error '{error.title}'{codes} #{error.id} of the source is missing from the translation; "
                   "expected a translated section for it", None, ctx.source_shown_path, error.line)
     for error in pairing.extra:
         codes = f" ({', '.join(error.codes)})" if error.codes else ""
+        first = repeated(pairing, error)
+        if first is not None:
+            yield Hit(error.line, f"error '{error.title}'{codes} #{error.id} repeats the section of line {first.line}; "
+                      "expected each of the source's errors once", 1, ctx.source_shown_path, None)
+            continue
         yield Hit(error.line, f"error '{error.title}'{codes} #{error.id} is not in the source; expected only the "
                   "source's errors", 1, ctx.source_shown_path, None)
 
@@ -46,7 +50,8 @@ RULE = Rule(
     description="A translation lacks an error section of its source, or has one the source does not have.",
     rationale="Errors are matched by anchor id, then by error code, then by near-identical id, then by "
     "position. A reader looking up an error code in their language must find the same sections as in the source. "
-    "When more than half of the source's error sections are missing, one finding lists them.",
+    "When more than half of the source's error sections are missing, one finding lists them; a section "
+    "that appears twice is reported as a repeat of the first.",
     scope="translation",
     check=check,
     bad=Example(
