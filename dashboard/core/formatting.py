@@ -115,6 +115,13 @@ def format_date(value: dt.date | dt.datetime | None, locale: str | None = None, 
     return dates.format_date(value, style, locale=_locale(locale))
 
 
+def format_time(value: dt.datetime | dt.time | None, locale: str | None = None, style: DateStyle | str = "short") -> str:
+    """A time of day as given, to the minute by default ('2:00 PM', '14:00')."""
+    if value is None:
+        return MISSING
+    return dates.format_time(value, style, locale=_locale(locale))
+
+
 _UNITS: tuple[tuple[str, int], ...] = (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
 
 

@@ -71,7 +71,7 @@ def figures(_result: FleetSummary, version: str, fleet: FleetFilter, now: dt.dat
     period = (fleet.start, fleet.end)
     return {
         "daily": fleet_charts.daily_failures_chart(_result.daily_failures_by_category, _result.daily_success_rate,
-                                                   period, locale),
+                                                   period, locale, as_of=now),
         "top_errors": fleet_charts.top_errors_chart(_result.top_error_codes, locale),
         "location": fleet_charts.failures_by_location_chart(_result.failures_by_location, locale),
         "heatmap": fleet_charts.failure_heatmap_chart(_result.failure_heatmap, locale),

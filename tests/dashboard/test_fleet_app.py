@@ -328,3 +328,15 @@ def test_a_store_without_jobs_but_with_history_is_left_alone(open_fleet, tmp_pat
     with open_store(db, read_only=True) as store:
         assert store.job_count() == 0
     assert app.warning and not app.metric
+
+
+def test_the_daily_chart_marks_the_partial_days_of_a_rolling_period(open_fleet, sample_db) -> None:
+    app = open_fleet(sample_db, range="7d", lang="fr-fr")
+    end = as_of(sample_db)
+    assert end.minute == 0 and end.hour != 0  # read mid-day: the week's first and last days are partial
+    daily = json.loads(app.get("plotly_chart")[0].proto.spec)
+    names = [trace.get("name") for trace in daily["data"]]
+    assert translate("Partial day", "fr-fr") in names
+    dotted = [t for t in daily["data"] if t["type"] == "scatter" and t["line"].get("dash") == "dot"]
+    assert {x[:10] for x in dotted[0]["x"] if x} >= {(end - dt.timedelta(days=7)).date().isoformat(),
+                                                     end.date().isoformat()}
