@@ -21,8 +21,9 @@ APP_TITLE = "Backup Triage"  # product name, not translated
 
 
 def configure_page() -> None:
-    st.set_page_config(page_title=APP_TITLE, page_icon=":material/health_and_safety:", layout="wide",
-                       initial_sidebar_state="expanded")
+    # The sidebar's state is Streamlit's default ("auto"): open on a wide window, closed on a phone,
+    # where an open sidebar would cover the whole page.
+    st.set_page_config(page_title=APP_TITLE, page_icon=":material/health_and_safety:", layout="wide")
     widgets.app_style()
 
 

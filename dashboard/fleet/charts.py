@@ -106,18 +106,27 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 
 def _layout(title: str, locale: str, height: int = 380, legend_title: str | None = None, **extra: object) -> dict:
-    # The legend stands to the right of the plot, where Plotly makes room for it and it never covers an
-    # axis title, whatever the language's label lengths.
     layout = {
         "title": {"text": title, "x": 0, "xanchor": "left"},
         "separators": separators(locale),
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
-        "legend": {"title": {"text": legend_title or ""}, "traceorder": "normal"},
+        "legend": legend_below(legend_title),
         "hoverlabel": {"namelength": -1},
     }
     layout.update(extra)
     return layout
+
+
+def legend_below(title: str | None = None) -> dict:
+    """A horizontal legend at the foot of the figure, under the axis titles.
+
+    Placed by the figure's own frame (not the plot area's), Plotly moves the plot up by the legend's
+    height, however many rows it takes: on a phone a legend beside the plot would leave the bars a sliver,
+    and one placed a fraction of the plot's height below it ran into the axis title once its entries
+    wrapped onto several rows."""
+    return {"title": {"text": title or "", "side": "top"}, "orientation": "h", "traceorder": "normal",
+            "x": 0, "xanchor": "left", "xref": "container", "y": 0, "yanchor": "bottom", "yref": "container"}
 
 
 def count_axis(title: str, largest: float) -> dict:
@@ -175,6 +184,8 @@ def daily_failures_chart(failures_by_category: pd.DataFrame, success_rate: pd.Da
         rows = by_category[category]
         colour, pattern = category_style(category)
         label = category_label(category, locale)
+        # Whole days first: the legend draws a trace's key in the style of its first bar.
+        rows = sorted(rows, key=lambda i: all_days[i] in partial)
         days_col = [all_days[i] for i in rows]
         counts = [all_counts[i] for i in rows]
         traces.append({
@@ -197,9 +208,6 @@ def daily_failures_chart(failures_by_category: pd.DataFrame, success_rate: pd.Da
     layout = _layout(
         translate("Failed jobs per day by error category, and success rate", locale), locale, height=480,
         legend_title=translate("Error category", locale), barmode="stack",
-        # Below the day axis: the right side belongs to the success-rate axis.
-        legend={"title": {"text": translate("Error category", locale), "side": "top"}, "orientation": "h",
-                "x": 0, "y": -0.2, "yanchor": "top", "traceorder": "normal"},
         xaxis={"title": {"text": translate("Day (UTC)", locale)}, "type": "date",
                "range": [_midnight(days[0]) - half_day, _midnight(days[-1]) + half_day],
                "tickmode": "array", "tickvals": tickvals, "ticktext": ticktext},
