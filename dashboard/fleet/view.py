@@ -53,9 +53,12 @@ def _delta(now: float | None, before: float | None, comparable: bool) -> float |
     return now - before
 
 
-def kpi_tiles(summary: FleetSummary, locale: str | None = None) -> list[KpiTile]:
-    """Jobs, success rate, failed jobs, affected VMs and VMs in RPO breach, each against the period of
-    the same length just before (no change shown when that period has no jobs)."""
+def kpi_tiles(summary: FleetSummary, locale: str | None = None,
+              rpo_compared_at: dt.datetime | None = None) -> list[KpiTile]:
+    """Jobs, success rate, failed jobs and affected VMs, each against the period of the same length just
+    before (no change shown when that period has no jobs), and the VMs in RPO breach at `summary.now`
+    against the same count at `rpo_compared_at`, the moment `summary.previous_rpo_breaches` was taken at
+    (default: `summary.now` moved back by the period's length, as `fleet_summary` takes it)."""
     k, p = summary.kpis, summary.previous_kpis
     comparable = p.jobs > 0
     previous = _previous_text(summary, locale) if comparable else translate(
@@ -66,9 +69,9 @@ def kpi_tiles(summary: FleetSummary, locale: str | None = None) -> list[KpiTile]
     jobs_per_day = [float(v) for v in summary.daily_trend.groupby("day")["jobs"].sum()] if len(summary.daily_trend) else []
 
     def tile(key: str, label: str, value: str, change: float | None, delta_text: str | None, color: DeltaColor,
-             help_text: str, raw: float | int | None, trend: list[float]) -> KpiTile:
+             help_text: str, raw: float | int | None, trend: list[float], compared: str | None = None) -> KpiTile:
         return KpiTile(key, label, value, delta_text if change is not None else None, color,
-                       help_text + " " + previous, raw, change, trend)
+                       help_text + " " + (compared if compared and comparable else previous), raw, change, trend)
 
     jobs_change = _delta(k.jobs, p.jobs, comparable)
     rate_change = _delta(k.success_rate, p.success_rate, comparable)
@@ -76,6 +79,7 @@ def kpi_tiles(summary: FleetSummary, locale: str | None = None) -> list[KpiTile]
     vms_change = _delta(k.affected_vms, p.affected_vms, comparable)
     rpo_change = _delta(summary.rpo_breaches, summary.previous_rpo_breaches, comparable)
     hours = format_integer(summary.rpo_hours, locale)
+    compared_at = rpo_compared_at if rpo_compared_at is not None else summary.now - summary.filter.length
     return [
         tile("jobs", translate("Jobs", locale), format_integer(k.jobs, locale), jobs_change,
              format_delta(jobs_change, locale), "off", translate("Backup, restore and other jobs started in the period.",
@@ -92,8 +96,13 @@ def kpi_tiles(summary: FleetSummary, locale: str | None = None) -> list[KpiTile]
         tile("rpo_breach", translate("Over RPO ({hours} h)", locale, hours=hours),
              format_integer(summary.rpo_breaches, locale), rpo_change, format_delta(rpo_change, locale), "inverse",
              translate("VMs whose latest successful backup is older than {hours} hours (or that never had one) "
-                       "at {time} UTC.", locale, hours=hours, time=format_datetime(summary.now, locale, "short")),
-             summary.rpo_breaches, []),
+                       "at {time} UTC. A backup counts from its start time, the time of its recovery point, "
+                       "not from when it finished.", locale, hours=hours,
+                       time=format_datetime(summary.now, locale, "short")),
+             summary.rpo_breaches, [],
+             compared=translate("Compared with the same count at {time} UTC, over the VMs with a job in the "
+                                "previous period.", locale,
+                                time=format_datetime(compared_at, locale, "short"))),
     ]
 
 

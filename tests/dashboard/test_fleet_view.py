@@ -221,3 +221,23 @@ def test_the_collapsed_source_panel_counts_imported_files(tmp_path) -> None:
         assert translate("sample fleet", locale) in label
         assert translate_plural("{count} imported file", "{count} imported files", 2, locale) in label
     assert view.source_label(info, as_of, "en-us").startswith("Data source: sample fleet, 2 imported files · ")
+
+
+def test_the_rpo_tile_compares_with_a_count_at_a_stated_moment(sample) -> None:
+    """Over RPO is a state at one moment: its change is against the same count at another moment, said
+    with that moment, not "against a period"; and the help says which time of a backup counts."""
+    previous = sample.filter.previous()
+    moment = dt.datetime(2026, 1, 31)
+    for locale, given, stated in (("en-us", None, sample.now - sample.filter.length), ("de-de", moment, moment)):
+        tile = {t.key: t for t in view.kpi_tiles(sample, locale, rpo_compared_at=given)}["rpo_breach"]
+        assert translate("Compared with the same count at {time} UTC, over the VMs with a job in the previous "
+                         "period.", locale, time=format_datetime(stated, locale, "short")) in tile.help
+        assert translate("VMs whose latest successful backup is older than {hours} hours (or that never had one) "
+                         "at {time} UTC. A backup counts from its start time, the time of its recovery point, "
+                         "not from when it finished.", locale, hours="24",
+                         time=format_datetime(sample.now, locale, "short")) in tile.help
+        period = translate("Change against {start} – {end}.", locale, start=format_datetime(previous.start, locale, "short"),
+                           end=format_datetime(previous.end, locale, "short"))
+        assert period not in tile.help
+        # The period tiles still compare with the previous period.
+        assert period in {t.key: t for t in view.kpi_tiles(sample, locale)}["jobs"].help
