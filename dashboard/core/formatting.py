@@ -11,7 +11,7 @@ import math
 from decimal import Decimal
 from typing import Literal
 
-from babel import Locale, dates, lists, numbers
+from babel import Locale, dates, numbers
 
 from dashboard.core.i18n import babel_locale, current_locale, normalize_locale, translate
 
@@ -152,7 +152,33 @@ def format_duration(
     if not parts:
         return dates.format_timedelta(dt.timedelta(0), granularity=smallest, threshold=1e9,
                                       format=width, locale=loc)
-    return sign + lists.format_list(parts, style="unit-short" if width != "long" else "unit", locale=loc)
+    return sign + join_units(parts, "unit-short" if width != "long" else "unit", loc)
+
+
+# CLDR's fallback for list pattern parts a language leaves out (the root locale's), and the styles a
+# missing style falls back to (as Babel's `format_list` looks them up).
+_ROOT_LIST_PATTERN = {"start": "{0}, {1}", "middle": "{0}, {1}", "end": "{0}, {1}", "2": "{0}, {1}"}
+_LIST_STYLE_FALLBACKS = {"unit": ("unit-short", "standard"), "unit-short": ("standard",)}
+
+
+def join_units(parts: list[str], style: str, loc: Locale) -> str:
+    """The parts joined as the language lists units ('1 día, 2 h').
+
+    CLDR gives some languages only the pattern parts that differ from the root locale (Spanish units:
+    only "end"), and Babel's `format_list` does not fill in the rest: it fails on two or more units."""
+    if not parts:
+        return ""
+    found = next(loc.list_patterns[name] for name in (style, *_LIST_STYLE_FALLBACKS.get(style, ("standard",)))
+                 if name in loc.list_patterns)
+    patterns = {**_ROOT_LIST_PATTERN, **dict(found)}
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        return patterns["2"].format(*parts)
+    text = patterns["start"].format(parts[0], parts[1])
+    for part in parts[2:-1]:
+        text = patterns["middle"].format(text, part)
+    return patterns["end"].format(text, parts[-1])
 
 
 def month_day_names(locale: str | None = None) -> tuple[list[str], list[str]]:

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from dashboard.core import formatting as f
-from dashboard.core.i18n import translate
+from dashboard.core.i18n import UI_LOCALES, translate
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -94,6 +94,24 @@ def test_durations_use_up_to_two_adjacent_units() -> None:
     assert f.format_duration(dt.timedelta(hours=26), "it-it", width="long") == "1 giorno e 2 ore"
     assert f.format_duration(dt.timedelta(hours=26), "de-de", width="long") == "1 Tag, 2 Stunden"
 
+
+
+@pytest.mark.parametrize("locale", UI_LOCALES)
+@pytest.mark.parametrize("width", ["short", "long"])
+def test_durations_of_several_units_work_in_every_language(locale, width) -> None:
+    """Spanish has only some of the list patterns of units in CLDR; the others are the root's."""
+    one_unit = [f.format_duration(value, locale, width=width) for value in
+                (dt.timedelta(days=1), dt.timedelta(hours=2), dt.timedelta(minutes=3))]
+    three = f.format_duration(dt.timedelta(days=1, hours=2, minutes=3), locale, width=width, max_units=3)
+    positions = [three.find(unit) for unit in one_unit]
+    assert -1 not in positions and positions == sorted(positions), (three, one_unit)
+
+
+def test_spanish_durations_join_as_cldr_says() -> None:
+    assert f.format_duration(dt.timedelta(hours=26), "es-es") == "1 d, 2 h"
+    assert f.format_duration(dt.timedelta(hours=26, minutes=3), "es-es", max_units=3) == "1 d, 2 h, 3 min"
+    assert f.format_duration(dt.timedelta(hours=26, minutes=3), "es-es", width="long", max_units=3) \
+        == "1 día, 2 horas y 3 minutos"
 
 def test_month_and_weekday_names_start_on_monday() -> None:
     months, weekdays = f.month_day_names("en-us")
