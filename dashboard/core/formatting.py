@@ -109,6 +109,25 @@ def format_datetime(
     return dates.format_datetime(value, style, tzinfo=zone, locale=_locale(locale))
 
 
+def format_moment(value: dt.datetime | None, locale: str | None = None, tzinfo: dt.tzinfo | str | None = None) -> str:
+    """A moment as captions, tiles and tables show it: the medium date and the time to the minute
+    ('Mar 5, 2024, 2:07 PM', '05.03.2024, 14:07', '5 mars 2024, 14:07', '2024/03/05 14:07').
+
+    An English UI is read the world over, where "3/5/24" is the 3rd of May for many and the 5th of
+    March for others: the medium date spells the month (or, in German and Japanese, puts a four-digit
+    year where no one misreads it) in every language."""
+    if value is None:
+        return MISSING
+    loc = _locale(locale)
+    zone = dates.get_timezone(tzinfo) if isinstance(tzinfo, str) else tzinfo
+    if zone is not None:
+        # As Babel does: a naive value is UTC.
+        value = (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).astimezone(zone)
+    return (dates.get_datetime_format("medium", locale=loc).replace("'", "")
+            .replace("{1}", dates.format_date(value, "medium", locale=loc))
+            .replace("{0}", dates.format_time(value, "short", locale=loc)))
+
+
 def format_date(value: dt.date | dt.datetime | None, locale: str | None = None, style: DateStyle | str = "medium") -> str:
     if value is None:
         return MISSING

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.data import actions as data_actions
+from dashboard.data import view as data_view
 from dashboard.core import fleet_store
 from dashboard.fleet import view as fleet_view
 from dashboard.core.formatting import format_integer
@@ -131,11 +132,10 @@ else:
                         "{count} records could not be stored; the latest are listed with where they came from and why.",
                         rejected_total))
     st.dataframe(
-        [{"source": r.source, "location": r.location, "reason": r.reason, "raw": (r.raw or "")[:300],
-          "time": r.quarantined_at} for r in rejected],
+        fleet_view.styled(data_view.rejected_table(rejected, locale)),
         hide_index=True, width="stretch", key="data.quarantine_table", column_config={
             "source": _("Source"), "location": _("Location"), "reason": _("Reason"), "raw": _("Record"),
-            "time": st.column_config.DatetimeColumn(_("Rejected at (UTC)"), format="YYYY-MM-DD HH:mm"),
+            "time": _("Rejected at (UTC)"),
         })
 
 # -- Azure --------------------------------------------------------------------------------------------------

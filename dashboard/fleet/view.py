@@ -16,8 +16,8 @@ from dashboard.fleet.labels import (
     SOURCE_LABELS, category_label, error_label, job_source_label, missing, unique_labels,
 )
 from dashboard.core.formatting import (
-    MISSING, format_date, format_datetime, format_delta, format_duration, format_integer, format_percent,
-    format_point_delta,
+    MISSING, format_date, format_datetime, format_delta, format_duration, format_integer, format_moment,
+    format_percent, format_point_delta,
 )
 from dashboard.core.links import guide_link
 from dashboard.core.i18n import current_locale, normalize_locale, translate, translate_plural
@@ -98,11 +98,11 @@ def kpi_tiles(summary: FleetSummary, locale: str | None = None,
              translate("VMs whose latest successful backup is older than {hours} hours (or that never had one) "
                        "at {time} UTC. A backup counts from its start time, the time of its recovery point, "
                        "not from when it finished.", locale, hours=hours,
-                       time=format_datetime(summary.now, locale, "short")),
+                       time=format_moment(summary.now, locale)),
              summary.rpo_breaches, [],
              compared=translate("Compared with the same count at {time} UTC, over the VMs with a job in the "
                                 "previous period.", locale,
-                                time=format_datetime(compared_at, locale, "short"))),
+                                time=format_moment(compared_at, locale))),
     ]
 
 
@@ -115,8 +115,8 @@ def _change_digits(change: float | None) -> int:
 
 def _previous_text(summary: FleetSummary, locale: str | None) -> str:
     before = summary.filter.previous()
-    return translate("Change against {start} – {end}.", locale, start=format_datetime(before.start, locale, "short"),
-                     end=format_datetime(before.end, locale, "short"))
+    return translate("Change against {start} – {end}.", locale, start=format_moment(before.start, locale),
+                     end=format_moment(before.end, locale))
 
 
 # -- guidance ---------------------------------------------------------------------------------------------
@@ -296,15 +296,15 @@ def source_lines(info: Any, as_of: dt.datetime | None, live: bool, locale: str |
         translate("Store: {path}", locale, path=info.path),
         translate("Sources: {sources}", locale, sources=sources),
         translate("Jobs: {count}", locale, count=format_integer(info.jobs, locale)),
-        translate("Last sync: {time}", locale, time=format_datetime(info.last_sync_time, locale, "short")
+        translate("Last sync: {time}", locale, time=format_moment(info.last_sync_time, locale)
                   if info.last_sync_time else never),
-        translate("Last import: {time}", locale, time=format_datetime(info.last_ingest_time, locale, "short")
+        translate("Last import: {time}", locale, time=format_moment(info.last_ingest_time, locale)
                   if info.last_ingest_time else never),
     ]
     if info.quarantined:
         lines.append(translate("Rejected records: {count}", locale, count=format_integer(info.quarantined, locale)))
     if as_of is not None:
-        lines.append(translate("Figures as of {time} UTC", locale, time=format_datetime(as_of, locale, "short"))
+        lines.append(translate("Figures as of {time} UTC", locale, time=format_moment(as_of, locale))
                      + ("" if live else " " + translate("(end of the stored data)", locale)))
     return lines
 
@@ -323,7 +323,7 @@ def source_label(info: Any, as_of: dt.datetime, locale: str | None = None) -> st
         named.append(translate_plural("{count} imported file", "{count} imported files", files, locale))
     return translate("Data source: {sources} · {count} jobs · figures as of {time} UTC", locale,
                      sources=", ".join(named) or translate("none", locale),
-                     count=format_integer(info.jobs, locale), time=format_datetime(as_of, locale, "short"))
+                     count=format_integer(info.jobs, locale), time=format_moment(as_of, locale))
 
 
 def day_range_text(start: dt.datetime, end: dt.datetime, locale: str | None = None) -> str:
@@ -331,5 +331,5 @@ def day_range_text(start: dt.datetime, end: dt.datetime, locale: str | None = No
     if start.time() == dt.time() and end.time() == dt.time():
         return translate("{start} – {end}", locale, start=format_date(start, locale),
                          end=format_date(end - dt.timedelta(days=1), locale))
-    return translate("{start} – {end}", locale, start=format_datetime(start, locale, "short"),
-                     end=format_datetime(end, locale, "short"))
+    return translate("{start} – {end}", locale, start=format_moment(start, locale),
+                     end=format_moment(end, locale))

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.data import actions as data_actions
 from dashboard.core.docs_root import ENV_VAR as DOCS_ENV_VAR
 from dashboard.fleet.filters import FilterState, fleet_filter, reference_time
-from dashboard.core.formatting import format_datetime, format_integer, format_percent
+from dashboard.core.formatting import format_integer, format_moment, format_percent
 from dashboard.core.i18n import translate
 from loaders.jobs import queries
 from loaders.jobs.queries import FleetFilter
@@ -357,7 +357,7 @@ def test_the_rpo_change_is_against_the_count_at_the_end_of_the_previous_period(o
     assert tile.value == format_integer(now, "en-us")
     change = now - before
     assert tile.proto.delta == (f"+{change}" if change > 0 else f"-{-change}" if change < 0 else "0")
-    moment = format_datetime(fleet.start, "en-us", "short")
+    moment = format_moment(fleet.start, "en-us")
     assert f"Compared with the same count at {moment} UTC" in tile.help
     assert "Change against" not in tile.help
     assert "start time" in tile.help

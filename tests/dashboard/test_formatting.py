@@ -124,3 +124,15 @@ def test_month_and_weekday_names_start_on_monday() -> None:
 def test_default_locale_is_the_readers() -> None:
     # Outside a Streamlit run the reader's locale is English.
     assert f.format_integer(1234) == "1,234"
+
+
+def test_moments_are_the_medium_date_with_the_time_to_the_minute() -> None:
+    moment = dt.datetime(2024, 3, 5, 14, 7, 41)
+    assert spaced(f.format_moment(moment, "en-us")) == "Mar 5, 2024, 2:07 PM"
+    assert f.format_moment(moment, "de-de") == "05.03.2024, 14:07"
+    assert f.format_moment(moment, "fr-fr") == "5 mars 2024, 14:07"
+    assert f.format_moment(moment, "ja-jp") == "2024/03/05 14:07"
+    # A naive moment is UTC when shown in a zone, as Babel's own datetimes.
+    assert f.format_moment(moment, "it-it", tzinfo="Europe/Rome") == "5 mar 2024, 15:07"
+    assert f.format_moment(moment.replace(tzinfo=dt.timezone.utc), "es-es", tzinfo="Asia/Tokyo") == "5 mar 2024, 23:07"
+    assert f.format_moment(None, "en-us") == f.MISSING
