@@ -11,7 +11,7 @@ import math
 from decimal import Decimal
 from typing import Literal
 
-from babel import Locale, dates, numbers
+from babel import Locale, dates, numbers, units
 
 from dashboard.core.i18n import babel_locale, current_locale, normalize_locale, translate
 
@@ -139,6 +139,13 @@ def format_time(value: dt.datetime | dt.time | None, locale: str | None = None, 
     if value is None:
         return MISSING
     return dates.format_time(value, style, locale=_locale(locale))
+
+
+def format_megabytes(value: Number | None, locale: str | None = None) -> str:
+    """A size in megabytes with the language's unit ('200 MB', '200 Mo')."""
+    if _missing(value):
+        return MISSING
+    return units.format_unit(value, "digital-megabyte", length="short", locale=_locale(locale))
 
 
 _UNITS: tuple[tuple[str, int], ...] = (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))

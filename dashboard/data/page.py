@@ -6,9 +6,9 @@ import streamlit as st
 
 from dashboard.data import actions as data_actions
 from dashboard.data import view as data_view
-from dashboard.core import fleet_store
+from dashboard.core import fleet_store, widgets
 from dashboard.fleet import view as fleet_view
-from dashboard.core.formatting import format_integer
+from dashboard.core.formatting import format_integer, format_megabytes
 from dashboard.core.i18n import _, current_locale, ngettext
 from dashboard.core.render import escape_markdown
 
@@ -90,6 +90,10 @@ st.caption(_("Files from `az backup job list`, saved REST API responses, or Log 
              "AddonAzureBackupJobs (CSV or JSON). The format is recognised from the content. Jobs already in "
              "the store are updated, never duplicated; records that cannot be read are kept aside with the reason."))
 uploads = st.file_uploader(_("Job export files"), accept_multiple_files=True, key=UPLOAD_KEY)
+widgets.translated_uploader(
+    UPLOAD_KEY, choose=_("Choose files"), drop=_("Drop the files here"),
+    instructions=_("or drag them here · up to {size} per file",
+                   size=format_megabytes(st.get_option("server.maxUploadSize"), locale)))
 if st.button(_("Import"), disabled=not uploads, icon=":material/upload_file:", type="primary"):
     bar = st.progress(0.0, text=_("Importing…"))
     files = [data_actions.Upload(upload.name, upload.getvalue()) for upload in uploads]

@@ -10,12 +10,14 @@ from fleet_stores import make_sample_store
 from streamlit.testing.v1 import AppTest
 
 from dashboard.data import actions as data_actions
-from dashboard.core.formatting import format_integer
+from dashboard.core import widgets
+from dashboard.core.formatting import format_integer, format_megabytes
 from dashboard.core.i18n import translate
 from loaders.jobs.store import DB_ENV_VAR, open_store
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 JOBS_DATA = Path(__file__).resolve().parents[1] / "data" / "jobs"
+UPLOAD_KEY = "data.upload"
 
 
 @pytest.fixture
@@ -121,3 +123,13 @@ def test_a_sync_needs_a_scope(open_data, tmp_path, monkeypatch) -> None:
     app = open_data(tmp_path / "fleet.duckdb")
     next(b for b in app.button if b.label == "Sync now").click().run()
     assert "Enter at least one subscription or vault." in [w.value for w in app.warning]
+
+
+def test_the_uploader_words_are_drawn_in_the_reader_language(open_data, tmp_path) -> None:
+    app = open_data(tmp_path / "fleet.duckdb", lang="fr-fr")
+    styles = " ".join(element.proto.body for element in app.get("html"))
+    assert widgets.key_class(UPLOAD_KEY) in styles
+    for text in (translate("Choose files", "fr-fr"), translate("Drop the files here", "fr-fr"),
+                 translate("or drag them here · up to {size} per file", "fr-fr", size=format_megabytes(200, "fr-fr"))):
+        assert widgets.css_string(text) in styles
+    assert format_megabytes(200, "fr-fr").endswith("Mo")  # the unit in French
