@@ -5,14 +5,13 @@ import os
 import re
 
 import pytest
-from fleet_stores import make_sample_store
-from playwright.sync_api import expect, sync_playwright
+from fleet_stores import make_sample_store, store_server
+from playwright.sync_api import expect
 
-from browser import StreamlitServer, launch_chromium, require_chromium, screenshot
-from dashboard.core.docs_root import ENV_VAR as DOCS_ENV_VAR
+from browser import screenshot
 from dashboard.core.formatting import format_megabytes
 from dashboard.core.i18n import translate
-from loaders.jobs.store import DB_ENV_VAR, open_store
+from loaders.jobs.store import open_store
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 60_000
@@ -23,23 +22,10 @@ ENGLISH_CHROME = re.compile(r"Drag and drop|Limit \d+ ?MB|Browse files|\bUpload\
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    require_chromium()
     db = make_sample_store(tmp_path_factory.mktemp("data-browser") / "fleet.duckdb", vms=20, days=5)
-    env = {name: value for name, value in os.environ.items() if name != DOCS_ENV_VAR}
-    env[DB_ENV_VAR] = str(db)
-    with StreamlitServer(env=env) as running:
+    with store_server(db) as running:
         running.db = db
         yield running
-
-
-@pytest.fixture(scope="module")
-def chromium(server):
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def after_text(locator, selector: str) -> str:

@@ -5,7 +5,6 @@ texts, captions, markdown, tile values, the display values of tables and the cha
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,14 +13,12 @@ import pytest
 from fleet_stores import make_sample_store
 from google.protobuf.json_format import MessageToDict
 from streamlit import dataframe_util
-from streamlit.testing.v1 import AppTest
 
 from dashboard.core.formatting import format_datetime, format_moment
 from dashboard.core.i18n import UI_LOCALES
 from loaders.jobs.importers import import_files
 from loaders.jobs.store import DB_ENV_VAR, open_store
 
-APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 BAD_ROWS = Path(__file__).resolve().parents[1] / "data" / "jobs" / "la-bad-rows.csv"
 # Day, month and a two-digit year in either order, with slashes, dots or dashes ("3/11/26", "11.03.26").
 AMBIGUOUS_DATE = re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{2}(?!\d)")
@@ -67,33 +64,28 @@ def strings(value) -> Iterator[str]:
             yield from strings(item)
 
 
-def shown(monkeypatch, db: Path, **query: str) -> list[str]:
-    monkeypatch.setenv(DB_ENV_VAR, str(db))
-    app = AppTest.from_file(str(APP), default_timeout=120)
-    for name, value in query.items():
-        app.query_params[name] = value
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return list(texts(app._tree))
+def shown(run_app, monkeypatch, db: Path, **query: str) -> list[str]:
+    monkeypatch.setenv(DB_ENV_VAR, str(db))  # after run_app's own store: this one
+    return list(texts(run_app(**query)._tree))
 
 
 @pytest.mark.parametrize("locale", UI_LOCALES)
-def test_no_page_shows_a_date_with_a_two_digit_year(monkeypatch, store, locale) -> None:
+def test_no_page_shows_a_date_with_a_two_digit_year(run_app, monkeypatch, store, locale) -> None:
     for page, extra in (("fleet", {"range": "7d"}), ("fleet", {}), ("data", {}), ("guide", {})):
-        found = [(text[:200], match) for text in shown(monkeypatch, store, page=page, lang=locale, **extra)
+        found = [(text[:200], match) for text in shown(run_app, monkeypatch, store, page=page, lang=locale, **extra)
                  for match in AMBIGUOUS_DATE.findall(text)]
         assert not found, (page, found[:5])
 
 
 @pytest.mark.parametrize("locale", UI_LOCALES)
-def test_times_are_the_medium_date_with_the_time(monkeypatch, store, locale) -> None:
+def test_times_are_the_medium_date_with_the_time(run_app, monkeypatch, store, locale) -> None:
     """The Fleet's data source line and the Data page's rejected records show the languages' medium
     date, which names the month or puts the four-digit year where no one misreads it."""
     with open_store(store, read_only=True) as reading:
         info = reading.info()
         rejected = reading.quarantine(limit=1)[0]
-    fleet = " ".join(shown(monkeypatch, store, page="fleet", lang=locale)).replace("\\", "")  # markdown escapes
+    fleet = " ".join(shown(run_app, monkeypatch, store, page="fleet", lang=locale)).replace("\\", "")  # markdown escapes
     assert format_moment(info.last_ingest_time, locale) in fleet
-    data = shown(monkeypatch, store, page="data", lang=locale)
+    data = shown(run_app, monkeypatch, store, page="data", lang=locale)
     assert format_datetime(rejected.quarantined_at, locale, "medium") in data
     assert AMBIGUOUS_DATE.search(format_moment(dt.datetime(2026, 3, 11, 9, 5), locale)) is None

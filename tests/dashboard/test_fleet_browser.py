@@ -2,22 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from fleet_stores import make_sample_store
-from playwright.sync_api import expect, sync_playwright
+from fleet_stores import make_sample_store, store_server
+from playwright.sync_api import expect
 
-from browser import StreamlitServer, launch_chromium, require_chromium, screenshot
-from dashboard.core.docs_root import ENV_VAR as DOCS_ENV_VAR
+from browser import screenshot
 from dashboard.fleet.filters import reference_time
 from dashboard.core.formatting import format_integer
 from dashboard.core.i18n import translate
 from loaders.jobs import queries
 from loaders.jobs.queries import FleetFilter
-from loaders.jobs.store import DB_ENV_VAR, open_store
+from loaders.jobs.store import open_store
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 60_000
@@ -30,21 +28,8 @@ def sample_db(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(sample_db):
-    require_chromium()
-    env = {name: value for name, value in os.environ.items() if name != DOCS_ENV_VAR}
-    env[DB_ENV_VAR] = str(sample_db)
-    with StreamlitServer(env=env) as running:
+    with store_server(sample_db) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def chromium(server):
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def fleet_facts(db, regions=()):

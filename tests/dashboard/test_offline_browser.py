@@ -1,18 +1,15 @@
 """The app asks nothing of any host but its own: every page, its icons and fonts load from the app's server."""
 from __future__ import annotations
 
-import os
 from urllib.parse import urlparse
 
 import pytest
-from fleet_stores import make_sample_store
+from fleet_stores import make_sample_store, store_server
 from playwright.sync_api import expect, sync_playwright
 
-from browser import StreamlitServer, launch_chromium, require_chromium
-from dashboard.core.docs_root import ENV_VAR as DOCS_ENV_VAR
+from browser import launch_chromium
 from dashboard.core.registry import PAGES
 from loaders.docs.graph import load_graph
-from loaders.jobs.store import DB_ENV_VAR
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 60_000
@@ -21,11 +18,8 @@ OWN_HOSTS = {"127.0.0.1", "localhost"}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    require_chromium()
     db = make_sample_store(tmp_path_factory.mktemp("offline") / "fleet.duckdb", vms=40, days=20)
-    env = {name: value for name, value in os.environ.items() if name != DOCS_ENV_VAR}
-    env[DB_ENV_VAR] = str(db)
-    with StreamlitServer(env=env) as running:
+    with store_server(db) as running:
         yield running
 
 
