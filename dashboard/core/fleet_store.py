@@ -150,9 +150,11 @@ class StoreSnapshot:
 
 
 def store_is_new(store: Store) -> bool:
-    """Never used: no jobs, nothing rejected, no sync. Only then does the dashboard fill it by itself;
-    a store someone emptied or only imported bad files into is left for them to fill."""
-    return store.job_count() == 0 and store.quarantine_count() == 0 and not store.sync_states()
+    """Never used: no jobs, nothing rejected, no sync, and no jobs ever written. Only then does the
+    dashboard fill it by itself; a store someone emptied (its last import stays on record) or only
+    imported bad files into is left for them to fill."""
+    return (store.job_count() == 0 and store.quarantine_count() == 0 and not store.sync_states()
+            and store.info().last_ingest_time is None)
 
 
 def snapshot(store: Store) -> StoreSnapshot:

@@ -11,7 +11,7 @@ import math
 from decimal import Decimal
 from typing import Literal
 
-from babel import Locale, dates, lists, numbers
+from babel import Locale, dates, numbers, units
 
 from dashboard.core.i18n import babel_locale, current_locale, normalize_locale, translate
 
@@ -109,10 +109,43 @@ def format_datetime(
     return dates.format_datetime(value, style, tzinfo=zone, locale=_locale(locale))
 
 
+def format_moment(value: dt.datetime | None, locale: str | None = None, tzinfo: dt.tzinfo | str | None = None) -> str:
+    """A moment as captions, tiles and tables show it: the medium date and the time to the minute
+    ('Mar 5, 2024, 2:07 PM', '05.03.2024, 14:07', '5 mars 2024, 14:07', '2024/03/05 14:07').
+
+    An English UI is read the world over, where "3/5/24" is the 3rd of May for many and the 5th of
+    March for others: the medium date spells the month (or, in German and Japanese, puts a four-digit
+    year where no one misreads it) in every language."""
+    if value is None:
+        return MISSING
+    loc = _locale(locale)
+    zone = dates.get_timezone(tzinfo) if isinstance(tzinfo, str) else tzinfo
+    if zone is not None:
+        # As Babel does: a naive value is UTC.
+        value = (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).astimezone(zone)
+    return (dates.get_datetime_format("medium", locale=loc).replace("'", "")
+            .replace("{1}", dates.format_date(value, "medium", locale=loc))
+            .replace("{0}", dates.format_time(value, "short", locale=loc)))
+
+
 def format_date(value: dt.date | dt.datetime | None, locale: str | None = None, style: DateStyle | str = "medium") -> str:
     if value is None:
         return MISSING
     return dates.format_date(value, style, locale=_locale(locale))
+
+
+def format_time(value: dt.datetime | dt.time | None, locale: str | None = None, style: DateStyle | str = "short") -> str:
+    """A time of day as given, to the minute by default ('2:00 PM', '14:00')."""
+    if value is None:
+        return MISSING
+    return dates.format_time(value, style, locale=_locale(locale))
+
+
+def format_megabytes(value: Number | None, locale: str | None = None) -> str:
+    """A size in megabytes with the language's unit ('200 MB', '200 Mo')."""
+    if _missing(value):
+        return MISSING
+    return units.format_unit(value, "digital-megabyte", length="short", locale=_locale(locale))
 
 
 _UNITS: tuple[tuple[str, int], ...] = (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
@@ -145,7 +178,33 @@ def format_duration(
     if not parts:
         return dates.format_timedelta(dt.timedelta(0), granularity=smallest, threshold=1e9,
                                       format=width, locale=loc)
-    return sign + lists.format_list(parts, style="unit-short" if width != "long" else "unit", locale=loc)
+    return sign + join_units(parts, "unit-short" if width != "long" else "unit", loc)
+
+
+# CLDR's fallback for list pattern parts a language leaves out (the root locale's), and the styles a
+# missing style falls back to (as Babel's `format_list` looks them up).
+_ROOT_LIST_PATTERN = {"start": "{0}, {1}", "middle": "{0}, {1}", "end": "{0}, {1}", "2": "{0}, {1}"}
+_LIST_STYLE_FALLBACKS = {"unit": ("unit-short", "standard"), "unit-short": ("standard",)}
+
+
+def join_units(parts: list[str], style: str, loc: Locale) -> str:
+    """The parts joined as the language lists units ('1 día, 2 h').
+
+    CLDR gives some languages only the pattern parts that differ from the root locale (Spanish units:
+    only "end"), and Babel's `format_list` does not fill in the rest: it fails on two or more units."""
+    if not parts:
+        return ""
+    found = next(loc.list_patterns[name] for name in (style, *_LIST_STYLE_FALLBACKS.get(style, ("standard",)))
+                 if name in loc.list_patterns)
+    patterns = {**_ROOT_LIST_PATTERN, **dict(found)}
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        return patterns["2"].format(*parts)
+    text = patterns["start"].format(parts[0], parts[1])
+    for part in parts[2:-1]:
+        text = patterns["middle"].format(text, part)
+    return patterns["end"].format(text, parts[-1])
 
 
 def month_day_names(locale: str | None = None) -> tuple[list[str], list[str]]:

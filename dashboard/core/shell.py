@@ -1,6 +1,8 @@
 """What every page shares: page setup, the language picker, the docs source field, the menu."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
@@ -18,11 +20,15 @@ DOCS_STATE_KEY = "docs_path"  # the folder typed in the sidebar ("" or None: the
 LOCALE_WIDGET_KEY = "ui_locale_picker"
 DOCS_WIDGET_KEY = "docs_path_field"
 APP_TITLE = "Backup Triage"  # product name, not translated
+# A file of the app's own: a Material symbol as page icon would have every browser fetch it from Google's
+# font host, which a machine without internet access (or a reader who expects none) does not get.
+PAGE_ICON = Path(__file__).resolve().parents[1] / "assets" / "page-icon.svg"
 
 
 def configure_page() -> None:
-    st.set_page_config(page_title=APP_TITLE, page_icon=":material/health_and_safety:", layout="wide",
-                       initial_sidebar_state="expanded")
+    # The sidebar's state is Streamlit's default ("auto"): open on a wide window, closed on a phone,
+    # where an open sidebar would cover the whole page.
+    st.set_page_config(page_title=APP_TITLE, page_icon=str(PAGE_ICON), layout="wide")
     widgets.app_style()
 
 

@@ -1,6 +1,7 @@
 """Small layout functions shared by pages: they draw already-prepared content, nothing more."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Hashable, Sequence
 from typing import Any
 
@@ -73,6 +74,45 @@ APP_STYLESHEET = (
 def app_style() -> None:
     """Style rules for every page (style-only HTML takes no room on the page)."""
     st.html(APP_STYLESHEET)
+
+
+def key_class(key: str) -> str:
+    """The CSS class Streamlit gives the element with widget key `key` (as its front end derives it)."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal that cannot end the string, the rule or the style element."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '"\\<>\n\r' else c for c in text)
+    return f'"{escaped}"'
+
+
+def uploader_style(key: str, choose: str, instructions: str, drop: str) -> str:
+    """Style rules that put `choose` (the button), `instructions` (under it) and `drop` (while files are
+    dragged over it) in place of the file uploader's own words, which Streamlit writes in English only
+    and offers no option to change. The uploader keeps working as it is: only its words are swapped."""
+    zone = f".{key_class(key)} [data-testid=stFileUploaderDropzone]"
+    return (
+        "<style>"
+        f"{zone} [data-testid=stBaseButton-secondary] [data-testid=stMarkdownContainer],"
+        f"{zone} [data-testid=stFileUploaderDropzoneInstructions] span,"
+        f"{zone} > div:not([data-testid]) > span"
+        "{display:none}"
+        f"{zone} [data-testid=stBaseButton-secondary] [data-has-shortcut]::after{{content:{css_string(choose)}}}"
+        f"{zone} [data-testid=stFileUploaderDropzoneInstructions] > div::after"
+        f"{{content:{css_string(instructions)};font-size:0.875rem}}"
+        f"{zone} > div:not([data-testid])::after{{content:{css_string(drop)};font-size:1rem}}"
+        # The "add more files" button's hidden caption ("add icon") is English too; its tooltip is enough.
+        f".{key_class(key)} [data-testid=stBaseButton-borderlessIcon] [data-has-shortcut] > span:first-child"
+        ":not(:has([data-testid]))"
+        "{display:none}"
+        "</style>"
+    )
+
+
+def translated_uploader(key: str, choose: str, instructions: str, drop: str) -> None:
+    """Draw the uploader with widget key `key` in the reader's language (see `uploader_style`)."""
+    st.html(uploader_style(key, choose, instructions, drop))
 
 
 def page_style() -> None:

@@ -1,5 +1,6 @@
 """What the Data page (and the Fleet page's first start) do to the store, without Streamlit: create the
-sample fleet, import uploaded export files, and sync from Azure.
+sample fleet, import uploaded export files, sync from Azure, remove the sample fleet and clear the
+store.
 
 Each action opens the store for writing through `fleet_store.writing`, reports progress through a plain
 callback and returns a small report the page shows.
@@ -16,6 +17,7 @@ from typing import Any
 from dashboard.core import fleet_store
 from loaders.jobs.azure import SyncProgress, SyncReport, default_credential, sync_vaults
 from loaders.jobs.importers import ImportReport, import_files
+from loaders.jobs.sample import SOURCE as SAMPLE_SOURCE
 from loaders.jobs.sample import SampleReport, generate_sample
 from loaders.jobs.schema import QuarantineRow
 
@@ -39,6 +41,36 @@ def create_sample(path: Path | None = None, vms: int = SAMPLE_VMS, days: int = S
                 progress(done / total if total else 1.0, f"{done}/{total}")
 
         return generate_sample(store, vms=vms, days=days, seed=seed, now=now, progress=tick)
+
+
+def sample_jobs(info: Any) -> int:
+    """How many jobs of the store's summary (`Store.info()`) come from the sample fleet."""
+    return int(info.sources.get(SAMPLE_SOURCE, 0))
+
+
+def remove_sample(path: Path | None = None) -> int:
+    """Delete the sample fleet's jobs, keeping every imported or synced job; how many were deleted."""
+    with fleet_store.writing(path) as store:
+        return store.delete_source(SAMPLE_SOURCE)
+
+
+@dataclass(frozen=True)
+class ClearReport:
+    """What emptying the store deleted."""
+
+    jobs: int
+    rejected: int
+    sync_scopes: int
+
+
+def clear_store(path: Path | None = None) -> ClearReport:
+    """Empty the store: every job, rejected record and sync watermark (the next sync reads from the
+    start again). The store file stays, and the dashboard does not refill it with the sample."""
+    with fleet_store.writing(path) as store:
+        report = ClearReport(jobs=store.job_count(), rejected=store.quarantine_count(),
+                             sync_scopes=len(store.sync_states()))
+        store.clear()
+    return report
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.data import actions as data_actions
-from dashboard.core import fleet_store
+from dashboard.data import view as data_view
+from dashboard.core import fleet_store, widgets
 from dashboard.fleet import view as fleet_view
-from dashboard.core.formatting import format_integer
+from dashboard.core.formatting import format_integer, format_megabytes
 from dashboard.core.i18n import _, current_locale, ngettext
 from dashboard.core.render import escape_markdown
 
 REPORT_KEY = "data.last_report"  # what the last action did, shown after the rerun that follows it
+CONFIRM_KEY = "data.confirm"  # the deletion waiting for the reader's "yes": "sample" or "clear"
 UPLOAD_KEY = "data.upload"
 IMPORT_ROWS_KEY = "data.import_rows"  # the last import's per-file counts, shown until the session ends
 
@@ -57,8 +59,56 @@ if last is not None:
             st.warning(_("The sync finished with problems; the vaults that could be read were stored."),
                        icon=":material/warning:")
         st.code("\n".join(lines), language=None, wrap_lines=True)
+    elif kind == "removed":
+        st.success(ngettext("Sample fleet removed: {jobs} job deleted.", "Sample fleet removed: {jobs} jobs deleted.",
+                            payload, jobs=format_integer(payload, locale)), icon=":material/check_circle:")
+    elif kind == "cleared":
+        st.success(_("The store is empty: {jobs} jobs, {rejected} rejected records and {scopes} sync watermarks "
+                     "deleted.", jobs=format_integer(payload.jobs, locale),
+                     rejected=format_integer(payload.rejected, locale),
+                     scopes=format_integer(payload.sync_scopes, locale)), icon=":material/check_circle:")
     elif kind == "error":
         st.error(payload)
+
+# -- removing data ----------------------------------------------------------------------------------------
+sample_count = data_actions.sample_jobs(info)
+if st.session_state.get(CONFIRM_KEY) == "sample" and not sample_count:
+    st.session_state.pop(CONFIRM_KEY)
+with st.container(horizontal=True):
+    if sample_count and st.button(_("Remove the sample fleet"), key="data.remove_sample", icon=":material/delete:",
+                                  help=_("Deletes the sample's jobs; imported and synced jobs stay.")):
+        st.session_state[CONFIRM_KEY] = "sample"
+    if (info.jobs or info.quarantined) and st.button(
+            _("Clear the store"), key="data.clear_store", icon=":material/delete_forever:",
+            help=_("Deletes every job, rejected record and sync watermark in the store.")):
+        st.session_state[CONFIRM_KEY] = "clear"
+
+pending = st.session_state.get(CONFIRM_KEY)
+if pending:
+    if pending == "sample":
+        st.warning(_("Delete the {count} jobs of the sample fleet? Imported and synced jobs stay.",
+                     count=format_integer(sample_count, locale)), icon=":material/warning:")
+        confirm = ngettext("Yes, delete {jobs} job", "Yes, delete {jobs} jobs", sample_count,
+                           jobs=format_integer(sample_count, locale))
+    else:
+        st.warning(_("Delete everything in the store: {jobs} jobs and {rejected} rejected records? This cannot be "
+                     "undone.", jobs=format_integer(info.jobs, locale), rejected=format_integer(info.quarantined, locale)),
+                   icon=":material/warning:")
+        confirm = _("Yes, empty the store")
+    with st.container(horizontal=True):
+        confirmed = st.button(confirm, key="data.confirm_delete", type="primary", icon=":material/delete:")
+        if st.button(_("Cancel"), key="data.cancel_delete"):
+            st.session_state.pop(CONFIRM_KEY, None)
+            st.rerun()
+    if confirmed:
+        st.session_state.pop(CONFIRM_KEY, None)
+        try:
+            st.session_state[REPORT_KEY] = ("removed", data_actions.remove_sample(path)) if pending == "sample" \
+                else ("cleared", data_actions.clear_store(path))
+        except Exception as exc:
+            st.session_state[REPORT_KEY] = ("error", _("The jobs could not be deleted: {reason}",
+                                                       reason=escape_markdown(str(exc))))
+        st.rerun()
 
 # -- sample fleet -----------------------------------------------------------------------------------------
 st.subheader(_("Sample fleet"), anchor=False)
@@ -89,6 +139,10 @@ st.caption(_("Files from `az backup job list`, saved REST API responses, or Log 
              "AddonAzureBackupJobs (CSV or JSON). The format is recognised from the content. Jobs already in "
              "the store are updated, never duplicated; records that cannot be read are kept aside with the reason."))
 uploads = st.file_uploader(_("Job export files"), accept_multiple_files=True, key=UPLOAD_KEY)
+widgets.translated_uploader(
+    UPLOAD_KEY, choose=_("Choose files"), drop=_("Drop the files here"),
+    instructions=_("or drag them here · up to {size} per file",
+                   size=format_megabytes(st.get_option("server.maxUploadSize"), locale)))
 if st.button(_("Import"), disabled=not uploads, icon=":material/upload_file:", type="primary"):
     bar = st.progress(0.0, text=_("Importing…"))
     files = [data_actions.Upload(upload.name, upload.getvalue()) for upload in uploads]
@@ -131,11 +185,10 @@ else:
                         "{count} records could not be stored; the latest are listed with where they came from and why.",
                         rejected_total))
     st.dataframe(
-        [{"source": r.source, "location": r.location, "reason": r.reason, "raw": (r.raw or "")[:300],
-          "time": r.quarantined_at} for r in rejected],
+        fleet_view.styled(data_view.rejected_table(rejected, locale)),
         hide_index=True, width="stretch", key="data.quarantine_table", column_config={
             "source": _("Source"), "location": _("Location"), "reason": _("Reason"), "raw": _("Record"),
-            "time": st.column_config.DatetimeColumn(_("Rejected at (UTC)"), format="YYYY-MM-DD HH:mm"),
+            "time": _("Rejected at (UTC)"),
         })
 
 # -- Azure --------------------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ from dashboard.fleet.labels import (
     CATEGORY_LABELS, UNKNOWN_CATEGORY, category_label, error_label, missing, unique_labels,
 )
 from dashboard.core import formatting
-from dashboard.core.formatting import month_day_names
+from dashboard.core.formatting import format_time, month_day_names
+from dashboard.fleet.days import DaySpan, day_spans
 from dashboard.core.i18n import babel_locale, current_locale, normalize_locale, translate
 
 # Okabe & Ito (2008), "Color Universal Design"; black is left out of the cycle (used for lines).
@@ -104,26 +105,28 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
-def _days_of(period: tuple[dt.datetime, dt.datetime]) -> list[dt.date]:
-    start, end = period
-    first = start.date()
-    last = (end - dt.timedelta(microseconds=1)).date()
-    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-
-
 def _layout(title: str, locale: str, height: int = 380, legend_title: str | None = None, **extra: object) -> dict:
-    # The legend stands to the right of the plot, where Plotly makes room for it and it never covers an
-    # axis title, whatever the language's label lengths.
     layout = {
         "title": {"text": title, "x": 0, "xanchor": "left"},
         "separators": separators(locale),
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
-        "legend": {"title": {"text": legend_title or ""}, "traceorder": "normal"},
+        "legend": legend_below(legend_title),
         "hoverlabel": {"namelength": -1},
     }
     layout.update(extra)
     return layout
+
+
+def legend_below(title: str | None = None) -> dict:
+    """A horizontal legend at the foot of the figure, under the axis titles.
+
+    Placed by the figure's own frame (not the plot area's), Plotly moves the plot up by the legend's
+    height, however many rows it takes: on a phone a legend beside the plot would leave the bars a sliver,
+    and one placed a fraction of the plot's height below it ran into the axis title once its entries
+    wrapped onto several rows."""
+    return {"title": {"text": title or "", "side": "top"}, "orientation": "h", "traceorder": "normal",
+            "x": 0, "xanchor": "left", "xref": "container", "y": 0, "yanchor": "bottom", "yref": "container"}
 
 
 def count_axis(title: str, largest: float) -> dict:
@@ -154,15 +157,20 @@ def _midnight(day: object) -> dt.datetime:
 
 # -- charts -----------------------------------------------------------------------------------------------
 def daily_failures_chart(failures_by_category: pd.DataFrame, success_rate: pd.DataFrame,
-                         period: tuple[dt.datetime, dt.datetime], locale: str | None = None) -> go.Figure:
+                         period: tuple[dt.datetime, dt.datetime], locale: str | None = None,
+                         as_of: dt.datetime | None = None) -> go.Figure:
     """Failed jobs per day stacked by error category (bars) with the daily success rate (line, right axis).
 
     `failures_by_category`: day, category, failed (queries.daily_failures_by_category);
-    `success_rate`: day, ..., success_rate (queries.daily_success_rate)."""
+    `success_rate`: day, ..., success_rate (queries.daily_success_rate); `as_of`: when the figures are read
+    (None: the period's end). Days the figures cover only in part (`days.day_spans`) have lighter, hatched
+    bars and a dotted success-rate segment, and a legend entry says so."""
     locale = _loc(locale)
-    days = _days_of(period)
+    spans = {span.day: span for span in day_spans(*period, as_of)}
+    days = list(spans)
+    partial = {day for day, span in spans.items() if span.partial}
     babel = Locale.parse(babel_locale(locale))
-    day_text = {d: dates.format_date(d, "full", locale=babel) for d in days}
+    day_text = {d: _day_text(spans[d], babel, locale) for d in days}
     rate_name = translate("Success rate", locale)
     traces: list[dict] = []
 
@@ -176,25 +184,23 @@ def daily_failures_chart(failures_by_category: pd.DataFrame, success_rate: pd.Da
         rows = by_category[category]
         colour, pattern = category_style(category)
         label = category_label(category, locale)
+        # Whole days first: the legend draws a trace's key in the style of its first bar.
+        rows = sorted(rows, key=lambda i: all_days[i] in partial)
         days_col = [all_days[i] for i in rows]
         counts = [all_counts[i] for i in rows]
         traces.append({
             "type": "bar", "name": label, "x": [_midnight(d) for d in days_col], "y": counts,
-            "marker": {"color": colour, "pattern": {"shape": pattern}},
+            "marker": _bar_marker(colour, pattern, [d in partial for d in days_col]),
             "customdata": [[day_text.get(d, str(d)), format_integer(v, locale)] for d, v in zip(days_col, counts)],
             "hovertemplate": "%{customdata[0]}<br>" + label + ": %{customdata[1]}<extra></extra>",
         })
     rate = success_rate.dropna(subset=["success_rate"])
     rates = [float(v) for v in rate["success_rate"]]
+    rate_days = [_as_date(d) for d in rate["day"]]
+    if partial & set(all_days + rate_days):
+        traces.append(_partial_day_key(locale))
     if rates:
-        rate_days = [_as_date(d) for d in rate["day"]]
-        traces.append({
-            "type": "scatter", "name": rate_name, "yaxis": "y2", "mode": "lines+markers",
-            "x": [_midnight(d) for d in rate_days], "y": rates,
-            "line": {"color": BLACK, "width": 2}, "marker": {"color": BLACK, "size": 5, "symbol": "diamond"},
-            "customdata": [[day_text.get(d, str(d)), format_percent(v, locale, 1)] for d, v in zip(rate_days, rates)],
-            "hovertemplate": "%{customdata[0]}<br>" + rate_name + ": %{customdata[1]}<extra></extra>",
-        })
+        traces += _success_rate_lines(rate_days, rates, partial, day_text, rate_name, locale)
     tickvals, ticktext = day_ticks(days, locale)
     half_day = dt.timedelta(hours=12)
     low = max(0.0, min(min(rates, default=0.9), 0.99) - 0.01)
@@ -202,9 +208,6 @@ def daily_failures_chart(failures_by_category: pd.DataFrame, success_rate: pd.Da
     layout = _layout(
         translate("Failed jobs per day by error category, and success rate", locale), locale, height=480,
         legend_title=translate("Error category", locale), barmode="stack",
-        # Below the day axis: the right side belongs to the success-rate axis.
-        legend={"title": {"text": translate("Error category", locale), "side": "top"}, "orientation": "h",
-                "x": 0, "y": -0.2, "yanchor": "top", "traceorder": "normal"},
         xaxis={"title": {"text": translate("Day (UTC)", locale)}, "type": "date",
                "range": [_midnight(days[0]) - half_day, _midnight(days[-1]) + half_day],
                "tickmode": "array", "tickvals": tickvals, "ticktext": ticktext},
@@ -214,6 +217,79 @@ def daily_failures_chart(failures_by_category: pd.DataFrame, success_rate: pd.Da
                 "tickvals": ticks, "ticktext": [format_percent(t, locale, _percent_digits(ticks)) for t in ticks]},
     )
     return _figure(traces, layout, None if traces else translate("No jobs in this period.", locale))
+
+
+PARTIAL_OPACITY = 0.45
+PARTIAL_PATTERN = "/"
+RATE_GROUP = "success_rate"
+
+
+def _day_text(span: DaySpan, babel: Locale, locale: str) -> str:
+    """The day in full, and for a partial day which part of it the figures cover."""
+    text = dates.format_date(span.day, "full", locale=babel)
+    if not span.partial:
+        return text
+    if span.start == span.end:
+        note = translate("partial day: no data yet", locale)
+    elif span.starts_late and span.ends_early:
+        note = translate("partial day: {start} to {end} UTC", locale, start=format_time(span.start, locale),
+                         end=format_time(span.end, locale))
+    elif span.starts_late:
+        note = translate("partial day: from {time} UTC", locale, time=format_time(span.start, locale))
+    else:
+        note = translate("partial day: until {time} UTC", locale, time=format_time(span.end, locale))
+    return f"{text} ({note})"
+
+
+def _bar_marker(colour: str, pattern: str, partial: Sequence[bool]) -> dict:
+    """A category's bar style; bars of partial days lighter and hatched (a patterned category keeps its
+    own hatch, so it stays told apart from the others)."""
+    if not any(partial):
+        return {"color": colour, "pattern": {"shape": pattern}}
+    return {"color": colour, "opacity": [PARTIAL_OPACITY if p else 1.0 for p in partial],
+            "pattern": {"shape": [(pattern or PARTIAL_PATTERN) if p else pattern for p in partial]}}
+
+
+def _partial_day_key(locale: str) -> dict:
+    """A legend entry (no bar of its own) showing how partial days look."""
+    return {"type": "bar", "name": translate("Partial day", locale), "x": [None], "y": [0],
+            "marker": {"color": UNKNOWN_GREY, "opacity": PARTIAL_OPACITY, "pattern": {"shape": PARTIAL_PATTERN}},
+            "hoverinfo": "skip", "legendrank": 2000}
+
+
+def _success_rate_lines(days: Sequence[dt.date], rates: Sequence[float], partial: set[dt.date],
+                        day_text: dict[dt.date, str], name: str, locale: str) -> list[dict]:
+    """The success rate: a solid line over whole days, dotted segments to partial days."""
+    points = sorted(zip(days, rates))
+
+    def line(chosen: list[tuple[dt.date, float] | None], dotted: bool, legend: bool) -> dict:
+        return {
+            "type": "scatter", "name": name, "yaxis": "y2", "mode": "lines+markers", "legendgroup": RATE_GROUP,
+            "showlegend": legend, "connectgaps": False,
+            "x": [None if p is None else _midnight(p[0]) for p in chosen],
+            "y": [None if p is None else p[1] for p in chosen],
+            "line": {"color": BLACK, "width": 2, "dash": "dot" if dotted else "solid"},
+            "marker": {"color": BLACK, "size": 5, "symbol": "diamond-open" if dotted else "diamond"},
+            "customdata": [None if p is None else [day_text.get(p[0], str(p[0])), format_percent(p[1], locale, 1)]
+                           for p in chosen],
+            "hovertemplate": "%{customdata[0]}<br>" + name + ": %{customdata[1]}<extra></extra>",
+        }
+
+    whole = [p for p in points if p[0] not in partial]
+    # Each pair of neighbouring points with a partial day between them is one dotted segment.
+    dotted: list[tuple[dt.date, float] | None] = []
+    for before, after in zip(points, points[1:]):
+        if before[0] in partial or after[0] in partial:
+            if dotted and dotted[-1] == before:
+                dotted.append(after)
+            else:
+                dotted += ([None] if dotted else []) + [before, after]
+    if len(points) == 1 and points[0][0] in partial:
+        dotted = list(points)
+    traces = [line(whole, dotted=False, legend=True)] if whole else []
+    if dotted:
+        traces.append(line(dotted, dotted=True, legend=not whole))
+    return traces
 
 
 def _daily_totals(days: Sequence[dt.date], counts: Sequence[int]) -> list[int]:

@@ -211,3 +211,13 @@ def fleet_filter(state: FilterState, as_of: dt.datetime) -> FleetFilter:
 def rpo_now(state: FilterState, as_of: dt.datetime) -> dt.datetime:
     """When the RPO is judged: at the reference time, or at the end of a custom period in the past."""
     return min(period(state, as_of)[1], as_of)
+
+
+def rpo_compared_at(fleet: FleetFilter) -> dt.datetime:
+    """When the RPO count the tile compares with is taken: at the end of the previous period.
+
+    The RPO count is a state at one moment, not a total over a period: the previous period's count is the
+    same count taken when that period ended, over the VMs with a job in it. (At the same offset into the
+    previous period as `rpo_now` into this one, a period still running would count the VMs first seen
+    later in the previous period as never backed up.)"""
+    return fleet.previous().end

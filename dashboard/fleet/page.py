@@ -114,7 +114,7 @@ with source_slot.expander(fleet_view.source_label(snapshot.info, as_of, locale),
 # A row that wraps: on a narrow window the tiles move to a second row instead of cutting their
 # figures short ("60.…"); equal heights when one tile's label takes two lines.
 tiles_row = kpi_slot.container(horizontal=True, vertical_alignment="distribute")
-for tile in fleet_view.kpi_tiles(result, locale):
+for tile in fleet_view.kpi_tiles(result, locale, rpo_compared_at=fleet_filters.rpo_compared_at(fleet)):
     tiles_row.metric(tile.label, tile.value, delta=tile.streamlit_delta, delta_color=tile.delta_color,
                      help=tile.help, border=True, width="stretch", height="stretch")
 

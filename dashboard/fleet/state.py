@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard.core import url_state, widgets
-from dashboard.core.formatting import format_datetime
+from dashboard.core.formatting import format_moment
 from dashboard.core.i18n import _, translate
 from dashboard.fleet import filters as fleet_filters
 from dashboard.fleet.filters import CUSTOM, RANGE_LABELS, FilterState
@@ -77,7 +77,7 @@ def filter_sidebar(sidebar: Any, options: FilterOptions, values: Mapping[str, tu
         _("Time range"), options=list(RANGE_LABELS), format_func=lambda key: translate(RANGE_LABELS[key], locale),
         key=widgets.localized_key(STATE + "range"), on_change=remember, placeholder=_("Choose an option"),
         help=_("Periods end at {time} UTC, the time the figures are read at.",
-               time=format_datetime(as_of, locale, "short")))
+               time=format_moment(as_of, locale)))
     if chosen_range == CUSTOM:
         first = (options.min_time or as_of).date()
         last = max((options.max_time or as_of).date(), as_of.date())

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.fleet import charts as fleet_charts
+from dashboard.fleet import filters as fleet_filters
 from dashboard.core import fleet_store
 from dashboard.core.fleet_store import StoreSnapshot
 from loaders.jobs.queries import FleetFilter, FleetSummary, fleet_summary, rpo_breach
@@ -43,20 +44,26 @@ def _summary(path: str, version: str, fleet: FleetFilter, now: dt.datetime) -> F
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _rpo(path: str, version: str, fleet: FleetFilter, now: dt.datetime, hours: float) -> tuple[pd.DataFrame, int]:
+def _rpo(path: str, version: str, fleet: FleetFilter, now: dt.datetime, hours: float) -> pd.DataFrame:
     with fleet_store.reading(Path(path)) as store:
-        current = rpo_breach(store.connection, fleet, now, hours)
-        before = rpo_breach(store.connection, fleet.previous(), now - fleet.length, hours)
-    return current, len(before)
+        return rpo_breach(store.connection, fleet, now, hours)
 
 
 def summary(snapshot: StoreSnapshot, fleet: FleetFilter, now: dt.datetime, rpo_hours: float) -> FleetSummary:
-    """Every fleet view for the filter state, with the RPO breach at `rpo_hours`."""
+    """Every fleet view for the filter state, with the RPO breach at `rpo_hours` and the count it is
+    compared with taken at `fleet_filters.rpo_compared_at(fleet)`."""
     result = _summary(snapshot.path, snapshot.version, fleet, now)
-    if float(rpo_hours) == result.rpo_hours:
+    hours = float(rpo_hours)
+    compared_at = fleet_filters.rpo_compared_at(fleet)
+    same_hours = hours == result.rpo_hours
+    # The summary's own previous count is taken at `now` moved back by the period's length: the same
+    # moment unless the period reaches past `now`.
+    same_moment = result.now - fleet.length == compared_at
+    if same_hours and same_moment:
         return result
-    breach, before = _rpo(snapshot.path, snapshot.version, fleet, now, float(rpo_hours))
-    return with_rpo(result, breach, before, rpo_hours)
+    breach = result.rpo_breach if same_hours else _rpo(snapshot.path, snapshot.version, fleet, now, hours)
+    before = len(_rpo(snapshot.path, snapshot.version, fleet.previous(), compared_at, hours))
+    return with_rpo(result, breach, before, hours)
 
 
 def with_rpo(result: FleetSummary, breach: pd.DataFrame, previous_count: int, rpo_hours: float) -> FleetSummary:
@@ -71,7 +78,7 @@ def figures(_result: FleetSummary, version: str, fleet: FleetFilter, now: dt.dat
     period = (fleet.start, fleet.end)
     return {
         "daily": fleet_charts.daily_failures_chart(_result.daily_failures_by_category, _result.daily_success_rate,
-                                                   period, locale),
+                                                   period, locale, as_of=now),
         "top_errors": fleet_charts.top_errors_chart(_result.top_error_codes, locale),
         "location": fleet_charts.failures_by_location_chart(_result.failures_by_location, locale),
         "heatmap": fleet_charts.failure_heatmap_chart(_result.failure_heatmap, locale),

@@ -16,8 +16,8 @@ from dashboard.fleet.labels import (
     SOURCE_LABELS, category_label, error_label, job_source_label, missing, unique_labels,
 )
 from dashboard.core.formatting import (
-    MISSING, format_date, format_datetime, format_delta, format_duration, format_integer, format_percent,
-    format_point_delta,
+    MISSING, format_date, format_datetime, format_delta, format_duration, format_integer, format_moment,
+    format_percent, format_point_delta,
 )
 from dashboard.core.links import guide_link
 from dashboard.core.i18n import current_locale, normalize_locale, translate, translate_plural
@@ -53,9 +53,12 @@ def _delta(now: float | None, before: float | None, comparable: bool) -> float |
     return now - before
 
 
-def kpi_tiles(summary: FleetSummary, locale: str | None = None) -> list[KpiTile]:
-    """Jobs, success rate, failed jobs, affected VMs and VMs in RPO breach, each against the period of
-    the same length just before (no change shown when that period has no jobs)."""
+def kpi_tiles(summary: FleetSummary, locale: str | None = None,
+              rpo_compared_at: dt.datetime | None = None) -> list[KpiTile]:
+    """Jobs, success rate, failed jobs and affected VMs, each against the period of the same length just
+    before (no change shown when that period has no jobs), and the VMs in RPO breach at `summary.now`
+    against the same count at `rpo_compared_at`, the moment `summary.previous_rpo_breaches` was taken at
+    (default: `summary.now` moved back by the period's length, as `fleet_summary` takes it)."""
     k, p = summary.kpis, summary.previous_kpis
     comparable = p.jobs > 0
     previous = _previous_text(summary, locale) if comparable else translate(
@@ -66,9 +69,9 @@ def kpi_tiles(summary: FleetSummary, locale: str | None = None) -> list[KpiTile]
     jobs_per_day = [float(v) for v in summary.daily_trend.groupby("day")["jobs"].sum()] if len(summary.daily_trend) else []
 
     def tile(key: str, label: str, value: str, change: float | None, delta_text: str | None, color: DeltaColor,
-             help_text: str, raw: float | int | None, trend: list[float]) -> KpiTile:
+             help_text: str, raw: float | int | None, trend: list[float], compared: str | None = None) -> KpiTile:
         return KpiTile(key, label, value, delta_text if change is not None else None, color,
-                       help_text + " " + previous, raw, change, trend)
+                       help_text + " " + (compared if compared and comparable else previous), raw, change, trend)
 
     jobs_change = _delta(k.jobs, p.jobs, comparable)
     rate_change = _delta(k.success_rate, p.success_rate, comparable)
@@ -76,6 +79,7 @@ def kpi_tiles(summary: FleetSummary, locale: str | None = None) -> list[KpiTile]
     vms_change = _delta(k.affected_vms, p.affected_vms, comparable)
     rpo_change = _delta(summary.rpo_breaches, summary.previous_rpo_breaches, comparable)
     hours = format_integer(summary.rpo_hours, locale)
+    compared_at = rpo_compared_at if rpo_compared_at is not None else summary.now - summary.filter.length
     return [
         tile("jobs", translate("Jobs", locale), format_integer(k.jobs, locale), jobs_change,
              format_delta(jobs_change, locale), "off", translate("Backup, restore and other jobs started in the period.",
@@ -92,8 +96,13 @@ def kpi_tiles(summary: FleetSummary, locale: str | None = None) -> list[KpiTile]
         tile("rpo_breach", translate("Over RPO ({hours} h)", locale, hours=hours),
              format_integer(summary.rpo_breaches, locale), rpo_change, format_delta(rpo_change, locale), "inverse",
              translate("VMs whose latest successful backup is older than {hours} hours (or that never had one) "
-                       "at {time} UTC.", locale, hours=hours, time=format_datetime(summary.now, locale, "short")),
-             summary.rpo_breaches, []),
+                       "at {time} UTC. A backup counts from its start time, the time of its recovery point, "
+                       "not from when it finished.", locale, hours=hours,
+                       time=format_moment(summary.now, locale)),
+             summary.rpo_breaches, [],
+             compared=translate("Compared with the same count at {time} UTC, over the VMs with a job in the "
+                                "previous period.", locale,
+                                time=format_moment(compared_at, locale))),
     ]
 
 
@@ -106,8 +115,8 @@ def _change_digits(change: float | None) -> int:
 
 def _previous_text(summary: FleetSummary, locale: str | None) -> str:
     before = summary.filter.previous()
-    return translate("Change against {start} – {end}.", locale, start=format_datetime(before.start, locale, "short"),
-                     end=format_datetime(before.end, locale, "short"))
+    return translate("Change against {start} – {end}.", locale, start=format_moment(before.start, locale),
+                     end=format_moment(before.end, locale))
 
 
 # -- guidance ---------------------------------------------------------------------------------------------
@@ -287,15 +296,15 @@ def source_lines(info: Any, as_of: dt.datetime | None, live: bool, locale: str |
         translate("Store: {path}", locale, path=info.path),
         translate("Sources: {sources}", locale, sources=sources),
         translate("Jobs: {count}", locale, count=format_integer(info.jobs, locale)),
-        translate("Last sync: {time}", locale, time=format_datetime(info.last_sync_time, locale, "short")
+        translate("Last sync: {time}", locale, time=format_moment(info.last_sync_time, locale)
                   if info.last_sync_time else never),
-        translate("Last import: {time}", locale, time=format_datetime(info.last_ingest_time, locale, "short")
+        translate("Last import: {time}", locale, time=format_moment(info.last_ingest_time, locale)
                   if info.last_ingest_time else never),
     ]
     if info.quarantined:
         lines.append(translate("Rejected records: {count}", locale, count=format_integer(info.quarantined, locale)))
     if as_of is not None:
-        lines.append(translate("Figures as of {time} UTC", locale, time=format_datetime(as_of, locale, "short"))
+        lines.append(translate("Figures as of {time} UTC", locale, time=format_moment(as_of, locale))
                      + ("" if live else " " + translate("(end of the stored data)", locale)))
     return lines
 
@@ -314,7 +323,7 @@ def source_label(info: Any, as_of: dt.datetime, locale: str | None = None) -> st
         named.append(translate_plural("{count} imported file", "{count} imported files", files, locale))
     return translate("Data source: {sources} · {count} jobs · figures as of {time} UTC", locale,
                      sources=", ".join(named) or translate("none", locale),
-                     count=format_integer(info.jobs, locale), time=format_datetime(as_of, locale, "short"))
+                     count=format_integer(info.jobs, locale), time=format_moment(as_of, locale))
 
 
 def day_range_text(start: dt.datetime, end: dt.datetime, locale: str | None = None) -> str:
@@ -322,5 +331,5 @@ def day_range_text(start: dt.datetime, end: dt.datetime, locale: str | None = No
     if start.time() == dt.time() and end.time() == dt.time():
         return translate("{start} – {end}", locale, start=format_date(start, locale),
                          end=format_date(end - dt.timedelta(days=1), locale))
-    return translate("{start} – {end}", locale, start=format_datetime(start, locale, "short"),
-                     end=format_datetime(end, locale, "short"))
+    return translate("{start} – {end}", locale, start=format_moment(start, locale),
+                     end=format_moment(end, locale))

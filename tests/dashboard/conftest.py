@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from browser import launch_chromium
+
 from dashboard.core.docs_root import ENV_VAR
 from loaders.jobs.store import DB_ENV_VAR
 
@@ -45,3 +47,16 @@ def run_app(monkeypatch, tmp_path) -> Callable[..., AppTest]:
         return app
 
     return run
+
+
+@pytest.fixture(scope="module")
+def chromium(server):
+    """One Chromium per test module, started once the module's `server` fixture runs."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -1,15 +1,18 @@
 """Job stores for the Fleet and Data page tests: a small deterministic sample fleet, and the hand-built
-fleet of tests/data/fleet (whose answers the query tests work out by hand)."""
+fleet of tests/data/fleet (whose answers the query tests work out by hand); and the app served on one."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pandas as pd
 
+from browser import StreamlitServer, require_chromium
+from dashboard.core.docs_root import ENV_VAR as DOCS_ENV_VAR
 from loaders.jobs.sample import generate_sample
 from loaders.jobs.schema import JOB_COLUMNS
-from loaders.jobs.store import open_store
+from loaders.jobs.store import DB_ENV_VAR, open_store
 
 REPO = Path(__file__).resolve().parents[2]
 HAND_BUILT_CSV = REPO / "tests" / "data" / "fleet" / "jobs.csv"
@@ -41,3 +44,12 @@ def make_hand_built_store(path: Path) -> Path:
     with open_store(path) as store:
         store.upsert_jobs(frame[list(JOB_COLUMNS)], source="fixture")
     return path
+
+
+def store_server(db: Path) -> StreamlitServer:
+    """`streamlit run dashboard/app.py` on the store `db` and the built-in articles (checks for Chromium
+    first, before starting anything)."""
+    require_chromium()
+    env = {name: value for name, value in os.environ.items() if name != DOCS_ENV_VAR}
+    env[DB_ENV_VAR] = str(db)
+    return StreamlitServer(env=env)

@@ -12,7 +12,8 @@ import pytest
 from dashboard.data import actions as data_actions
 from dashboard.core import fleet_store
 from loaders.jobs.importers import import_files
-from loaders.jobs.store import StoreError, open_store
+from loaders.jobs.sample import SOURCE as SAMPLE_SOURCE
+from loaders.jobs.store import Store, StoreError, open_store
 
 JOBS_DATA = Path(__file__).resolve().parents[1] / "data" / "jobs"
 NOW = dt.datetime(2026, 3, 2, 14)
@@ -177,3 +178,49 @@ def test_an_idle_dashboard_lets_other_writers_in(tmp_path, monkeypatch) -> None:
     with fleet_store.reading(db) as store:  # and reopened on the next read
         assert store.job_count() == jobs
     fleet_store.release(db)
+
+
+needs_delete_source = pytest.mark.xfail(not hasattr(Store, "delete_source"), strict=True,
+                                        reason="the store has no Store.delete_source(source) -> int")
+needs_clear = pytest.mark.xfail(not hasattr(Store, "clear"), strict=True, reason="the store has no Store.clear()")
+
+
+def sample_and_import(db: Path) -> dict[str, int]:
+    """A store with a small sample fleet and one imported export (with its rejected records)."""
+    data_actions.create_sample(db, vms=15, days=3, now=NOW)
+    data_actions.import_uploads([upload("la-bad-rows.csv"), upload("az-cli-list.json")], db)
+    with open_store(db, read_only=True) as store:
+        return store.info().sources
+
+
+@needs_delete_source
+def test_removing_the_sample_keeps_every_imported_job(tmp_path) -> None:
+    db = tmp_path / "fleet.duckdb"
+    sources = sample_and_import(db)
+    with open_store(db, read_only=True) as store:
+        before = store.info()
+    assert sources[SAMPLE_SOURCE] > 0 and len(sources) > 1
+    assert data_actions.remove_sample(db) == sources[SAMPLE_SOURCE]
+    with open_store(db, read_only=True) as store:
+        after = store.info()
+    assert after.sources == {name: count for name, count in sources.items() if name != SAMPLE_SOURCE}
+    assert after.quarantined == before.quarantined
+    assert after.version != before.version  # the dashboard's cached figures are read again
+    assert data_actions.remove_sample(db) == 0  # nothing left to remove
+
+
+@needs_clear
+def test_clearing_the_store_deletes_everything_and_says_how_much(tmp_path) -> None:
+    db = tmp_path / "fleet.duckdb"
+    sample_and_import(db)
+    with open_store(db) as store:
+        store.set_watermark("azure-rest", "vault-a", NOW)
+        before = store.info()
+    report = data_actions.clear_store(db)
+    assert report == data_actions.ClearReport(jobs=before.jobs, rejected=before.quarantined, sync_scopes=1)
+    with open_store(db, read_only=True) as store:
+        assert store.job_count() == 0 and store.quarantine_count() == 0 and not store.sync_states()
+        assert store.version() != before.version
+        # Emptied on purpose: the dashboard's first start does not fill it with the sample again.
+        assert not fleet_store.store_is_new(store)
+    assert data_actions.create_sample(db, vms=5, days=1, now=NOW, only_if_new=True) is None

@@ -9,12 +9,15 @@ import pytest
 from fleet_stores import make_sample_store
 from streamlit.testing.v1 import AppTest
 
-from dashboard.core.formatting import format_integer
-from dashboard.core.i18n import translate
-from loaders.jobs.store import DB_ENV_VAR, open_store
+from dashboard.data import actions as data_actions
+from dashboard.core import widgets
+from dashboard.core.formatting import format_integer, format_megabytes
+from dashboard.core.i18n import translate, translate_plural
+from loaders.jobs.store import DB_ENV_VAR, Store, open_store
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 JOBS_DATA = Path(__file__).resolve().parents[1] / "data" / "jobs"
+UPLOAD_KEY = "data.upload"
 
 
 @pytest.fixture
@@ -112,3 +115,102 @@ def test_a_sync_needs_a_scope(open_data, tmp_path) -> None:
     app = open_data(tmp_path / "fleet.duckdb")
     next(b for b in app.button if b.label == "Sync now").click().run()
     assert "Enter at least one subscription or vault." in [w.value for w in app.warning]
+
+
+def test_the_uploader_words_are_drawn_in_the_reader_language(open_data, tmp_path) -> None:
+    app = open_data(tmp_path / "fleet.duckdb", lang="fr-fr")
+    styles = " ".join(element.proto.body for element in app.get("html"))
+    assert widgets.key_class(UPLOAD_KEY) in styles
+    for text in (translate("Choose files", "fr-fr"), translate("Drop the files here", "fr-fr"),
+                 translate("or drag them here · up to {size} per file", "fr-fr", size=format_megabytes(200, "fr-fr"))):
+        assert widgets.css_string(text) in styles
+    assert format_megabytes(200, "fr-fr").endswith("Mo")  # the unit in French
+
+
+needs_delete_source = pytest.mark.xfail(not hasattr(Store, "delete_source"), strict=True,
+                                        reason="the store has no Store.delete_source(source) -> int")
+needs_clear = pytest.mark.xfail(not hasattr(Store, "clear"), strict=True, reason="the store has no Store.clear()")
+
+
+def button(app: AppTest, label: str):
+    found = [b for b in app.button if b.label == label]
+    return found[0] if found else None
+
+
+def sample_and_import(db: Path) -> dict[str, int]:
+    make_sample_store(db, vms=20, days=5)
+    data_actions.import_uploads([data_actions.Upload(name, (JOBS_DATA / name).read_bytes())
+                                 for name in ("la-bad-rows.csv", "az-cli-list.json")], db)
+    with open_store(db, read_only=True) as store:
+        return store.info().sources
+
+
+def test_deleting_asks_first_and_a_cancel_deletes_nothing(open_data, tmp_path) -> None:
+    db = tmp_path / "fleet.duckdb"
+    sources = sample_and_import(db)
+    app = open_data(db, lang="de-de")
+    remove = button(app, translate("Remove the sample fleet", "de-de"))
+    assert remove is not None and button(app, translate("Clear the store", "de-de")) is not None
+    remove.click().run()
+    sample = format_integer(sources["sample"], "de-de")
+    yes = translate_plural("Yes, delete {jobs} job", "Yes, delete {jobs} jobs", sources["sample"], "de-de",
+                           jobs=sample)
+    assert button(app, yes) is not None
+    assert any(sample in w.value for w in app.warning)
+    button(app, translate("Cancel", "de-de")).click().run()
+    assert button(app, yes) is None
+    with open_store(db, read_only=True) as store:
+        assert store.info().sources == sources  # nothing deleted
+    button(app, translate("Clear the store", "de-de")).click().run()
+    assert button(app, translate("Yes, empty the store", "de-de")) is not None
+    button(app, translate("Cancel", "de-de")).click().run()
+    with open_store(db, read_only=True) as store:
+        assert store.info().sources == sources
+
+
+def test_no_sample_no_remove_button(open_data, tmp_path) -> None:
+    db = tmp_path / "fleet.duckdb"
+    data_actions.import_uploads([data_actions.Upload("az-cli-list.json", (JOBS_DATA / "az-cli-list.json").read_bytes())], db)
+    app = open_data(db)
+    assert button(app, "Remove the sample fleet") is None
+    assert button(app, "Clear the store") is not None
+    empty = open_data(tmp_path / "empty.duckdb")
+    assert button(empty, "Remove the sample fleet") is None and button(empty, "Clear the store") is None
+
+
+@needs_delete_source
+def test_removing_the_sample_fleet_keeps_the_imported_jobs(open_data, tmp_path) -> None:
+    db = tmp_path / "fleet.duckdb"
+    sources = sample_and_import(db)
+    app = open_data(db)
+    button(app, "Remove the sample fleet").click().run()
+    button(app, f"Yes, delete {format_integer(sources['sample'], 'en-us')} jobs").click().run()
+    assert not app.exception
+    assert f"Sample fleet removed: {format_integer(sources['sample'], 'en-us')} jobs deleted." in \
+        [s.value for s in app.success]
+    imported = sum(count for name, count in sources.items() if name != "sample")
+    assert tiles(app)["Jobs"] == format_integer(imported, "en-us")
+    assert button(app, "Remove the sample fleet") is None  # no sample left
+
+
+@needs_clear
+def test_clearing_the_store_empties_it_for_good(open_data, tmp_path, monkeypatch) -> None:
+    db = tmp_path / "fleet.duckdb"
+    sources = sample_and_import(db)
+    with open_store(db, read_only=True) as store:
+        rejected = store.quarantine_count()
+    app = open_data(db)
+    button(app, "Clear the store").click().run()
+    button(app, "Yes, empty the store").click().run()
+    assert not app.exception
+    jobs = format_integer(sum(sources.values()), "en-us")
+    assert any(s.value.startswith(f"The store is empty: {jobs} jobs, {format_integer(rejected, 'en-us')} rejected")
+               for s in app.success)
+    assert tiles(app)["Jobs"] == "0" and tiles(app)["Rejected records"] == "0"
+    # The Fleet page says the store is empty instead of filling it with the sample again.
+    fleet = AppTest.from_file(str(APP), default_timeout=120)
+    fleet.query_params["page"] = "fleet"
+    fleet.run()
+    assert not fleet.exception and fleet.warning and not fleet.metric
+    with open_store(db, read_only=True) as store:
+        assert store.job_count() == 0

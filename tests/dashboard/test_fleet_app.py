@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.data import actions as data_actions
 from dashboard.core.docs_root import ENV_VAR as DOCS_ENV_VAR
 from dashboard.fleet.filters import FilterState, fleet_filter, reference_time
-from dashboard.core.formatting import format_integer, format_percent
+from dashboard.core.formatting import format_integer, format_moment, format_percent
 from dashboard.core.i18n import translate
 from loaders.jobs import queries
 from loaders.jobs.queries import FleetFilter
@@ -328,3 +328,36 @@ def test_a_store_without_jobs_but_with_history_is_left_alone(open_fleet, tmp_pat
     with open_store(db, read_only=True) as store:
         assert store.job_count() == 0
     assert app.warning and not app.metric
+
+
+def test_the_daily_chart_marks_the_partial_days_of_a_rolling_period(open_fleet, sample_db) -> None:
+    app = open_fleet(sample_db, range="7d", lang="fr-fr")
+    end = as_of(sample_db)
+    assert end.minute == 0 and end.hour != 0  # read mid-day: the week's first and last days are partial
+    daily = json.loads(app.get("plotly_chart")[0].proto.spec)
+    names = [trace.get("name") for trace in daily["data"]]
+    assert translate("Partial day", "fr-fr") in names
+    dotted = [t for t in daily["data"] if t["type"] == "scatter" and t["line"].get("dash") == "dot"]
+    assert {x[:10] for x in dotted[0]["x"] if x} >= {(end - dt.timedelta(days=7)).date().isoformat(),
+                                                     end.date().isoformat()}
+
+
+def test_the_rpo_change_is_against_the_count_at_the_end_of_the_previous_period(open_fleet, sample_db) -> None:
+    """Custom dates up to the day the data ends: the period reaches past the time the figures are read at,
+    so the previous period's end and "now" moved back by the period's length are two moments."""
+    end = as_of(sample_db)
+    first = end.date() - dt.timedelta(days=10)
+    app = open_fleet(sample_db, range="custom", **{"from": first.isoformat(), "to": end.date().isoformat()})
+    fleet = fleet_filter(FilterState(range="custom", start_day=first, end_day=end.date()), end)
+    assert fleet.end > end and end - fleet.length != fleet.start
+    with open_store(sample_db, read_only=True) as store:
+        now = len(queries.rpo_breach(store.connection, fleet, end, 24))
+        before = len(queries.rpo_breach(store.connection, fleet.previous(), fleet.start, 24))
+    tile = next(metric for metric in app.metric if metric.label == "Over RPO (24 h)")
+    assert tile.value == format_integer(now, "en-us")
+    change = now - before
+    assert tile.proto.delta == (f"+{change}" if change > 0 else f"-{-change}" if change < 0 else "0")
+    moment = format_moment(fleet.start, "en-us")
+    assert f"Compared with the same count at {moment} UTC" in tile.help
+    assert "Change against" not in tile.help
+    assert "start time" in tile.help

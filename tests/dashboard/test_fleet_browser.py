@@ -2,21 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from fleet_stores import make_sample_store
-from playwright.sync_api import expect, sync_playwright
+from fleet_stores import make_sample_store, store_server
+from playwright.sync_api import expect
 
-from browser import StreamlitServer, launch_chromium, require_chromium, screenshot
-from dashboard.core.docs_root import ENV_VAR as DOCS_ENV_VAR
+from browser import screenshot
 from dashboard.fleet.filters import reference_time
 from dashboard.core.formatting import format_integer
+from dashboard.core.i18n import translate
 from loaders.jobs import queries
 from loaders.jobs.queries import FleetFilter
-from loaders.jobs.store import DB_ENV_VAR, open_store
+from loaders.jobs.store import open_store
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 60_000
@@ -29,21 +28,8 @@ def sample_db(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(sample_db):
-    require_chromium()
-    env = {name: value for name, value in os.environ.items() if name != DOCS_ENV_VAR}
-    env[DB_ENV_VAR] = str(sample_db)
-    with StreamlitServer(env=env) as running:
+    with store_server(sample_db) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def chromium(server):
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def fleet_facts(db, regions=()):
@@ -169,5 +155,81 @@ def test_the_keyboard_reaches_an_errors_guidance(server, chromium, sample_db) ->
         expect(page).to_have_url(re.compile(rf"/guide\?.*error={re.escape(first['guide_error_id'])}"),
                                  timeout=TIMEOUT_MS)
         expect(page.get_by_role("heading", level=2).first).to_contain_text(first["error_code"], timeout=TIMEOUT_MS)
+    finally:
+        context.close()
+
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1400, "height": 900}
+# What a legend must stay clear of: the plot area, the axes' tick labels and the axis titles.
+AXIS_PARTS = (".nsewdrag", ".cartesianlayer .bg", ".xaxislayer-above", ".yaxislayer-above", ".g-xtitle",
+              ".g-ytitle", ".g-y2title")
+
+
+def overlap(a, b) -> bool:
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+def on_top(page, box) -> bool:
+    """Whether the element at the centre of `box` is the one whose box it is (nothing covers it)."""
+    return page.evaluate("""([x, y, selector]) => !!document.elementFromPoint(x, y)?.closest(selector)""",
+                         [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, "[data-testid=stSidebar]"])
+
+
+def open_fleet_page(chromium, server, viewport, lang="en-us", query=""):
+    context = chromium.new_context(viewport=viewport, locale=lang)
+    page = context.new_page()
+    page.goto(f"{server.url}/fleet?lang={lang}{query}")
+    expect(page.get_by_test_id("stMetric")).to_have_count(5, timeout=TIMEOUT_MS)
+    expect(page.locator(".js-plotly-plot")).to_have_count(5, timeout=TIMEOUT_MS)
+    return context, page
+
+
+def test_on_a_phone_the_sidebar_starts_closed_and_legends_keep_clear_of_the_axes(server, chromium) -> None:
+    context, page = open_fleet_page(chromium, server, PHONE, "de-de", "&range=7d")
+    try:
+        title = page.get_by_role("heading", name=translate("Fleet backups", "de-de"), level=1)
+        expect(title).to_be_visible(timeout=TIMEOUT_MS)
+        box = title.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        assert page.evaluate("([x, y]) => !!document.elementFromPoint(x, y)?.closest('h1')",
+                             [box["x"] + 10, box["y"] + box["height"] / 2]), "the page is covered on load"
+        sidebar = page.get_by_test_id("stSidebar").bounding_box()
+        assert sidebar is None or sidebar["x"] + sidebar["width"] <= 0, sidebar
+        page.wait_for_timeout(1000)  # Plotly lays the charts out at the phone's width
+        with_legend = 0
+        for index in range(5):
+            chart = page.locator(".js-plotly-plot").nth(index)
+            chart.scroll_into_view_if_needed()
+            if not chart.locator(".legend").count():
+                continue
+            with_legend += 1
+            legend = chart.locator(".legend").bounding_box()
+            figure = chart.bounding_box()
+            name = chart.locator(".gtitle").text_content()
+            assert legend["x"] >= figure["x"] - 1 and legend["x"] + legend["width"] <= figure["x"] + figure["width"] + 1
+            for part in AXIS_PARTS:
+                for element in chart.locator(part).all():
+                    found = element.bounding_box()
+                    if found and found["width"] and found["height"]:
+                        assert not overlap(legend, found), (name, part, legend, found)
+            # Beside the plot, a legend would leave the bars a sliver of a phone's width.
+            plot = chart.locator(".nsewdrag").first.bounding_box()
+            assert plot["width"] >= figure["width"] / 2, (name, plot, figure)
+        assert with_legend == 2  # the daily chart and the vaults by region
+        screenshot(page, "fleet-phone-de")
+    finally:
+        context.close()
+
+
+def test_on_a_desktop_the_sidebar_starts_open(server, chromium) -> None:
+    context, page = open_fleet_page(chromium, server, DESKTOP)
+    try:
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_text("Regions")).to_be_visible(timeout=TIMEOUT_MS)
+        box = sidebar.bounding_box()
+        assert box["x"] >= 0 and box["width"] >= 200, box
+        assert on_top(page, box)
     finally:
         context.close()

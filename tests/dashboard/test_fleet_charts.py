@@ -221,3 +221,49 @@ def test_the_loading_frame_has_the_daily_chart_title_and_no_data(sample) -> None
     assert frame.layout.height == daily.layout.height  # no jump when the chart replaces it
     assert len(frame.data) == 0
     assert frame.layout.annotations[0].text == translate("Reading the job store…", "es-es") != "Reading the job store…"
+
+
+def test_partial_days_are_drawn_lighter_with_a_dotted_success_rate_and_a_legend_entry(tmp_path) -> None:
+    """"Last 7 days" read at 14:00: the first and last days hold about half a day's jobs each."""
+    as_of = dt.datetime(2026, 3, 2, 14)
+    fleet = FleetFilter.last_days(as_of, 7)
+    path = make_sample_store(tmp_path / "fleet.duckdb", now=as_of)
+    with open_store(path, read_only=True) as store:
+        result = fleet_summary(store.connection, fleet, now=as_of)
+    partial = {dt.date(2026, 2, 23), dt.date(2026, 3, 2)}
+    figure = charts.daily_failures_chart(result.daily_failures_by_category, result.daily_success_rate,
+                                         (fleet.start, fleet.end), "de-de", as_of=as_of)
+    drawn = [trace for trace in bars(figure) if trace.name != translate("Partial day", "de-de")]
+    assert sum(sum(trace.y) for trace in bars(figure)) == result.kpis.failed  # nothing dropped
+    seen_partial = 0
+    for trace in drawn:
+        opacity = trace.marker.opacity
+        shapes = trace.marker.pattern.shape
+        for index, (day, custom) in enumerate(zip(trace.x, trace.customdata)):
+            light = (opacity[index] if isinstance(opacity, tuple) else opacity or 1.0) < 1.0
+            shape = shapes[index] if isinstance(shapes, tuple) else shapes
+            assert light == (day.date() in partial), (trace.name, day)
+            if day.date() in partial:
+                seen_partial += 1
+                assert shape  # hatched
+                assert translate("partial day: from {time} UTC", "de-de", time="14:00") in custom[0] \
+                    or translate("partial day: until {time} UTC", "de-de", time="14:00") in custom[0]
+    assert seen_partial
+    key = [trace for trace in bars(figure) if trace.name == translate("Partial day", "de-de")]
+    assert len(key) == 1 and key[0].showlegend is not False and key[0].marker.pattern.shape
+    solid, dotted = [trace for trace in figure.data if trace.type == "scatter"]
+    assert solid.line.dash == "solid" and dotted.line.dash == "dot"
+    assert {x.date() for x in solid.x} == {d.date() for d in result.daily_success_rate["day"]} - partial
+    dotted_days = {x.date() for x in dotted.x if x is not None}
+    assert partial <= dotted_days
+    rates = dict(zip((d.date() for d in result.daily_success_rate["day"]), result.daily_success_rate["success_rate"]))
+    for x, y in zip(dotted.x, dotted.y):
+        if x is not None:
+            assert y == pytest.approx(rates[x.date()])
+    assert dotted.legendgroup == solid.legendgroup and dotted.showlegend is False
+    # Read at midnight, the same week has only whole days: nothing is marked.
+    midnight = dt.datetime(2026, 3, 2)
+    whole = charts.daily_failures_chart(result.daily_failures_by_category, result.daily_success_rate,
+                                        (midnight - dt.timedelta(days=7), midnight), "de-de", as_of=midnight)
+    assert translate("Partial day", "de-de") not in {trace.name for trace in whole.data}
+    assert [trace.line.dash for trace in whole.data if trace.type == "scatter"] == ["solid"]

@@ -11,7 +11,7 @@ from fleet_stores import HAND_BUILT_END, HAND_BUILT_START, make_hand_built_store
 
 from dashboard.fleet import view
 from dashboard.fleet.labels import job_source_label
-from dashboard.core.formatting import format_datetime, format_integer, format_percent
+from dashboard.core.formatting import format_datetime, format_integer, format_moment, format_percent
 from dashboard.core.i18n import translate, translate_plural
 from loaders.jobs.queries import FleetFilter, fleet_summary
 from loaders.jobs.store import open_store
@@ -175,7 +175,7 @@ def test_source_lines_name_the_store_sources_and_times(tmp_path) -> None:
     assert lines[1] == "Sources: fixture (44)"
     assert lines[2] == "Jobs: 44"
     assert lines[3] == "Last sync: never"
-    assert lines[-1] == f"Figures as of {format_datetime(as_of, 'en-us', 'short')} UTC (end of the stored data)"
+    assert lines[-1] == f"Figures as of {format_moment(as_of, 'en-us')} UTC (end of the stored data)"
     japanese = view.source_lines(info, as_of, live=True, locale="ja-jp")
     assert japanese[2] == translate("Jobs: {count}", "ja-jp", count="44") and "(" not in japanese[-1]
 
@@ -186,7 +186,7 @@ def test_the_collapsed_source_panel_names_sources_jobs_and_time(tmp_path) -> Non
         info = store.info()
     as_of = dt.datetime(2026, 1, 11)
     assert view.source_label(info, as_of, "en-us") == \
-        f"Data source: fixture · 44 jobs · figures as of {format_datetime(as_of, 'en-us', 'short')} UTC"
+        f"Data source: fixture · 44 jobs · figures as of {format_moment(as_of, 'en-us')} UTC"
     assert view.source_label(info, as_of, "de-de").startswith("Datenquelle: fixture · 44 Aufträge")
 
 
@@ -203,7 +203,7 @@ def test_sources_are_named_in_the_readers_language(tmp_path) -> None:
             "Sources: {sources}", locale, sources=f"{name} ({format_integer(info.jobs, locale)})")
         assert view.source_label(info, as_of, locale) == translate(
             "Data source: {sources} · {count} jobs · figures as of {time} UTC", locale, sources=name,
-            count=format_integer(info.jobs, locale), time=format_datetime(as_of, locale, "short"))
+            count=format_integer(info.jobs, locale), time=format_moment(as_of, locale))
     assert translate("sample fleet", "ja-jp") != "sample fleet"
     assert job_source_label("azure-rest", "de-de") == translate("Azure sync", "de-de")
     assert job_source_label("log-analytics:export.csv", "de-de") == "log-analytics:export.csv"
@@ -221,3 +221,23 @@ def test_the_collapsed_source_panel_counts_imported_files(tmp_path) -> None:
         assert translate("sample fleet", locale) in label
         assert translate_plural("{count} imported file", "{count} imported files", 2, locale) in label
     assert view.source_label(info, as_of, "en-us").startswith("Data source: sample fleet, 2 imported files · ")
+
+
+def test_the_rpo_tile_compares_with_a_count_at_a_stated_moment(sample) -> None:
+    """Over RPO is a state at one moment: its change is against the same count at another moment, said
+    with that moment, not "against a period"; and the help says which time of a backup counts."""
+    previous = sample.filter.previous()
+    moment = dt.datetime(2026, 1, 31)
+    for locale, given, stated in (("en-us", None, sample.now - sample.filter.length), ("de-de", moment, moment)):
+        tile = {t.key: t for t in view.kpi_tiles(sample, locale, rpo_compared_at=given)}["rpo_breach"]
+        assert translate("Compared with the same count at {time} UTC, over the VMs with a job in the previous "
+                         "period.", locale, time=format_moment(stated, locale)) in tile.help
+        assert translate("VMs whose latest successful backup is older than {hours} hours (or that never had one) "
+                         "at {time} UTC. A backup counts from its start time, the time of its recovery point, "
+                         "not from when it finished.", locale, hours="24",
+                         time=format_moment(sample.now, locale)) in tile.help
+        period = translate("Change against {start} – {end}.", locale, start=format_moment(previous.start, locale),
+                           end=format_moment(previous.end, locale))
+        assert period not in tile.help
+        # The period tiles still compare with the previous period.
+        assert period in {t.key: t for t in view.kpi_tiles(sample, locale)}["jobs"].help

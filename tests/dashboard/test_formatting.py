@@ -7,7 +7,7 @@ import math
 import pytest
 
 from dashboard.core import formatting as f
-from dashboard.core.i18n import translate
+from dashboard.core.i18n import UI_LOCALES, translate
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -95,6 +95,24 @@ def test_durations_use_up_to_two_adjacent_units() -> None:
     assert f.format_duration(dt.timedelta(hours=26), "de-de", width="long") == "1 Tag, 2 Stunden"
 
 
+
+@pytest.mark.parametrize("locale", UI_LOCALES)
+@pytest.mark.parametrize("width", ["short", "long"])
+def test_durations_of_several_units_work_in_every_language(locale, width) -> None:
+    """Spanish has only some of the list patterns of units in CLDR; the others are the root's."""
+    one_unit = [f.format_duration(value, locale, width=width) for value in
+                (dt.timedelta(days=1), dt.timedelta(hours=2), dt.timedelta(minutes=3))]
+    three = f.format_duration(dt.timedelta(days=1, hours=2, minutes=3), locale, width=width, max_units=3)
+    positions = [three.find(unit) for unit in one_unit]
+    assert -1 not in positions and positions == sorted(positions), (three, one_unit)
+
+
+def test_spanish_durations_join_as_cldr_says() -> None:
+    assert f.format_duration(dt.timedelta(hours=26), "es-es") == "1 d, 2 h"
+    assert f.format_duration(dt.timedelta(hours=26, minutes=3), "es-es", max_units=3) == "1 d, 2 h, 3 min"
+    assert f.format_duration(dt.timedelta(hours=26, minutes=3), "es-es", width="long", max_units=3) \
+        == "1 día, 2 horas y 3 minutos"
+
 def test_month_and_weekday_names_start_on_monday() -> None:
     months, weekdays = f.month_day_names("en-us")
     assert months[0] == "Jan" and len(months) == 12
@@ -106,3 +124,15 @@ def test_month_and_weekday_names_start_on_monday() -> None:
 def test_default_locale_is_the_readers() -> None:
     # Outside a Streamlit run the reader's locale is English.
     assert f.format_integer(1234) == "1,234"
+
+
+def test_moments_are_the_medium_date_with_the_time_to_the_minute() -> None:
+    moment = dt.datetime(2024, 3, 5, 14, 7, 41)
+    assert spaced(f.format_moment(moment, "en-us")) == "Mar 5, 2024, 2:07 PM"
+    assert f.format_moment(moment, "de-de") == "05.03.2024, 14:07"
+    assert f.format_moment(moment, "fr-fr") == "5 mars 2024, 14:07"
+    assert f.format_moment(moment, "ja-jp") == "2024/03/05 14:07"
+    # A naive moment is UTC when shown in a zone, as Babel's own datetimes.
+    assert f.format_moment(moment, "it-it", tzinfo="Europe/Rome") == "5 mar 2024, 15:07"
+    assert f.format_moment(moment.replace(tzinfo=dt.timezone.utc), "es-es", tzinfo="Asia/Tokyo") == "5 mar 2024, 23:07"
+    assert f.format_moment(None, "en-us") == f.MISSING

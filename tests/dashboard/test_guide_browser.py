@@ -5,9 +5,9 @@ import os
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from browser import StreamlitServer, launch_chromium, require_chromium, screenshot
+from browser import StreamlitServer, require_chromium, screenshot
 from dashboard.core.docs_root import ENV_VAR
 from dashboard.core.i18n import translate
 from loaders.docs.graph import load_graph
@@ -24,16 +24,6 @@ def server(tmp_path_factory):
     env[DB_ENV_VAR] = str(tmp_path_factory.mktemp("guide-browser") / "fleet.duckdb")  # never the user's store
     with StreamlitServer(env=env) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def chromium(server):
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def translated_error(docs_source_dir):
