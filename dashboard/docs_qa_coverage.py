@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Literal, Protocol
 
 from loaders.docs.align import align
 from loaders.docs.model import Article
+from loaders.docs.slug import article_slug
 
 # source    – the source-language article itself
 # complete  – translated, as recent as the source, same errors, causes and cause order
@@ -90,10 +90,6 @@ class Coverage:
             for cell in row.cells.values():
                 totals[cell.status] += 1
         return totals
-
-
-def article_slug(path: str) -> str:
-    return PurePath(path.replace("\\", "/")).stem
 
 
 def differences(source: Article, translation: Article) -> Differences:

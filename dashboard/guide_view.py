@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Literal, Protocol
 from urllib.parse import urlencode
 
 from loaders.docs.model import Article, Cause, CauseRef, Error, Problem
+from loaders.docs.slug import article_slug
 
 SOURCE_LOCALE = "en-us"
 GUIDE_URL_PATH = "guide"
@@ -29,11 +29,6 @@ class GraphLike(Protocol):
     def articles(self, locale: str) -> list[Article]: ...
 
     def article(self, slug: str, locale: str) -> Article | None: ...
-
-
-def article_slug(article: Article) -> str:
-    """Articles are identified across languages by file name, as on the docs site."""
-    return PurePath(article.path.replace("\\", "/")).stem
 
 
 def match_locale(available: Iterable[str], wanted: str) -> str | None:
@@ -258,7 +253,7 @@ def link_resolver(graph: GraphLike, view: ErrorView, locale: str, docs: str | No
             if anchor in error_ids:
                 return guide_link(locale, current, anchor, docs=docs)
             return None
-        slug = PurePath(path.split("?")[0]).stem
+        slug = article_slug(path.split("?")[0])
         target = article_slugs.get(slug) if path.lower().split("?")[0].endswith(".md") else None
         if target is None:
             return None

@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
 from loaders.docs.frontmatter import TooManyValues, nesting_depth, plain_values
 from loaders.docs.locale import DEFAULT_LOCALE, normalise_locale
+from loaders.docs.slug import article_slug
 from loaders.docs.textio import describe_os_error, read_file_bytes
 from loaders.jobs.schema import OPERATIONS
 
@@ -185,19 +186,19 @@ class Catalog:
         """Every category an entry may have, in display order."""
         return CATEGORIES
 
-    def codes_for_error(self, article_slug: str, error_id: str) -> list[str]:
-        return codes_for_error(self, article_slug, error_id)
+    def codes_for_error(self, article: str, error_id: str) -> list[str]:
+        return codes_for_error(self, article, error_id)
 
     def articles(self) -> list[str]:
         return list(dict.fromkeys(entry.article for entry in self.entries.values()))
 
 
-def codes_for_error(catalog: Catalog, article_slug: str, error_id: str) -> list[str]:
+def codes_for_error(catalog: Catalog, article: str, error_id: str) -> list[str]:
     """Catalog codes that lead to one error section, in catalog order."""
     return [
         entry.code
         for entry in catalog.entries.values()
-        if entry.article == article_slug and entry.error_id == error_id
+        if entry.article == article and entry.error_id == error_id
     ]
 
 
@@ -383,14 +384,10 @@ class Resolution:
     article_path: str | None = None
 
 
-def _slug(article: "Article") -> str:
-    return PurePath(article.path).stem
-
-
 def _is_stale(graph: "GuideGraph", article: "Article", locale: str, source_locale: str) -> bool:
     if locale == source_locale or article.date is None:
         return False
-    source = graph.article(_slug(article), source_locale)
+    source = graph.article(article_slug(article), source_locale)
     return bool(source is not None and source.date is not None and article.date < source.date)
 
 
@@ -433,7 +430,7 @@ def resolve(catalog: Catalog, graph: "GuideGraph", code_or_message: object, loca
         return Resolution(
             "found" if found.locale == wanted else "fallback",
             None,
-            _slug(found.article),
+            article_slug(found.article),
             found.error.id,
             found.locale,
             _is_stale(graph, found.article, found.locale, source_locale),
@@ -448,7 +445,7 @@ def resolve(catalog: Catalog, graph: "GuideGraph", code_or_message: object, loca
     return Resolution(
         "found" if used == wanted else "fallback",
         entry,
-        _slug(article),
+        article_slug(article),
         entry.error_id,
         used,
         _is_stale(graph, article, used, source_locale),

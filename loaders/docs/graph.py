@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import NamedTuple
 
 from .locale import DEFAULT_LOCALE
 from .model import Article, Error
 from .parse import load_tree
+from .slug import article_slug
 
 
 class ErrorMatch(NamedTuple):
@@ -16,10 +17,6 @@ class ErrorMatch(NamedTuple):
     error: Error
     locale: str  # the locale the answer comes from
     stale: bool  # the translation is older (ms.date) than the source-language article
-
-
-def article_slug(article: Article) -> str:
-    return PurePath(article.path).stem
 
 
 @dataclass

@@ -26,6 +26,7 @@ from loaders.docs.lint.tree import (
     file_key,
     locale_index,
     locale_of,
+    same_article,
 )
 from loaders.docs.lint.prepare import PARSER_FAILURE, TOO_LARGE, Prepared, prepare_many, prepare_one
 from loaders.docs.model import Article
@@ -207,7 +208,7 @@ def _find_source(workspace: Workspace, loaded: LoadedFile, source_locale: str) -
     candidates = [
         (f.article, f.path)
         for f in workspace.files.values()
-        if f.article.locale == source_locale and f.path.name.lower() == path.name.lower()
+        if f.article.locale == source_locale and same_article(f.path, path)
     ]
     return choose_source(loaded.article, path, candidates, workspace.config.source_vintage)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from loaders.docs.locale import is_locale_folder, normalise_locale
 from loaders.docs.model import Article
+from loaders.docs.slug import article_slug
 from loaders.docs.textio import why_unreadable
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -92,6 +93,11 @@ def discover(paths: Iterable[str | Path], exclude: Sequence[str] = (), base: Pat
     return found
 
 
+def same_article(a: Path, b: Path) -> bool:
+    """Two files of one article (in two locales or two revisions): the same slug, in any case."""
+    return article_slug(a).casefold() == article_slug(b).casefold()
+
+
 def locale_index(path: Path) -> int | None:
     """Index in `path.parts` of the locale folder (`en-us`, `zh-tw`...), the last one when nested."""
     parts = path.parts[:-1]
@@ -137,7 +143,7 @@ def choose_source(
     """The source-language article a translation is compared against.
 
     Same relative path after the locale folder first. Otherwise, among source articles with the
-    same file name: "nearest" takes the oldest source whose ms.date is not older than the
+    same slug: "nearest" takes the oldest source whose ms.date is not older than the
     translation's (the revision the translation was made from, or the first one after it), falling
     back to the newest; "newest" always takes the newest.
     """
@@ -148,7 +154,7 @@ def choose_source(
     for article, path in candidates:
         if relative_key(path) == key and _same(locale_root(path), root):
             return SourceChoice(article, path, "same path")
-    named = [(a, p) for a, p in candidates if p.name.lower() == translation_path.name.lower()]
+    named = [(a, p) for a, p in candidates if same_article(p, translation_path)]
     if not named:
         return None
 
