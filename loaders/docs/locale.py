@@ -25,11 +25,21 @@ def is_locale_folder(name: str) -> bool:
     return bool(LOCALE_SHAPE.match(normalise_locale(name)))
 
 
-def locale_from_path(path: str) -> str | None:
-    for part in reversed(PurePath(path).parts[:-1]):
+def _nearest_locale(parts: tuple[str, ...]) -> str | None:
+    for part in reversed(parts):
         if is_locale_folder(part):
             return normalise_locale(part)
     return None
+
+
+def locale_from_path(path: str | PurePath) -> str | None:
+    """The locale folder nearest to a file: `docs/it-it/2017-10-05/x.md` → it-it."""
+    return _nearest_locale(PurePath(path).parts[:-1])
+
+
+def locale_of_folder(path: str | PurePath) -> str | None:
+    """The locale a folder belongs to: its own name, else the nearest locale folder above it."""
+    return _nearest_locale(PurePath(path).parts)
 
 
 def resolve_locale(metadata: dict[str, object], path: str, explicit: str | None = None) -> str:

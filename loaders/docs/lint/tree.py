@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loaders.docs.locale import is_locale_folder, normalise_locale
+from loaders.docs.locale import is_locale_folder, locale_from_path
 from loaders.docs.model import Article
 from loaders.docs.slug import article_slug
 from loaders.docs.textio import why_unreadable
@@ -108,8 +108,7 @@ def locale_index(path: Path) -> int | None:
 
 
 def locale_of(path: Path) -> str | None:
-    index = locale_index(path)
-    return normalise_locale(path.parts[index]) if index is not None else None
+    return locale_from_path(path)
 
 
 def relative_key(path: Path) -> tuple[str, ...] | None:
