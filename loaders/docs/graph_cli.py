@@ -5,26 +5,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Callable
 
 from .align import align, group_by_article
 from .model import Article, Cause, Error
 from .parse import article_paths, load_tree
 from .textio import why_unreadable
 
-# Extra per-error fields for the JSON output: each hook gets (article, error, fields) and adds keys
-# to `fields` (e.g. the catalog's codes for the error). Register with `add_error_fields`.
-ErrorFieldsHook = Callable[[Article, Error, dict], None]
-ERROR_FIELD_HOOKS: list[ErrorFieldsHook] = []
 
-
-def add_error_fields(hook: ErrorFieldsHook) -> ErrorFieldsHook:
-    ERROR_FIELD_HOOKS.append(hook)
-    return hook
-
-
-def error_json(article: Article, error: Error) -> dict:
-    fields = {
+def error_json(error: Error) -> dict:
+    return {
         "id": error.id,
         "title": error.title,
         "line": error.line,
@@ -37,9 +26,6 @@ def error_json(article: Article, error: Error) -> dict:
             for ref in error.cause_refs
         ],
     }
-    for hook in ERROR_FIELD_HOOKS:
-        hook(article, error, fields)
-    return fields
 
 
 def cause_json(cause: Cause) -> dict:
@@ -64,7 +50,7 @@ def article_json(article: Article) -> dict:
         "date": article.date.isoformat() if article.date else None,
         "line_endings": article.line_endings,
         "metadata": article.metadata,
-        "errors": [error_json(article, error) for error in article.errors],
+        "errors": [error_json(error) for error in article.errors],
         "causes": [cause_json(cause) for cause in article.causes],
         "includes": [
             {"target": inc.target, "line": inc.line, "syntax": inc.syntax, "resolved": inc.resolved or None}
