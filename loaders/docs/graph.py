@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from .locale import DEFAULT_LOCALE
 from .model import Article, Error
-from .parse import load_tree
+from .load import load_tree
 from .slug import article_slug
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from dashboard import guide_view as gv
 from loaders.docs.graph import load_graph
-from loaders.docs.parse import parse_article
+from loaders.docs.load import parse_article
 
 TREE = Path(__file__).resolve().parents[1] / "data" / "guide" / "tree"
 AGENT = "agent-failures"

@@ -5,6 +5,8 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pytest
 
+from loaders.docs import load_graph
+from loaders.docs.align import group_by_article
 from loaders.docs.parse import parse_text
 from loaders.docs.slug import article_slug
 
@@ -40,3 +42,14 @@ def test_only_the_last_extension_goes() -> None:
     assert article_slug("en-us/release-notes.2024.md") == "release-notes.2024"
     assert article_slug("en-us/no-extension") == "no-extension"
 
+
+def test_graph_finds_an_article_by_slug_whatever_its_extension_case(tmp_path: Path) -> None:
+    for locale, name in (("en-us", "agent-failures.md"), ("it-it", "agent-failures.MD")):
+        (tmp_path / locale).mkdir()
+        (tmp_path / locale / name).write_text(ARTICLE, encoding="utf-8")
+    graph = load_graph(tmp_path, cache=False)
+    assert graph.article("agent-failures", "en-us") is not None
+    assert graph.article("agent-failures", "it-it") is not None
+    groups = group_by_article(graph.articles())
+    assert list(groups) == ["agent-failures.md"]
+    assert sorted(a.locale for a in groups["agent-failures.md"]) == ["en-us", "it-it"]

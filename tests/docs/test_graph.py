@@ -8,6 +8,7 @@ import pytest
 
 from loaders.docs import align, load_graph, load_tree
 from loaders.docs import cache as article_cache
+from loaders.docs import load
 
 TREE = Path(__file__).resolve().parents[1] / "data" / "graph"
 
@@ -102,12 +103,12 @@ def test_cached_article_moved_to_another_locale_folder(cache_dir: Path, tmp_path
 def test_parallel_parse_matches_sequential(tmp_path: Path) -> None:
     source = (TREE / "en-us" / "widget-errors.md").read_text(encoding="utf-8")
     paths = []
-    for number in range(article_cache.PARALLEL_THRESHOLD + 6):
+    for number in range(load.PARALLEL_THRESHOLD + 6):
         path = tmp_path / f"article-{number:02d}.md"
         path.write_text(source.replace("widget-full", f"widget-full-{number}"), encoding="utf-8")
         paths.append(path)
-    parallel = article_cache.parse_many(paths, use_cache=False, workers=2)
-    sequential = article_cache.parse_many(paths, use_cache=False, workers=1)
+    parallel = load.load_articles(paths, use_cache=False, workers=2)
+    sequential = load.load_articles(paths, use_cache=False, workers=1)
     assert [a.path for a in parallel] == [str(p) for p in paths]
     assert [[e.id for e in a.errors] for a in parallel] == [[e.id for e in a.errors] for a in sequential]
     assert parallel[7].errors[1].id == "widget-full-7"
