@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 from .align import Alignment, align
-from .graph import GuideGraph, load_graph
+from .graph import GuideGraph, GuideMatch, load_graph
 from .load import discover, load_files, load_tree, parse_article
 from .parse import parse_text
-from .slug import slugify
+from .slug import article_slug, slugify
 
 __all__ = [
     "Alignment",
     "GuideGraph",
+    "GuideMatch",
     "align",
+    "article_slug",
     "discover",
     "load_files",
     "load_graph",
