@@ -151,7 +151,7 @@ CHUNK_VMS = 2000  # VMs generated per block; bounds memory for big fleets
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Catalog interface (loaders.docs.catalog) — only the attributes the sample needs
+# Catalog interface (loaders.guidance.catalog) — only the attributes the sample needs
 # ---------------------------------------------------------------------------------------------------------
 class _Entry(Protocol):
     code: str
@@ -687,7 +687,7 @@ def default_now() -> dt.datetime:
 
 
 def _load_default_catalog() -> _Catalog:
-    from loaders.docs.catalog import load_catalog
+    from loaders.guidance.catalog import load_catalog
 
     return load_catalog()
 

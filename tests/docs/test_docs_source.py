@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.docs.catalog import normalise_message
+from loaders.guidance.catalog import normalise_message
 from loaders.docs.model import Article, Block
 from loaders.docs.load import parse_article
 

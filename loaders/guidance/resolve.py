@@ -1,10 +1,11 @@
-"""Link a job's error to troubleshooting guidance through the error catalog.
+"""Link a job's error to troubleshooting guidance through the error catalog: `job_guidance` gives
+the article slug, error id and category a job row stores.
 
 Order: the string code name (Log Analytics `JobFailureCode`), then the integer code (REST
 `errorCode`), then the English message, where the catalog allows a prefix match because older
 service messages carried a " - <recommendation>" tail. An error the catalog does not know stays
 visible: category "unknown", raw code and message kept. A job without any error gets no
-resolution at all, except a Failed job that carries no error details: it did fail, so it is
+guidance at all, except a Failed job that carries no error details: it did fail, so it is
 counted as "unknown" rather than vanishing from failure statistics.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from loaders.guidance.catalog import load_catalog
 from loaders.jobs.schema import UNKNOWN_CATEGORY, JobRow
 
 
@@ -22,7 +24,7 @@ class CatalogLike(Protocol):
 
 
 @dataclass(frozen=True)
-class Resolution:
+class JobGuidance:
     article: str | None
     error_id: str | None
     category: str | None
@@ -33,16 +35,16 @@ class Resolution:
         return self.article is not None or (self.category not in (None, UNKNOWN_CATEGORY))
 
 
-NO_ERROR = Resolution(None, None, None)
-UNKNOWN = Resolution(None, None, UNKNOWN_CATEGORY)
+NO_ERROR_GUIDANCE = JobGuidance(None, None, None)
+UNKNOWN_GUIDANCE = JobGuidance(None, None, UNKNOWN_CATEGORY)
 
 
-def resolve_error(catalog: CatalogLike | None, code: str | None, numeric: int | None,
-                  message: str | None, failed: bool = False) -> Resolution:
+def job_guidance(catalog: CatalogLike | None, code: str | None, numeric: int | None,
+                 message: str | None, failed: bool = False) -> JobGuidance:
     if not (code or numeric is not None or message):
-        return UNKNOWN if failed else NO_ERROR
+        return UNKNOWN_GUIDANCE if failed else NO_ERROR_GUIDANCE
     if catalog is None:
-        return UNKNOWN
+        return UNKNOWN_GUIDANCE
     entry = None
     if code:
         entry = catalog.match(code=code)
@@ -51,8 +53,8 @@ def resolve_error(catalog: CatalogLike | None, code: str | None, numeric: int | 
     if entry is None and message:
         entry = catalog.match(message=message)
     if entry is None:
-        return UNKNOWN
-    return Resolution(
+        return UNKNOWN_GUIDANCE
+    return JobGuidance(
         article=getattr(entry, "article", None) or None,
         error_id=getattr(entry, "error_id", None) or None,
         category=getattr(entry, "category", None) or UNKNOWN_CATEGORY,
@@ -65,21 +67,21 @@ class Resolver:
 
     def __init__(self, catalog: CatalogLike | None) -> None:
         self.catalog = catalog
-        self._seen: dict[tuple, Resolution] = {}
+        self._seen: dict[tuple, JobGuidance] = {}
 
-    def resolve(self, code: str | None, numeric: int | None, message: str | None,
-                failed: bool = False) -> Resolution:
+    def guidance_for(self, code: str | None, numeric: int | None, message: str | None,
+                     failed: bool = False) -> JobGuidance:
         key = (code, numeric, message, failed)
         hit = self._seen.get(key)
         if hit is None:
-            hit = self._seen[key] = resolve_error(self.catalog, code, numeric, message, failed)
+            hit = self._seen[key] = job_guidance(self.catalog, code, numeric, message, failed)
         return hit
 
     def apply(self, row: JobRow) -> JobRow:
         """Set the row's guide fields (in place; the row is returned). A code name learnt from the
         catalog fills a missing `error_code`, so REST jobs (integer codes only) group with Log
         Analytics ones."""
-        found = self.resolve(row.error_code, row.error_code_int, row.error_message, row.status == "Failed")
+        found = self.guidance_for(row.error_code, row.error_code_int, row.error_message, row.status == "Failed")
         row.error_code = row.error_code or found.code
         row.guide_article = found.article
         row.guide_error_id = found.error_id
@@ -92,10 +94,6 @@ class Resolver:
 
 def load_default_catalog() -> tuple[CatalogLike | None, str | None]:
     """The project's catalog (docs_source/catalog.yaml), or None and the reason it cannot be loaded."""
-    try:
-        from loaders.docs.catalog import load_catalog
-    except ImportError as exc:
-        return None, f"catalog module unavailable: {exc}"
     try:
         return load_catalog(), None
     except (OSError, ValueError) as exc:
