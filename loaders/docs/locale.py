@@ -5,6 +5,8 @@ import re
 from functools import lru_cache
 from pathlib import PurePath
 
+from babel import localedata
+
 from .model import Problem
 
 DEFAULT_LOCALE = "en-us"
@@ -61,10 +63,6 @@ def locale_and_origin(metadata: dict[str, object], path: str, explicit: str | No
 @lru_cache(maxsize=256)
 def is_known_language(locale: str) -> bool:
     """Whether the language part of a locale code is one CLDR knows (it-it yes, xx-yy no)."""
-    try:
-        from babel import localedata
-    except ImportError:  # pragma: no cover - babel is a runtime dependency
-        return True
     return localedata.exists(locale.split("-", 1)[0].lower())
 
 

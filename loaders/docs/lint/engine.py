@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loaders.docs.lint.anchors import anchor_ids
 from loaders.docs.lint.config import ActiveRule, LintConfig, check_locale, load_config
 from loaders.docs.lint.context import ArticleContext, TranslationContext
 from loaders.docs.lint.facts import ArticleFacts
@@ -136,8 +137,6 @@ class Workspace:
         """Every fragment id a link may target in `article`: explicit anchors and heading ids."""
         key = id(article)
         if key not in self._anchors:
-            from loaders.docs.lint.anchors import anchor_ids
-
             self._anchors[key] = anchor_ids(article, self.facts(article))
         return self._anchors[key]
 
