@@ -3,6 +3,8 @@
 `python -m bench.parse [--repeat N]` prints the numbers and rewrites the "## Parse" section of
 bench/RESULTS.md. Baseline: tokenising the same files with the same markdown-it configuration,
 in the same run. Cold = empty cache (both cores when the tree is big); warm = every file cached.
+The multi-threaded row parses while another thread is alive, as in the Streamlit server, where
+worker processes start from a fork server instead of being forked.
 """
 from __future__ import annotations
 
