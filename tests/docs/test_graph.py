@@ -4,21 +4,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 from loaders.docs import align, load_graph, load_tree
-from loaders.docs import cache as article_cache
 from loaders.docs import load
 
 TREE = Path(__file__).resolve().parents[1] / "data" / "graph"
-
-
-@pytest.fixture()
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "cache"
-    monkeypatch.setenv(article_cache.CACHE_ENV, str(directory))
-    monkeypatch.delenv(article_cache.NO_CACHE_ENV, raising=False)
-    return directory
 
 
 def test_locales_and_articles(cache_dir: Path) -> None:
@@ -101,13 +90,8 @@ def test_cached_article_moved_to_another_locale_folder(cache_dir: Path, tmp_path
     assert article.path == str(copy) and article.locale == "fr-fr"
 
 
-def test_parallel_parse_matches_sequential(tmp_path: Path) -> None:
-    source = (TREE / "en-us" / "widget-errors.md").read_text(encoding="utf-8")
-    paths = []
-    for number in range(load.PARALLEL_THRESHOLD + 6):
-        path = tmp_path / f"article-{number:02d}.md"
-        path.write_text(source.replace("widget-full", f"widget-full-{number}"), encoding="utf-8")
-        paths.append(path)
+def test_parallel_parse_matches_sequential(many_articles: list[Path]) -> None:
+    paths = many_articles
     parallel = load.load_articles(paths, use_cache=False, workers=2)
     sequential = load.load_articles(paths, use_cache=False, workers=1)
     assert [a.path for a in parallel] == [str(p) for p in paths]

@@ -9,21 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from loaders.docs import cache as article_cache
 from loaders.docs import load, load_graph
 from loaders.docs.lint import lint
 from loaders.docs.parse import parse_text
 
 TREE = Path(__file__).resolve().parents[1] / "data" / "graph"
 GRAPH_FILES = sorted(TREE.rglob("*.md"))
-
-
-@pytest.fixture()
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "cache"
-    monkeypatch.setenv(article_cache.CACHE_ENV, str(directory))
-    monkeypatch.delenv(article_cache.NO_CACHE_ENV, raising=False)
-    return directory
 
 
 @pytest.fixture()
@@ -97,16 +88,6 @@ def test_discovery_of_articles_and_of_everything_the_lint_checks(tmp_path: Path)
     assert [p.name for p in everything.files] == ["B.MD", "a.md", "c.markdown", "part.md"]
 
 
-def _many_articles(tmp_path: Path) -> list[Path]:
-    source = (TREE / "en-us" / "widget-errors.md").read_text(encoding="utf-8")
-    paths = []
-    for number in range(load.PARALLEL_THRESHOLD + 6):
-        path = tmp_path / f"article-{number:02d}.md"
-        path.write_text(source.replace("widget-full", f"widget-full-{number}"), encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
 _forks: list[int] = []
 _counting_forks = threading.Event()
 os.register_at_fork(before=lambda: _forks.append(1) if _counting_forks.is_set() else None)
@@ -117,8 +98,8 @@ def parsing_process(article) -> int:
     return os.getpid()
 
 
-def test_parsing_from_a_multi_threaded_process_uses_workers_without_forking(tmp_path: Path) -> None:
-    paths = _many_articles(tmp_path)
+def test_parsing_from_a_multi_threaded_process_uses_workers_without_forking(many_articles: list[Path]) -> None:
+    paths = many_articles
     sequential = load.load_files(paths, use_cache=False, workers=1, derive=parsing_process)
     assert {r.derived for r in sequential} == {os.getpid()}
     _forks.clear()
