@@ -7,16 +7,16 @@ single locale's folder (any folder of Markdown files, e.g. a dated locale folder
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from loaders.docs.locale import is_locale_folder, locale_of_folder, normalise_locale
+
 ENV_VAR = "BACKUP_TRIAGE_DOCS"
 REPO_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_DOCS_DIR = REPO_DIR / "docs_source"
-LOCALE_FOLDER = re.compile(r"^[a-z]{2,3}-[a-z]{2,4}$", re.IGNORECASE)
 
 Origin = Literal["field", "env", "default"]
 Status = Literal["ok", "missing", "not-a-folder", "empty"]
@@ -31,7 +31,7 @@ class DocsRoot:
     origin: Origin
     status: Status
     layout: Layout
-    locale_folders: tuple[str, ...]  # locale-shaped sub-folders (locale-tree layout)
+    locale_folders: tuple[str, ...]  # locale-shaped sub-folders, as locale codes (locale-tree layout)
     folder_locale: str | None  # locale named by the folder path itself (single-locale layout)
     signature: Signature
 
@@ -74,14 +74,6 @@ def markdown_signature(root: Path) -> Signature:
     return tuple(entries)
 
 
-def locale_in_path(path: Path) -> str | None:
-    """The nearest locale-shaped folder name on the path ('.../it-it/2017-10-05' -> 'it-it')."""
-    for part in reversed(path.parts):
-        if LOCALE_FOLDER.match(part):
-            return part.lower()
-    return None
-
-
 def inspect_docs_root(path: Path, origin: Origin = "field") -> DocsRoot:
     if not path.exists():
         return DocsRoot(path, origin, "missing", "none", (), None, ())
@@ -89,10 +81,10 @@ def inspect_docs_root(path: Path, origin: Origin = "field") -> DocsRoot:
         return DocsRoot(path, origin, "not-a-folder", "none", (), None, ())
     signature = markdown_signature(path)
     children = sorted(
-        child.name.lower() for child in path.iterdir() if child.is_dir() and LOCALE_FOLDER.match(child.name)
+        normalise_locale(child.name) for child in path.iterdir() if child.is_dir() and is_locale_folder(child.name)
     )
     status: Status = "ok" if signature else "empty"
     if children:
         return DocsRoot(path, origin, status, "locale-tree", tuple(children), None, signature)
     layout: Layout = "single-locale" if signature else "none"
-    return DocsRoot(path, origin, status, layout, (), locale_in_path(path), signature)
+    return DocsRoot(path, origin, status, layout, (), locale_of_folder(path), signature)

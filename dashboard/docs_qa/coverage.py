@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import PurePath
-from typing import Literal, Protocol
+from typing import Literal
 
 from loaders.docs.align import align
+from loaders.docs.graph import GuideGraph, is_stale
 from loaders.docs.model import Article
+from loaders.docs.slug import article_slug
 
 # source    – the source-language article itself
 # complete  – translated, as recent as the source, same errors, causes and cause order
@@ -24,14 +25,6 @@ from loaders.docs.model import Article
 # no-source – this locale has the article, the source locale does not
 Status = Literal["source", "complete", "differs", "stale", "missing", "no-source"]
 STATUSES: tuple[Status, ...] = ("source", "complete", "differs", "stale", "missing", "no-source")
-
-
-class GraphLike(Protocol):
-    def locales(self) -> list[str]: ...
-
-    def articles(self, locale: str | None = None) -> list[Article]: ...
-
-    def article(self, slug: str, locale: str) -> Article | None: ...
 
 
 @dataclass(frozen=True)
@@ -92,10 +85,6 @@ class Coverage:
         return totals
 
 
-def article_slug(path: str) -> str:
-    return PurePath(path.replace("\\", "/")).stem
-
-
 def differences(source: Article, translation: Article) -> Differences:
     """Errors and causes the translation lacks or adds, and errors whose common causes are reordered."""
     source_label, translation_label = "source", "translation"
@@ -138,7 +127,7 @@ def _finding_counts(findings: Iterable[object]) -> dict[tuple[str, str], int]:
     return counts
 
 
-def _cell(graph: GraphLike, slug: str, locale: str, source_locale: str, source: Article | None,
+def _cell(graph: GuideGraph, slug: str, locale: str, source_locale: str, source: Article | None,
           versions: int, findings: int) -> CoverageCell:
     article = graph.article(slug, locale)
     if article is None:
@@ -150,14 +139,14 @@ def _cell(graph: GraphLike, slug: str, locale: str, source_locale: str, source: 
     if source is None:
         return CoverageCell(status="no-source", **common)
     diff = differences(source, article)
-    if article.date is not None and source.date is not None and article.date < source.date:
+    if is_stale(article, source):
         status = "stale"
     else:
         status = "differs" if diff.count else "complete"
     return CoverageCell(status=status, differences=diff, **common)
 
 
-def coverage_matrix(graph: GraphLike, source_locale: str = "en-us", findings: Iterable[object] = ()) -> Coverage:
+def coverage_matrix(graph: GuideGraph, source_locale: str = "en-us", findings: Iterable[object] = ()) -> Coverage:
     """Article × locale status for every article of the tree."""
     source_locale = source_locale.lower()
     others = sorted(loc for loc in graph.locales() if loc != source_locale)

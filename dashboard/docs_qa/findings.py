@@ -8,12 +8,13 @@ import hashlib
 import io
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Literal
 
 from loaders.docs.lint import Finding, LintReport
 from loaders.docs.lint.findings import SEVERITIES, SEVERITY_RANK
 from loaders.docs.lint.formats import render
+from loaders.docs.slug import article_slug
 from loaders.docs.textio import decode
 
 SortOrder = Literal["severity", "file", "rule"]
@@ -35,11 +36,6 @@ def finding_key(finding: Finding) -> str:
 def rows_digest(keys: Sequence[str]) -> str:
     """A short id of a list of findings, the same in every process."""
     return hashlib.sha1("\n".join(keys).encode("utf-8", "surrogatepass")).hexdigest()[:12]
-
-
-def article_of(path: str) -> str:
-    """The article a file belongs to in every locale: its name without extension."""
-    return PurePath(path.replace("\\", "/")).stem
 
 
 def location(path: str | None, line: int | None, column: int | None = None) -> str:
@@ -71,7 +67,7 @@ def filter_options(findings: Sequence[Finding]) -> FilterOptions:
         rules=tuple(sorted(aliases)),
         rule_aliases=aliases,
         locales=tuple(sorted({f.locale or NO_LOCALE for f in findings})),
-        articles=tuple(sorted({article_of(f.path) for f in findings})),
+        articles=tuple(sorted({article_slug(f.path) for f in findings})),
     )
 
 
@@ -88,7 +84,7 @@ class FindingFilter:
         return ((not self.severities or finding.severity in self.severities)
                 and (not self.rules or finding.rule in self.rules)
                 and (not self.locales or (finding.locale or NO_LOCALE) in self.locales)
-                and (not self.articles or article_of(finding.path) in self.articles))
+                and (not self.articles or article_slug(finding.path) in self.articles))
 
 
 def filter_findings(findings: Iterable[Finding], wanted: FindingFilter) -> list[Finding]:

@@ -24,6 +24,7 @@ from dashboard.core.graph_cache import guide_graph
 from dashboard.core.i18n import _, current_locale, ngettext
 from dashboard.core.render import escape_markdown
 from loaders.docs.lint import list_rules
+from loaders.docs.slug import article_slug
 
 STATE_PREFIX = "docs_qa_"
 SEVERITY_KEY = STATE_PREFIX + "severities"
@@ -201,7 +202,7 @@ else:
                 st.warning(_("The file cannot be shown: {reason}", reason=escape_markdown(lines.error)))
             else:
                 st.code(lines.numbered(), language=None, wrap_lines=True)
-        article = qa.article_of(selected.path)
+        article = article_slug(selected.path)
         st.markdown(_("[Open this article in the Guide]({link})", link=guide_link(locale, article, docs=shell.docs_link_value())))
 
 # -- translation coverage --------------------------------------------------------------------------

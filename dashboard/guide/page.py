@@ -111,7 +111,7 @@ if selected is None:
 
 # -- the error, in the reader's language when possible ------------------------------------------------
 stale_requested = bool(st.session_state.get(STALE_KEY, False))
-view = guide_view.resolve_error(graph, selected, locale, prefer_stale_translation=stale_requested)
+view = guide_view.error_view(graph, selected, locale, prefer_stale_translation=stale_requested)
 if view is None:
     st.error(_("The error {error} could not be found in the loaded articles.", error=escape_markdown(selected.error_id)))
     st.stop()

@@ -1,48 +1,24 @@
-"""What the Guide page shows, decided without Streamlit: which errors to offer, which language's
-article to show for the reader (with the English fallback), and the error's causes in order."""
+"""What the Guide page shows, decided without Streamlit: which errors to offer, the error in the
+reader's language (the graph's `lookup` decides which article and language; the notices follow from
+its answer), and the error's causes in order."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
-from typing import Literal, Protocol
+from typing import Literal
 
 from dashboard.core.links import guide_link
+from loaders.docs.graph import GuideGraph, GuideMatch
 from loaders.docs.model import Article, Cause, CauseRef, Error, Problem
+from loaders.docs.slug import article_slug
 
-SOURCE_LOCALE = "en-us"
 # Why the text shown is not the reader's up-to-date translation:
 #   missing   – no translation of this error: English shown
 #   stale     – the translation is older (ms.date) than the English article: English shown
 #   outdated  – the translation is older, but the English article no longer has this error
 #   no-source – neither the reader's language nor English has it: another language shown
 Notice = Literal["missing", "stale", "outdated", "no-source"]
-
-
-class GraphLike(Protocol):
-    """The part of loaders.docs.graph.GuideGraph the guide needs."""
-
-    def locales(self) -> list[str]: ...
-
-    def articles(self, locale: str) -> list[Article]: ...
-
-    def article(self, slug: str, locale: str) -> Article | None: ...
-
-
-def article_slug(article: Article) -> str:
-    """Articles are identified across languages by file name, as on the docs site."""
-    return PurePath(article.path.replace("\\", "/")).stem
-
-
-def match_locale(available: Iterable[str], wanted: str) -> str | None:
-    """The graph locale to read for a reader locale: same tag, else same language."""
-    options = [loc for loc in available]
-    lowered = {loc.lower(): loc for loc in options}
-    if wanted.lower() in lowered:
-        return lowered[wanted.lower()]
-    language = wanted.split("-")[0].lower()
-    return next((loc for loc in options if loc.split("-")[0].lower() == language), None)
 
 
 @dataclass(frozen=True)
@@ -68,7 +44,7 @@ def error_label(error: Error) -> str:
     return title or error.id
 
 
-def _indexed(graph: GraphLike, locale: str | None) -> dict[str, Article]:
+def _indexed(graph: GuideGraph, locale: str | None) -> dict[str, Article]:
     if locale is None:
         return {}
     # A tree may hold several versions of one article; the graph picks the newest.
@@ -76,17 +52,16 @@ def _indexed(graph: GraphLike, locale: str | None) -> dict[str, Article]:
     return {slug: found for slug in slugs if (found := graph.article(slug, locale)) is not None}
 
 
-def reading_order(graph: GraphLike, ui_locale: str) -> list[str]:
-    """Locales to look in, best first: the reader's, English, then every other one."""
-    available = list(graph.locales())
+def reading_order(graph: GuideGraph, ui_locale: str) -> list[str]:
+    """Locales to look in, best first: the reader's, the source language, then every other one."""
     order: list[str] = []
-    for candidate in (match_locale(available, ui_locale), match_locale(available, SOURCE_LOCALE), *available):
+    for candidate in (graph.match_locale(ui_locale), graph.source(), *graph.locales()):
         if candidate is not None and candidate not in order:
             order.append(candidate)
     return order
 
 
-def error_choices(graph: GraphLike, ui_locale: str) -> list[ErrorChoice]:
+def error_choices(graph: GuideGraph, ui_locale: str) -> list[ErrorChoice]:
     """Every error of every article, labelled in the best language available for the reader."""
     seen: set[str] = set()
     choices: list[ErrorChoice] = []
@@ -157,47 +132,43 @@ def _number(ref: CauseRef, position: int) -> int:
     return ref.number if ref.number is not None else position
 
 
-def resolve_error(
-    graph: GraphLike, choice: ErrorChoice, ui_locale: str, prefer_stale_translation: bool = False
+def error_view(
+    graph: GuideGraph, choice: ErrorChoice, ui_locale: str, prefer_stale_translation: bool = False
 ) -> ErrorView | None:
     """The error in the reader's language, or in English when the translation is missing or
     older than the English article (`ms.date`), or in whatever language has it."""
-    available = list(graph.locales())
-    wanted = match_locale(available, ui_locale)
-    source = match_locale(available, SOURCE_LOCALE)
-    translated = _indexed(graph, wanted).get(choice.article)
-    original = _indexed(graph, source).get(choice.article) if source else None
-    translated_error = translated.error(choice.error_id) if translated else None
-    original_error = original.error(choice.error_id) if original else None
+    match = graph.lookup(choice.article, choice.error_id, ui_locale, stale_fallback=not prefer_stale_translation)
+    if match is None:
+        return None
+    article, error = match.article, match.error
+    source_date = match.source.date if match.source is not None else None
+    stale_translation = None
+    translation_date = source_date_shown = None
+    if match.why == "stale":
+        stale_translation = match.translation
+        translation_date, source_date_shown = match.translation.date, source_date
+    elif match.why == "missing":
+        source_date_shown = source_date
+    elif match.why is None:
+        translation_date, source_date_shown = article.date, source_date
+        if match.stale and _source_has(match):
+            stale_translation = article  # shown on request: the English text is the default
+    wanted = match.requested_locale if match.requested_locale in graph.locales() else ""
+    return ErrorView(article, error, cause_views(article, error), match.locale, wanted, notice(match),
+                     translation_date, source_date_shown, stale_translation, list(article.problems))
 
-    if translated and translated_error:
-        stale = (
-            original is not None and wanted != source and translated.date is not None
-            and original.date is not None and translated.date < original.date
-        )
-        if stale and original_error is not None and not prefer_stale_translation:
-            return _view(original, original_error, source or "", wanted or "", "stale",
-                         translated.date, original.date, stale_translation=translated)
-        return _view(translated, translated_error, wanted or "", wanted or "",
-                     "outdated" if stale and original_error is None else None,
-                     translated.date, original.date if original else None,
-                     stale_translation=translated if stale and original_error is not None else None)
-    if original and original_error:
-        return _view(original, original_error, source or "", wanted or "",
-                     None if wanted == source else "missing", None, original.date)
-    for locale in reading_order(graph, ui_locale):
-        article = _indexed(graph, locale).get(choice.article)
-        error = article.error(choice.error_id) if article else None
-        if article and error:
-            return _view(article, error, locale, wanted or "", "no-source", None, None)
+
+def notice(match: GuideMatch) -> Notice | None:
+    """What the reader is told about the language of the text shown."""
+    if match.why is not None:
+        return match.why
+    if match.stale and not _source_has(match):
+        return "outdated"
     return None
 
 
-def _view(article: Article, error: Error, shown: str, wanted: str, notice: Notice | None,
-          translation_date: dt.date | None, source_date: dt.date | None,
-          stale_translation: Article | None = None) -> ErrorView:
-    return ErrorView(article, error, cause_views(article, error), shown, wanted, notice,
-                     translation_date, source_date, stale_translation, list(article.problems))
+def _source_has(match: GuideMatch) -> bool:
+    return match.source is not None and match.source.error(match.error.id) is not None
 
 
 @dataclass(frozen=True)
@@ -207,7 +178,7 @@ class ArticleProblem:
     message: str
 
 
-def graph_problems(graph: GraphLike) -> list[ArticleProblem]:
+def graph_problems(graph: GuideGraph) -> list[ArticleProblem]:
     """Every problem any article reported, by file and line."""
     found: list[ArticleProblem] = []
     for locale in graph.locales():
@@ -216,11 +187,11 @@ def graph_problems(graph: GraphLike) -> list[ArticleProblem]:
     return sorted(found, key=lambda p: (p.path, p.line))
 
 
-def count_errors(graph: GraphLike) -> int:
+def count_errors(graph: GuideGraph) -> int:
     return sum(len(article.errors) for locale in graph.locales() for article in graph.articles(locale))
 
 
-def link_resolver(graph: GraphLike, view: ErrorView, locale: str, docs: str | None = None):
+def link_resolver(graph: GuideGraph, view: ErrorView, locale: str, docs: str | None = None):
     """How links inside an article are followed from the Guide page: anchors to a cause or error
     and links to other loaded articles become Guide deep links; external links stay; anything
     else (images, files the app does not serve) keeps only its text."""
@@ -248,7 +219,7 @@ def link_resolver(graph: GraphLike, view: ErrorView, locale: str, docs: str | No
             if anchor in error_ids:
                 return guide_link(locale, current, anchor, docs=docs)
             return None
-        slug = PurePath(path.split("?")[0]).stem
+        slug = article_slug(path.split("?")[0])
         target = article_slugs.get(slug) if path.lower().split("?")[0].endswith(".md") else None
         if target is None:
             return None

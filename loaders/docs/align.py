@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from pathlib import PurePosixPath
 
 from .model import Article
+from .slug import article_slug
 
 
 @dataclass
@@ -62,13 +63,12 @@ def align(articles: list[Article]) -> Alignment:
     return alignment
 
 
-def article_key(article: Article) -> str:
-    """What identifies "the same article" across locales: its file name."""
-    return PurePath(article.path).name
-
-
 def group_by_article(articles: list[Article]) -> dict[str, list[Article]]:
-    groups: dict[str, list[Article]] = defaultdict(list)
+    """The locales of each article (same slug), named by the file name of the first one."""
+    groups: dict[str, list[Article]] = {}
+    names: dict[str, str] = {}
     for article in articles:
-        groups[article_key(article)].append(article)
-    return dict(groups)
+        slug = article_slug(article)
+        name = names.setdefault(slug, PurePosixPath(article.path.replace("\\", "/")).name)
+        groups.setdefault(name, []).append(article)
+    return groups

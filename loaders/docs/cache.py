@@ -1,8 +1,10 @@
-"""Content-addressed cache of parsed articles, and parallel parsing of many files.
+"""Content-addressed store of parsed articles.
 
-An entry is keyed by the sha256 of the file's bytes and the parser version (a hash of the
-parser's own source), so editing an article or the parser invalidates exactly what changed.
-Path and locale are re-applied on a hit: the same bytes may live under another locale folder.
+An entry is keyed by the sha256 of the file's bytes under a folder named by the parser version (a
+hash of the source of every module of this package), so editing an article or the parser
+invalidates exactly what changed. An entry keeps the article as parsed, without its text (the bytes
+at hand decode faster than a pickle loads it), and the locale the parser was given; where the same
+bytes are found at another path or read with another locale, loaders.docs.load re-places them.
 """
 from __future__ import annotations
 
@@ -10,42 +12,34 @@ import dataclasses
 import hashlib
 import os
 import pickle
-from concurrent.futures import ProcessPoolExecutor
+import threading
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .model import Article
-from .textio import UTF8_BOM, decode, read_file_bytes
+from platformdirs import user_cache_dir
 
-PARALLEL_THRESHOLD = 24  # below this, process start-up costs more than it saves
-_PARSER_MODULES = (
-    "parse.py", "blocks.py", "inline.py", "structure.py", "frontmatter.py",
-    "textio.py", "slug.py", "locale.py", "model.py", "cache.py",
-)
+from .model import Article
+from .textio import UTF8_BOM, decode
+
 CACHE_ENV = "BACKUP_TRIAGE_CACHE_DIR"
 NO_CACHE_ENV = "BACKUP_TRIAGE_NO_CACHE"
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 @lru_cache(maxsize=1)
 def parser_version() -> str:
+    """A hash of every module of this package: whatever the parser depends on changes it."""
     digest = hashlib.sha256()
-    here = Path(__file__).parent
-    for name in _PARSER_MODULES:
-        try:
-            digest.update((here / name).read_bytes())
-        except OSError:
-            digest.update(name.encode())
+    for module in sorted(PACKAGE_DIR.glob("*.py")):
+        digest.update(module.name.encode())
+        digest.update(module.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def cache_dir() -> Path:
     configured = os.environ.get(CACHE_ENV)
-    if configured:
-        base = Path(configured)
-    else:
-        from platformdirs import user_cache_dir
-
-        base = Path(user_cache_dir("backup-triage"))
+    base = Path(configured) if configured else Path(user_cache_dir("backup-triage"))
     return base / "articles" / parser_version()
 
 
@@ -53,117 +47,54 @@ def cache_enabled() -> bool:
     return os.environ.get(NO_CACHE_ENV, "") in ("", "0")
 
 
-def _entry(directory: Path, digest: str) -> str:
-    return os.path.join(directory, digest[:2], digest + ".pickle")
+def content_key(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
-def _load(directory: Path, digest: str, data: bytes) -> Article | None:
-    try:
-        with open(_entry(directory, digest), "rb") as handle:
-            article = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return None
-    if not isinstance(article, Article):
-        return None
-    # the text is not stored: the bytes are at hand and decode faster than a pickle loads them
-    if any(problem.kind == "encoding" for problem in article.problems):
-        article.text = decode(data).text
-    else:
-        article.text = (data[3:] if data.startswith(UTF8_BOM) else data).decode("utf-8")
-    return article
+@dataclass(frozen=True)
+class CachedArticle:
+    article: Article
+    locale: str | None  # the locale the parser was given; None: read from the metadata and the path
 
 
-def _store(directory: Path, digest: str, article: Article) -> None:
-    target = _entry(directory, digest)
-    try:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        temporary = f"{target}.{os.getpid()}.tmp"
-        with open(temporary, "wb") as handle:
-            pickle.dump(dataclasses.replace(article, text=""), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, target)
-    except OSError:
-        pass  # a read-only cache only costs speed
+class ArticleCache:
+    """Parsed articles on disk; a missing, unreadable or foreign entry is a miss, never an error."""
 
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
 
-def _relocate(article: Article, path: str) -> Article:
-    from .locale import locale_problems, resolve_locale
-    from .parse import resolve_includes
+    @classmethod
+    def configured(cls) -> ArticleCache | None:
+        """The cache the environment asks for; None when `BACKUP_TRIAGE_NO_CACHE` turns it off."""
+        return cls(cache_dir()) if cache_enabled() else None
 
-    # what the old path said about the language does not hold at the new one
-    problems = [p for p in article.problems if p.kind != "locale"]
-    problems += locale_problems(article.metadata, path, None, _header_line_finder(article))
-    problems.sort(key=lambda p: p.line)
-    moved = dataclasses.replace(article, path=path, locale=resolve_locale(article.metadata, path), problems=problems)
-    resolve_includes(moved)
-    return moved
+    def _entry(self, digest: str) -> str:
+        return os.path.join(self.directory, digest[:2], digest + ".pickle")
 
-
-def _header_line_finder(article: Article):
-    from .frontmatter import key_line
-
-    lines = article.text.split("\n", 200)[:200]  # the header is at the top
-    return lambda key: key_line(key, lines)
-
-
-def _parse_file(path: str, data: bytes) -> Article:
-    from .parse import parse_text, resolve_includes
-
-    article = parse_text(data, path)
-    resolve_includes(article)
-    return article
-
-
-def _parse_batch(batch: list[tuple[str, bytes]]) -> list[Article]:
-    return [_parse_file(path, data) for path, data in batch]
-
-
-def parse_many(paths: list[Path], *, use_cache: bool = True, workers: int | None = None) -> list[Article]:
-    """Parse files in order, from the cache when their bytes were seen before, in parallel when many."""
-    use_cache = use_cache and cache_enabled()
-    directory = cache_dir() if use_cache else None
-    results: list[Article | None] = [None] * len(paths)
-    todo: list[tuple[int, str, bytes, str]] = []
-    for position, path in enumerate(paths):
-        name = os.fspath(path)
+    def get(self, digest: str, data: bytes) -> CachedArticle | None:
+        """The entry for these bytes (`digest` is their content_key), with the text put back."""
         try:
-            data = read_file_bytes(name)
-        except OSError as exc:
-            from .parse import unreadable_article
-
-            results[position] = unreadable_article(name, exc)
-            continue
-        digest = hashlib.sha256(data).hexdigest()
-        cached = _load(directory, digest, data) if directory is not None else None
-        if cached is not None:
-            results[position] = cached if cached.path == name else _relocate(cached, name)
+            with open(self._entry(digest), "rb") as handle:
+                entry = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return None
+        if not isinstance(entry, CachedArticle) or not isinstance(entry.article, Article):
+            return None
+        article = entry.article
+        if any(problem.kind == "encoding" for problem in article.problems):
+            article.text = decode(data).text
         else:
-            todo.append((position, name, data, digest))
+            article.text = (data[3:] if data.startswith(UTF8_BOM) else data).decode("utf-8")
+        return entry
 
-    if todo:
-        parsed = _parse_all([(name, data) for _, name, data, _ in todo], workers)
-        for (position, _, _, digest), article in zip(todo, parsed):
-            results[position] = article
-            if directory is not None:
-                _store(directory, digest, article)
-    return [article for article in results if article is not None]
-
-
-def _parse_all(items: list[tuple[str, bytes]], workers: int | None) -> list[Article]:
-    cores = workers or min(os.cpu_count() or 1, 8)
-    if cores < 2 or len(items) <= PARALLEL_THRESHOLD:
-        return _parse_batch(items)
-    # interleave by size so both workers get a similar amount of text
-    order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
-    batches: list[list[int]] = [[] for _ in range(cores)]
-    for rank, index in enumerate(order):
-        batches[rank % cores].append(index)
-    out: list[Article | None] = [None] * len(items)
-    try:
-        with ProcessPoolExecutor(max_workers=cores) as pool:
-            futures = [pool.submit(_parse_batch, [items[i] for i in batch]) for batch in batches if batch]
-            for batch, future in zip([b for b in batches if b], futures):
-                for index, article in zip(batch, future.result()):
-                    out[index] = article
-    except (OSError, RuntimeError):  # no process support here (sandbox, frozen app): do it inline
-        return _parse_batch(items)
-    return [article for article in out if article is not None]
+    def put(self, digest: str, article: Article, locale: str | None) -> None:
+        target = self._entry(digest)
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            temporary = f"{target}.{os.getpid()}.{threading.get_ident()}.tmp"  # two loads may store one entry at once
+            with open(temporary, "wb") as handle:
+                entry = CachedArticle(dataclasses.replace(article, text=""), locale)
+                pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, target)
+        except OSError:
+            pass  # a read-only cache only costs speed

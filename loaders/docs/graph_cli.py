@@ -5,26 +5,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Callable
 
 from .align import align, group_by_article
 from .model import Article, Cause, Error
-from .parse import article_paths, load_tree
+from .load import Discovery, discover, load_articles
 from .textio import why_unreadable
 
-# Extra per-error fields for the JSON output: each hook gets (article, error, fields) and adds keys
-# to `fields` (e.g. the catalog's codes for the error). Register with `add_error_fields`.
-ErrorFieldsHook = Callable[[Article, Error, dict], None]
-ERROR_FIELD_HOOKS: list[ErrorFieldsHook] = []
 
-
-def add_error_fields(hook: ErrorFieldsHook) -> ErrorFieldsHook:
-    ERROR_FIELD_HOOKS.append(hook)
-    return hook
-
-
-def error_json(article: Article, error: Error) -> dict:
-    fields = {
+def error_json(error: Error) -> dict:
+    return {
         "id": error.id,
         "title": error.title,
         "line": error.line,
@@ -37,9 +26,6 @@ def error_json(article: Article, error: Error) -> dict:
             for ref in error.cause_refs
         ],
     }
-    for hook in ERROR_FIELD_HOOKS:
-        hook(article, error, fields)
-    return fields
 
 
 def cause_json(cause: Cause) -> dict:
@@ -64,7 +50,7 @@ def article_json(article: Article) -> dict:
         "date": article.date.isoformat() if article.date else None,
         "line_endings": article.line_endings,
         "metadata": article.metadata,
-        "errors": [error_json(article, error) for error in article.errors],
+        "errors": [error_json(error) for error in article.errors],
         "causes": [cause_json(cause) for cause in article.causes],
         "includes": [
             {"target": inc.target, "line": inc.line, "syntax": inc.syntax, "resolved": inc.resolved or None}
@@ -111,26 +97,38 @@ def summary(articles: list[Article]) -> str:
     return "\n".join(out)
 
 
-def input_problems(paths: list[str]) -> list[str]:
-    """One line for each named path that yields no article: missing, unreadable, or a folder
-    without any *.md (files unreadable inside folders are reported from their articles)."""
+def readable_inputs(paths: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The named folders and readable files, and why each other named path cannot be read."""
+    readable: list[str] = []
+    unreadable: dict[str, str] = {}
+    for name in paths:
+        reason = None if Path(name).is_dir() else why_unreadable(name)
+        if reason:
+            unreadable[name] = reason
+        else:
+            readable.append(name)
+    return readable, unreadable
+
+
+def input_problems(paths: list[str], unreadable: dict[str, str], found: Discovery) -> list[str]:
+    """One line for each named path that yields no article, in the order named: missing,
+    unreadable, or a folder without any *.md (files unreadable inside folders are reported from
+    their articles)."""
+    folders = {error.path: error for error in found.errors if error.kind in ("no-articles", "unlistable")}
     messages: list[str] = []
     for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            if not article_paths([path]):
-                messages.append(f"graph: {name}: no Markdown (.md) files in this folder")
-            continue
-        reason = why_unreadable(path)
-        if reason:
-            messages.append(f"graph: cannot read {name}: {reason}")
+        if name in unreadable:
+            messages.append(f"graph: cannot read {name}: {unreadable[name]}")
+        elif name in folders:
+            messages.append(f"graph: {name}: {folders[name].message}")
     return messages
 
 
 def run(args: argparse.Namespace) -> int:
-    named = input_problems(args.paths)
-    readable = [name for name in args.paths if Path(name).is_dir() or why_unreadable(name) is None]
-    articles = load_tree(readable, cache=not args.no_cache) if readable else []
+    readable, unreadable = readable_inputs(args.paths)
+    found = discover(readable)
+    named = input_problems(args.paths, unreadable, found)
+    articles = load_articles(sorted(found.files), use_cache=not args.no_cache)
     if args.json:
         json.dump(graph_json(articles), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -5,6 +5,8 @@ import re
 from functools import lru_cache
 from pathlib import PurePath
 
+from babel import localedata
+
 from .model import Problem
 
 DEFAULT_LOCALE = "en-us"
@@ -25,11 +27,21 @@ def is_locale_folder(name: str) -> bool:
     return bool(LOCALE_SHAPE.match(normalise_locale(name)))
 
 
-def locale_from_path(path: str) -> str | None:
-    for part in reversed(PurePath(path).parts[:-1]):
+def _nearest_locale(parts: tuple[str, ...]) -> str | None:
+    for part in reversed(parts):
         if is_locale_folder(part):
             return normalise_locale(part)
     return None
+
+
+def locale_from_path(path: str | PurePath) -> str | None:
+    """The locale folder nearest to a file: `docs/it-it/2017-10-05/x.md` → it-it."""
+    return _nearest_locale(PurePath(path).parts[:-1])
+
+
+def locale_of_folder(path: str | PurePath) -> str | None:
+    """The locale a folder belongs to: its own name, else the nearest locale folder above it."""
+    return _nearest_locale(PurePath(path).parts)
 
 
 def resolve_locale(metadata: dict[str, object], path: str, explicit: str | None = None) -> str:
@@ -51,10 +63,6 @@ def locale_and_origin(metadata: dict[str, object], path: str, explicit: str | No
 @lru_cache(maxsize=256)
 def is_known_language(locale: str) -> bool:
     """Whether the language part of a locale code is one CLDR knows (it-it yes, xx-yy no)."""
-    try:
-        from babel import localedata
-    except ImportError:  # pragma: no cover - babel is a runtime dependency
-        return True
     return localedata.exists(locale.split("-", 1)[0].lower())
 
 

@@ -1,5 +1,7 @@
 """Troubleshooting Markdown → Article: errors with ordered cause lists, causes with solution blocks.
 
+Text in, Article out: no files are read here (loaders.docs.load finds, reads and caches them).
+
 Structure is read from markdown-it-py tokens (line numbers kept) and from shapes that do not
 depend on the language of the article: explicit anchors, heading levels, in-page link targets,
 "<word> N: [title](#anchor)" lists and "label: CamelCaseCode" lines.
@@ -9,11 +11,8 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import hashlib
-import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Iterable
 
 from markdown_it import MarkdownIt
 
@@ -30,17 +29,16 @@ from .blocks import (
 from .frontmatter import key_line, parse_date, split_front_matter
 from .inline import strip_sxs
 from .locale import locale_problems, resolve_locale
-from .model import Article, Block, Cause, CauseRef, Error, Heading, Include, Link, Problem
+from .model import Article, Block, Cause, CauseRef, Error, Heading, Link, Problem
 from .slug import slugify
 from .structure import cause_refs, is_cause_ref_line, label_lines, numbered_heading
-from .textio import decode, describe_os_error, read_file_bytes
+from .textio import decode
 
-__all__ = ["parse_text", "parse_article", "load_tree", "slugify", "article_paths", "unreadable_article"]
+__all__ = ["markdown_parser", "parse_text"]
 
 _ANCHOR_ATTR = re.compile(r"""<a\s+[^>]*?\b(?:name|id)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 _PLATFORM_WORDS = {"windows": re.compile(r"\bwindows\b", re.IGNORECASE), "linux": re.compile(r"\blinux\b", re.IGNORECASE)}
 _ID_SEPARATORS = re.compile(r"[-_\s.]+")
-INCLUDES_FOLDER = "includes"
 _COLON = re.compile("[:：︰∶]")
 
 _markdown: MarkdownIt | None = None
@@ -95,77 +93,6 @@ def parse_text(text_or_bytes: str | bytes, path: str = "<memory>", locale: str |
             problems=[Problem(1, f"could not parse the article: {type(exc).__name__}: {exc}", kind="internal")],
             text=text,
         )
-
-
-def parse_article(path: str | os.PathLike[str], locale: str | None = None) -> Article:
-    """Parse one file; an unreadable file yields an article whose only content is the problem."""
-    name = str(path)
-    try:
-        data = read_file_bytes(path)
-    except OSError as exc:
-        return unreadable_article(name, exc, locale)
-    article = parse_text(data, name, locale)
-    resolve_includes(article)
-    return article
-
-
-def unreadable_article(name: str, exc: OSError, locale: str | None = None) -> Article:
-    """The stand-in for a file that cannot be read: no content, one `io` problem naming it."""
-    return Article(
-        path=name,
-        locale=resolve_locale({}, name, locale),
-        title="",
-        date=None,
-        metadata={},
-        problems=[Problem(0, f"cannot read {name}: {describe_os_error(exc, name)}", kind="io")],
-    )
-
-
-def resolve_includes(article: Article) -> None:
-    """Point each include at the file it names, when that file exists next to the article."""
-    if not article.includes or article.path.startswith("<"):
-        return
-    base = Path(article.path).parent
-    resolved: list[Include] = []
-    for include in article.includes:
-        target = include.target.split("#", 1)[0]
-        candidate = (base / target) if target and not target.startswith(("~", "/", "http:", "https:")) else None
-        found = str(candidate.resolve()) if candidate is not None and candidate.is_file() else ""
-        resolved.append(Include(include.target, include.line, include.syntax, found))
-    article.includes = resolved
-
-
-def article_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Every *.md under the given files/folders, sorted, without include fragments.
-
-    Entries that are not folders are kept even when they cannot be read (a broken symlink, a
-    named pipe): parsing them yields an article with an `io` problem, so they are reported
-    rather than silently left out.
-    """
-    found: set[Path] = set()
-    for entry in paths:
-        entry = Path(entry)
-        if entry.is_dir():
-            for candidate in entry.rglob("*.md"):
-                relative = candidate.relative_to(entry).parts[:-1]
-                if INCLUDES_FOLDER not in relative and not candidate.is_dir():
-                    found.add(candidate)
-        else:
-            found.add(entry)
-    return sorted(found)
-
-
-def load_tree(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *, cache: bool = True) -> list[Article]:
-    """Parse every article under `paths` (files or folders), sorted by path.
-
-    Files inside an `includes/` folder are fragments, not articles: they appear as the
-    resolved includes of the articles that reference them.
-    """
-    from .cache import parse_many
-
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    return parse_many(article_paths(paths), use_cache=cache)
 
 
 # --------------------------------------------------------------------------- parsing

@@ -9,7 +9,7 @@ from dashboard.docs_qa.findings import SORT_ORDERS
 from dashboard.docs_qa.labels import locale_label
 from dashboard.core.i18n import translate
 from dashboard.core.render import escape_markdown
-from loaders.docs.parse import parse_article
+from loaders.docs.load import parse_article
 
 REPO = Path(__file__).resolve().parents[2]
 TREE = REPO / "tests" / "data" / "docs_qa" / "tree"

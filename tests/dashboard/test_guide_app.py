@@ -10,7 +10,7 @@ from babel import Locale
 from dashboard.core.i18n import translate
 from dashboard.core.render import escape_markdown
 from loaders.docs.graph import load_graph
-from loaders.docs.parse import parse_article
+from loaders.docs.load import parse_article
 
 ERROR_KEY = "guide_error"
 

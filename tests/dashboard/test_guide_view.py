@@ -13,7 +13,7 @@ import pytest
 from dashboard.core.links import guide_link
 from dashboard.guide import view as gv
 from loaders.docs.graph import load_graph
-from loaders.docs.parse import parse_article
+from loaders.docs.load import parse_article
 
 TREE = Path(__file__).resolve().parents[1] / "data" / "guide" / "tree"
 AGENT = "agent-failures"
@@ -77,7 +77,7 @@ def test_a_link_naming_the_wrong_article_still_finds_its_error(docs_source_dir) 
 
 
 def test_translated_error_is_shown_in_the_readers_language(graph) -> None:
-    view = gv.resolve_error(graph, choice(graph, "agentdownerror"), "it-it")
+    view = gv.error_view(graph, choice(graph, "agentdownerror"), "it-it")
     assert view.shown_locale == "it-it" and view.notice is None
     assert [c.id for c in view.causes] == ["agent-service-stopped", "no-outbound-network"]
     assert [c.number for c in view.causes] == [1, 2]
@@ -85,34 +85,34 @@ def test_translated_error_is_shown_in_the_readers_language(graph) -> None:
 
 
 def test_missing_translation_falls_back_to_english(graph) -> None:
-    view = gv.resolve_error(graph, choice(graph, "diskfullerror"), "it-it")
+    view = gv.error_view(graph, choice(graph, "diskfullerror"), "it-it")
     assert view.shown_locale == "en-us" and view.notice == "missing"
     # The order of this error's list, not the order of the sections in the article.
     assert [c.id for c in view.causes] == ["no-outbound-network", "agent-service-stopped"]
 
 
 def test_language_without_any_translation_falls_back_to_english(graph) -> None:
-    view = gv.resolve_error(graph, choice(graph, "agentdownerror"), "fr-fr")
+    view = gv.error_view(graph, choice(graph, "agentdownerror"), "fr-fr")
     assert view.shown_locale == "en-us" and view.notice == "missing"
 
 
 def test_stale_translation_shows_english_unless_asked(graph) -> None:
-    view = gv.resolve_error(graph, choice(graph, "agentdownerror"), "de-de")
+    view = gv.error_view(graph, choice(graph, "agentdownerror"), "de-de")
     assert view.notice == "stale" and view.shown_locale == "en-us"
     assert str(view.translation_date) == "2023-01-15" and str(view.source_date) == "2024-03-01"
     assert view.stale_translation is not None
-    forced = gv.resolve_error(graph, choice(graph, "agentdownerror"), "de-de", prefer_stale_translation=True)
+    forced = gv.error_view(graph, choice(graph, "agentdownerror"), "de-de", prefer_stale_translation=True)
     assert forced.shown_locale == "de-de" and forced.notice is None
     assert [c.id for c in forced.causes] == ["agent-service-stopped"]
 
 
 def test_error_only_in_another_language(graph) -> None:
-    view = gv.resolve_error(graph, choice(graph, "quotaexceedederror"), "it-it")
+    view = gv.error_view(graph, choice(graph, "quotaexceedederror"), "it-it")
     assert view.notice == "no-source" and view.shown_locale == "ja-jp"
 
 
 def test_english_reader_sees_english_without_notice(graph) -> None:
-    view = gv.resolve_error(graph, choice(graph, "agentdownerror"), "en-us")
+    view = gv.error_view(graph, choice(graph, "agentdownerror"), "en-us")
     assert view.shown_locale == "en-us" and view.notice is None and view.stale_translation is None
 
 
@@ -124,13 +124,13 @@ def test_cause_listed_without_a_section_is_kept_as_a_placeholder(tmp_path) -> No
         "- **Cause 1: [Listed but absent](#absent)**\n- **Cause 2: [Present](#present)**\n\n"
         "## Causes and solutions\n\n### <a name=\"present\"></a>Present\n\nFix it.\n", encoding="utf-8")
     graph = load_graph(tmp_path, cache=False)
-    view = gv.resolve_error(graph, choice(graph, "e1"), "en-us")
+    view = gv.error_view(graph, choice(graph, "e1"), "en-us")
     assert [(c.id, c.cause is None) for c in view.causes] == [("absent", True), ("present", False)]
     assert view.causes[0].title == "Listed but absent"
 
 
 def test_links_inside_articles(graph) -> None:
-    view = gv.resolve_error(graph, choice(graph, "agentdownerror"), "it-it")
+    view = gv.error_view(graph, choice(graph, "agentdownerror"), "it-it")
     resolve = gv.link_resolver(graph, view, "it-it")
     assert resolve("#no-outbound-network") == \
         "guide?lang=it-it&article=agent-failures&error=agentdownerror&cause=no-outbound-network"
@@ -152,7 +152,7 @@ def test_guide_link_shape() -> None:
 
 def test_links_inside_articles_keep_the_chosen_docs_folder(graph) -> None:
     """A link opens a new session: without the folder it would read the built-in articles."""
-    view = gv.resolve_error(graph, choice(graph, "agentdownerror"), "it-it")
+    view = gv.error_view(graph, choice(graph, "agentdownerror"), "it-it")
     resolve = gv.link_resolver(graph, view, "it-it", docs=str(TREE))
     for href in ("#no-outbound-network", "agent-failures.md#agentdownerror", "../other/quota-failures.md"):
         assert parse_qs(urlparse(resolve(href)).query)["docs"] == [str(TREE)]
@@ -173,6 +173,6 @@ def test_corpus_locale_folder_keeps_the_articles_cause_order(corpus_dir) -> None
     article = parse_article(next(folder.rglob("*.md")))
     assert [c.error_id for c in choices] == [e.id for e in article.errors]
     for error in article.errors:
-        view = gv.resolve_error(graph, gv.find_choice(choices, error.id), "it-it")
+        view = gv.error_view(graph, gv.find_choice(choices, error.id), "it-it")
         assert [c.id for c in view.causes] == error.causes
         assert [c.number for c in view.causes] == list(range(1, len(error.causes) + 1))

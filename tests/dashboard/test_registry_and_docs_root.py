@@ -71,6 +71,18 @@ def test_inspect_layouts(tmp_path, corpus_dir) -> None:
     assert single.markdown_count >= 1
 
 
+
+def test_locale_folders_are_read_as_the_loader_reads_them(tmp_path) -> None:
+    """it_IT and es-419 are locales, api-docs is not: the graph would read them the same way."""
+    for name in ("en-us", "it_IT", "es-419", "api-docs"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "a.md").write_text("# A\n", encoding="utf-8")
+    tree = docs_root.inspect_docs_root(tmp_path)
+    assert tree.layout == "locale-tree" and tree.locale_folders == ("en-us", "es-419", "it-it")
+    single = docs_root.inspect_docs_root(tmp_path / "it_IT")
+    assert single.layout == "single-locale" and single.folder_locale == "it-it"
+    assert docs_root.inspect_docs_root(tmp_path / "api-docs").folder_locale is None
+
 def test_signature_changes_when_an_article_changes(tmp_path) -> None:
     article = tmp_path / "en-us" / "a.md"
     article.parent.mkdir()

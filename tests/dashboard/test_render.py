@@ -113,7 +113,7 @@ def test_escape_markdown_keeps_text_literal(text: str) -> None:
 @pytest.mark.corpus
 def test_side_by_side_translations_show_only_the_translation(corpus_dir) -> None:
     """SXS articles carry each sentence twice; the English source must not reach the reader."""
-    from loaders.docs.parse import parse_article
+    from loaders.docs.load import parse_article
 
     path = next((corpus_dir / "articles" / "it-it" / "2017-11-28").rglob("*.md"))
     text = path.read_text(encoding="utf-8-sig")
@@ -136,7 +136,7 @@ def test_every_corpus_solution_renders_its_commands_in_order(corpus_dir, docs_so
     and no rendered HTML carries scripts or event handlers."""
     import textwrap
 
-    from loaders.docs.parse import load_tree
+    from loaders.docs.load import load_tree
 
     articles = load_tree([corpus_dir / "articles", corpus_dir / "siblings", docs_source_dir])
     rendered = 0

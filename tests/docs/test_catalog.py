@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from loaders.docs.catalog import (
+from loaders.guidance.catalog import (
     CATEGORIES,
     Catalog,
     CatalogEntry,
@@ -15,8 +15,8 @@ from loaders.docs.catalog import (
     codes_for_error,
     load_catalog,
     normalise_message,
-    resolve,
 )
+from loaders.guidance.sections import resolve_guidance
 from loaders.docs.graph import GuideGraph, load_graph
 
 REPO = Path(__file__).resolve().parents[2]
@@ -192,7 +192,7 @@ def test_every_catalog_entry_resolves_in_every_locale(
         elif article.error(entry.error_id) is None:
             missing.append(f"{entry.article}#{entry.error_id} ({entry.code})")
         else:
-            result = resolve(catalog, docs_graph, entry.code, locale)
+            result = resolve_guidance(catalog, docs_graph, entry.code, locale)
             if (result.status, result.locale_used, result.error_id) != ("found", locale, entry.error_id):
                 missing.append(f"{entry.code}: resolved to {result}")
     assert not missing, f"{locale}: " + ", ".join(sorted(set(missing)))
@@ -201,7 +201,7 @@ def test_every_catalog_entry_resolves_in_every_locale(
 def test_other_locale_folders_resolve_too(catalog: Catalog, docs_graph: GuideGraph) -> None:
     for locale in set(docs_graph.locales()) - set(UI_LOCALES):
         for entry in catalog.entries.values():
-            assert resolve(catalog, docs_graph, entry.code, locale).status == "found", (locale, entry.code)
+            assert resolve_guidance(catalog, docs_graph, entry.code, locale).status == "found", (locale, entry.code)
 
 
 # --- matching --------------------------------------------------------------------------------------
@@ -292,12 +292,12 @@ def test_prefix_needs_a_word_boundary(catalog: Catalog) -> None:
 )
 def test_unknown_input_never_raises(catalog: Catalog, docs_graph: GuideGraph, query: object) -> None:
     assert catalog.match(code=query, message=query, numeric=query) is None
-    result = resolve(catalog, docs_graph, query, "it-it")
+    result = resolve_guidance(catalog, docs_graph, query, "it-it")
     assert result.status == "unknown" and result.entry is None and result.locale_used is None
 
 
 def test_unknown_code_resolves_to_unknown(catalog: Catalog, docs_graph: GuideGraph) -> None:
-    result = resolve(catalog, docs_graph, "UserErrorSomethingNobodyDocumented", "de-de")
+    result = resolve_guidance(catalog, docs_graph, "UserErrorSomethingNobodyDocumented", "de-de")
     assert (result.status, result.entry, result.article, result.error_id) == ("unknown", None, None, None)
 
 
@@ -314,7 +314,7 @@ RESOLUTION_CASES = yaml.safe_load((DATA / "resolutions.yaml").read_text(encoding
 
 @pytest.mark.parametrize("case", RESOLUTION_CASES, ids=lambda c: f"{c['query'] or '<empty>'}@{c['locale']}")
 def test_resolve_fixture(mini_catalog: Catalog, mini_graph: GuideGraph, case: dict) -> None:
-    result = resolve(mini_catalog, mini_graph, case["query"], case["locale"])
+    result = resolve_guidance(mini_catalog, mini_graph, case["query"], case["locale"])
     assert result.status == case["status"]
     assert (result.entry.code if result.entry else None) == case["code"]
     assert result.error_id == case["error"]

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from loaders.docs.catalog import normalise_message
+from loaders.guidance.catalog import normalise_message
 from loaders.docs.model import Article, Block
-from loaders.docs.parse import parse_article
+from loaders.docs.load import parse_article
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs_source"

@@ -4,20 +4,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 from loaders.docs import align, load_graph, load_tree
-from loaders.docs import cache as article_cache
+from loaders.docs import load
 
 TREE = Path(__file__).resolve().parents[1] / "data" / "graph"
-
-
-@pytest.fixture()
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "cache"
-    monkeypatch.setenv(article_cache.CACHE_ENV, str(directory))
-    monkeypatch.delenv(article_cache.NO_CACHE_ENV, raising=False)
-    return directory
 
 
 def test_locales_and_articles(cache_dir: Path) -> None:
@@ -30,7 +20,8 @@ def test_locales_and_articles(cache_dir: Path) -> None:
 
 def test_find_error_in_reader_locale_marks_older_translation_stale(cache_dir: Path) -> None:
     graph = load_graph(TREE)
-    article, error, used, stale = graph.find_error("widget-offline", "it-it")
+    match = graph.find_error("widget-offline", "it-it")
+    article, error, used, stale = match.article, match.error, match.locale, match.stale
     assert used == "it-it" and stale is True  # 2024-01-15 translation of a 2024-03-10 source
     assert error.title == "WidgetOffline - Il widget non è raggiungibile"
     assert error.causes == ["network-down", "agent-stopped-windows"]
@@ -99,15 +90,64 @@ def test_cached_article_moved_to_another_locale_folder(cache_dir: Path, tmp_path
     assert article.path == str(copy) and article.locale == "fr-fr"
 
 
-def test_parallel_parse_matches_sequential(tmp_path: Path) -> None:
-    source = (TREE / "en-us" / "widget-errors.md").read_text(encoding="utf-8")
-    paths = []
-    for number in range(article_cache.PARALLEL_THRESHOLD + 6):
-        path = tmp_path / f"article-{number:02d}.md"
-        path.write_text(source.replace("widget-full", f"widget-full-{number}"), encoding="utf-8")
-        paths.append(path)
-    parallel = article_cache.parse_many(paths, use_cache=False, workers=2)
-    sequential = article_cache.parse_many(paths, use_cache=False, workers=1)
+def test_parallel_parse_matches_sequential(many_articles: list[Path]) -> None:
+    paths = many_articles
+    parallel = load.load_articles(paths, use_cache=False, workers=2)
+    sequential = load.load_articles(paths, use_cache=False, workers=1)
     assert [a.path for a in parallel] == [str(p) for p in paths]
     assert [[e.id for e in a.errors] for a in parallel] == [[e.id for e in a.errors] for a in sequential]
     assert parallel[7].errors[1].id == "widget-full-7"
+
+
+# --- GuideGraph.lookup: the one decision of which section, in which language -----------------------
+
+SLUG = "widget-errors"
+
+
+def test_lookup_found_in_the_requested_locale(cache_dir: Path) -> None:
+    match = load_graph(TREE).lookup(SLUG, "widget-offline", "de-de")
+    assert (match.locale, match.requested_locale, match.fallback, match.why, match.stale) == (
+        "de-de", "de-de", False, None, False)
+    assert match.error.title == "WidgetOffline - Das Widget ist nicht erreichbar"
+    assert match.translation is match.article and match.source.locale == "en-us"
+
+
+def test_lookup_reads_the_requested_locale_as_written_or_by_language(cache_dir: Path) -> None:
+    graph = load_graph(TREE)
+    for asked in ("DE_de", "de-AT", "de"):
+        assert graph.lookup(SLUG, "widget-offline", asked).locale == "de-de", asked
+
+
+def test_lookup_falls_back_to_the_source_when_the_section_is_missing(cache_dir: Path) -> None:
+    graph = load_graph(TREE)
+    match = graph.lookup(SLUG, "widget-full", "it-it")
+    assert (match.locale, match.requested_locale, match.fallback, match.why, match.stale) == (
+        "en-us", "it-it", True, "missing", False)
+    assert match.error.causes == ["disk-full"] and match.translation is None
+    # a language the graph does not have at all is missing too
+    french = graph.lookup(SLUG, "widget-offline", "fr-fr")
+    assert (french.locale, french.requested_locale, french.why) == ("en-us", "fr-fr", "missing")
+
+
+def test_lookup_falls_back_to_the_source_when_the_translation_is_stale(cache_dir: Path) -> None:
+    graph = load_graph(TREE)
+    match = graph.lookup(SLUG, "widget-offline", "it-it")  # 2024-01-15 translation of a 2024-03-10 source
+    assert (match.locale, match.fallback, match.why, match.stale) == ("en-us", True, "stale", False)
+    assert match.translation.locale == "it-it" and str(match.translation.date) == "2024-01-15"
+    kept = graph.lookup(SLUG, "widget-offline", "it-it", stale_fallback=False)
+    assert (kept.locale, kept.fallback, kept.why, kept.stale) == ("it-it", False, None, True)
+    assert kept.error.title == "WidgetOffline - Il widget non è raggiungibile"
+
+
+def test_lookup_of_what_no_locale_has(cache_dir: Path) -> None:
+    graph = load_graph(TREE)
+    assert graph.lookup(SLUG, "no-such-error", "it-it") is None
+    assert graph.lookup("no-such-article", "widget-offline", "en-us") is None
+
+
+def test_lookup_in_another_language_when_neither_reader_nor_source_has_it(tmp_path: Path) -> None:
+    shutil.copytree(TREE, tmp_path / "docs")
+    extra = "---\nms.date: 06/01/2024\n---\n# J\n\n## <a name=\"only-here\"></a>OnlyHere\n\n**Error code**: OnlyHere\n"
+    (tmp_path / "docs" / "de-de" / "widget-errors.md").write_text(extra, encoding="utf-8")
+    match = load_graph(tmp_path / "docs", cache=False).lookup(SLUG, "only-here", "it-it")
+    assert (match.locale, match.requested_locale, match.fallback, match.why) == ("de-de", "it-it", True, "no-source")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from azure.core.exceptions import ClientAuthenticationError
 
-from loaders.docs.catalog import load_catalog
+from loaders.guidance.catalog import load_catalog
 from loaders.jobs.azure.client import SyncOptions
 from loaders.jobs.azure.sync import SYNC_SOURCE, SyncReport, sync_vaults
 from loaders.jobs.importers import import_files

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from jobs.cli_run import REPO, jobs_env, run_jobs
-from loaders.docs.catalog import load_catalog
+from loaders.guidance.catalog import load_catalog
 from loaders.jobs.importers import import_files
 from loaders.jobs.sample import generate_sample
 from loaders.jobs.store import Store, StoreError, open_store

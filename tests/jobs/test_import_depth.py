@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from jobs.cli_run import REPO, run_jobs
-from loaders.docs.catalog import load_catalog
+from loaders.guidance.catalog import load_catalog
 from loaders.jobs.importers import import_files
 from loaders.jobs.store import open_store
 

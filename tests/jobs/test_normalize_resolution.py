@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from loaders.docs.catalog import load_catalog
-from loaders.jobs.resolve import NO_GUIDANCE, UNKNOWN_GUIDANCE, Resolver, error_guidance
+from loaders.guidance.catalog import load_catalog
+from loaders.guidance.resolve import NO_ERROR_GUIDANCE as NO_ERROR
+from loaders.guidance.resolve import UNKNOWN_GUIDANCE as UNKNOWN
+from loaders.guidance.resolve import Resolver, job_guidance
 from loaders.jobs.schema import JOB_COLUMNS, JobRow
 
 CATALOG = Path(__file__).resolve().parents[1] / "data" / "jobs" / "catalog.yaml"
@@ -26,41 +28,41 @@ def catalog():
 
 
 def test_code_name_wins_over_number_and_message(catalog) -> None:
-    found = error_guidance(catalog, "ExtensionSnapshotFailedNoNetwork", 400094, "The virtual machine doesn't exist")
+    found = job_guidance(catalog, "ExtensionSnapshotFailedNoNetwork", 400094, "The virtual machine doesn't exist")
     assert (found.article, found.error_id, found.category) == (
         "vm-agent-extension-failures", "extensionsnapshotfailednonetwork", "network")
 
 
 def test_code_names_match_case_insensitively(catalog) -> None:
-    assert error_guidance(catalog, "usererrorguestagentstatusunavailable", None, None).category == "agent"
+    assert job_guidance(catalog, "usererrorguestagentstatusunavailable", None, None).category == "agent"
 
 
 def test_number_when_the_code_name_is_missing_or_unknown(catalog) -> None:
     for code in (None, "SomethingTheCatalogDoesNotKnow"):
-        found = error_guidance(catalog, code, 400094, None)
+        found = job_guidance(catalog, code, 400094, None)
         assert (found.code, found.error_id, found.category) == ("BCMV2VMNotFound", "resourcenotfound", "platform")
 
 
 def test_english_message_with_a_recommendation_tail(catalog) -> None:
-    found = error_guidance(catalog, None, 999999,
+    found = job_guidance(catalog, None, 999999,
                           "Backup failed with an internal error - Please retry the operation in a few minutes. "
                           "If the problem persists, contact Microsoft Support")
     assert (found.code, found.category) == ("BackUpOperationFailed", "platform")
-    variant = error_guidance(catalog, None, None, "VM agent is unable to communicate with the Azure Backup Service. "
+    variant = job_guidance(catalog, None, None, "VM agent is unable to communicate with the Azure Backup Service. "
                                                   "- Ensure the VM has network connectivity.")
     assert variant.code == "UserErrorGuestAgentStatusUnavailable"
 
 
 def test_unmatched_errors_stay_visible_as_unknown(catalog) -> None:
-    assert error_guidance(catalog, "UserErrorBrandNewCondition", None, None) == UNKNOWN_GUIDANCE
-    assert error_guidance(catalog, None, 123, "Something else went wrong") == UNKNOWN_GUIDANCE
-    assert error_guidance(None, "UserErrorGuestAgentStatusUnavailable", None, None) == UNKNOWN_GUIDANCE
+    assert job_guidance(catalog, "UserErrorBrandNewCondition", None, None) == UNKNOWN
+    assert job_guidance(catalog, None, 123, "Something else went wrong") == UNKNOWN
+    assert job_guidance(None, "UserErrorGuestAgentStatusUnavailable", None, None) == UNKNOWN
 
 
 def test_no_error_means_no_resolution_unless_the_job_failed(catalog) -> None:
-    assert error_guidance(catalog, None, None, None) == NO_GUIDANCE
-    assert error_guidance(catalog, None, None, "") == NO_GUIDANCE
-    assert error_guidance(catalog, None, None, None, failed=True) == UNKNOWN_GUIDANCE
+    assert job_guidance(catalog, None, None, None) == NO_ERROR
+    assert job_guidance(catalog, None, None, "") == NO_ERROR
+    assert job_guidance(catalog, None, None, None, failed=True) == UNKNOWN
 
 
 def test_resolver_fills_rows_and_keeps_raw_text(catalog) -> None:

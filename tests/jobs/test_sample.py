@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from loaders.docs.catalog import load_catalog
+from loaders.guidance.catalog import load_catalog
 from loaders.jobs import queries as q
 from loaders.jobs.sample import generate_sample, plan_sample, sample_batches, sample_table
 from loaders.jobs.schema import JOB_COLUMNS, JOBS_DDL, OPERATIONS, JOB_STATUSES

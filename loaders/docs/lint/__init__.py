@@ -11,11 +11,10 @@ from loaders.docs.lint.config import ConfigError, LintConfig, load_config
 from loaders.docs.lint.engine import LintReport, lint
 from loaders.docs.lint.findings import Finding
 from loaders.docs.lint.registry import Rule
+from loaders.docs.lint.rules import ALL_RULES
 
 
 def list_rules() -> list[Rule]:
-    from loaders.docs.lint.rules import ALL_RULES
-
     return list(ALL_RULES)
 
 

@@ -9,7 +9,11 @@ import json
 import sys
 
 from loaders.docs.lint.config import ConfigError, LintConfig, check_locale, load_config
+from loaders.docs.lint.engine import lint
+from loaders.docs.lint.formats import render
+from loaders.docs.lint.formats.text import summary_line
 from loaders.docs.lint.registry import Rule
+from loaders.docs.lint.rules import ALL_RULES
 
 FORMAT_NAMES = ("text", "json", "sarif", "github", "junit")
 
@@ -43,8 +47,6 @@ def _rule_lines(config: LintConfig, rules: list[Rule]) -> list[str]:
 
 
 def _list_rules(config: LintConfig, fmt: str) -> str:
-    from loaders.docs.lint.rules import ALL_RULES
-
     rules = list(ALL_RULES)
     if fmt == "json":
         active = {a.rule.id: a for a in config.active_rules(rules)}
@@ -82,10 +84,6 @@ def _write(text: str, output: str | None) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from loaders.docs.lint.engine import lint
-    from loaders.docs.lint.formats import render
-    from loaders.docs.lint.formats.text import summary_line
-
     try:
         config = load_config(args.config)
         if args.source_locale is not None:

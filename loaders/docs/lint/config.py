@@ -29,6 +29,7 @@ from typing import Any
 from loaders.docs.lint.findings import SEVERITIES, Severity
 from loaders.docs.locale import LOCALE_SHAPE, normalise_locale
 from loaders.docs.lint.registry import Rule, rules_by_key
+from loaders.docs.lint.rules import ALL_RULES
 from loaders.docs.textio import describe_os_error, open_regular_file
 
 try:  # Python 3.11+
@@ -73,8 +74,6 @@ class LintConfig:
 
     def active_rules(self, rules: Iterable[Rule]) -> list[ActiveRule]:
         """The rules that run, each with its effective severity and options."""
-        from loaders.docs.lint.rules import ALL_RULES
-
         rules = list(rules)
         # names are checked against every rule, so a run with a subset accepts the same configuration
         table = rules_by_key([*ALL_RULES, *(r for r in rules if r not in ALL_RULES)])

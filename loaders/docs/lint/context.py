@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from loaders.docs.lint.facts import ArticleFacts
+from loaders.docs.lint.pairing import pair_articles
 from loaders.docs.model import Article
 
 if TYPE_CHECKING:
@@ -36,8 +37,6 @@ class TranslationContext(ArticleContext):
     @property
     def pairing(self):
         """Errors and causes of this translation paired with the source's (computed once per pair)."""
-        from loaders.docs.lint.pairing import pair_articles
-
         article = self.facts.article
         return self.workspace.memo(
             ("pairing", id(self.source), id(article)), lambda: pair_articles(self.source, article, self.source_facts, self.facts)

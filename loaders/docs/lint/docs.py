@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from loaders.docs.lint.registry import Example, Rule
+from loaders.docs.lint.rules import ALL_RULES
 
 INTRO = """\
 # Docs lint rules
@@ -140,8 +141,6 @@ def render(rules: list[Rule]) -> str:
 
 
 def main() -> int:
-    from loaders.docs.lint.rules import ALL_RULES
-
     print(render(list(ALL_RULES)), end="")
     return 0
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loaders.docs.lint.anchors import anchor_ids
 from loaders.docs.lint.config import ActiveRule, LintConfig, check_locale, load_config
 from loaders.docs.lint.context import ArticleContext, TranslationContext
 from loaders.docs.lint.facts import ArticleFacts
@@ -29,6 +30,7 @@ from loaders.docs.lint.tree import (
     file_key,
     locale_index,
     locale_of,
+    same_article,
 )
 from loaders.docs.lint.prepare import PARSER_FAILURE, TOO_LARGE, Prepared, prepare_many, prepare_one
 from loaders.docs.model import Article
@@ -138,8 +140,6 @@ class Workspace:
         """Every fragment id a link may target in `article`: explicit anchors and heading ids."""
         key = id(article)
         if key not in self._anchors:
-            from loaders.docs.lint.anchors import anchor_ids
-
             self._anchors[key] = anchor_ids(article, self.facts(article))
         return self._anchors[key]
 
@@ -210,7 +210,7 @@ def _find_source(workspace: Workspace, loaded: LoadedFile, source_locale: str) -
     candidates = [
         (f.article, f.path)
         for f in workspace.files.values()
-        if f.article.locale == source_locale and f.path.name.lower() == path.name.lower()
+        if f.article.locale == source_locale and same_article(f.path, path)
     ]
     return choose_source(loaded.article, path, candidates, workspace.config.source_vintage)
 

@@ -1,22 +1,19 @@
-"""Reading and parsing files, in parallel when there are many: the costly half of a lint run.
+"""Reading and parsing files, the costly half of a lint run, through the docs load pipeline.
 
-Each file is decoded, parsed into an Article and read at block level once; what the rules need
-from the block reading (lists, code lines, paragraphs) travels back with the Article, the token
-stream itself does not.
+Each file comes from the parse cache or is parsed (in parallel when there are many) with the locale
+of its folder. A freshly parsed article is also read at block level where it was parsed; what the
+rules need from that reading (lists, code lines, paragraphs) travels back with the Article, the
+token stream itself does not. Articles from the cache get those facts computed when a rule asks.
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
-import threading
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 from loaders.docs.lint.facts import ArticleFacts
+from loaders.docs.load import LoadedArticle, load_files
 from loaders.docs.model import Article, Problem
+from loaders.docs.textio import describe_os_error
 
-PARALLEL_THRESHOLD = 24  # below this, starting workers costs more than it saves
 TOO_LARGE = "too-large"
 PARSER_FAILURE = "parser-failure"
 
@@ -33,61 +30,36 @@ def placeholder(path: str, locale: str | None, problem: Problem) -> Article:
     return Article(path=path, locale=locale or "", title="", date=None, metadata={}, problems=[problem])
 
 
-def prepare_one(path: str, locale: str | None, max_size: int) -> Prepared:
-    from loaders.docs.parse import parse_text
-    from loaders.docs.textio import describe_os_error, read_file_bytes
-
+def block_facts(article: Article) -> dict[str, object] | None:
+    """What the rules read at block level, computed where the article is parsed."""
     try:
-        size = os.stat(path).st_size
-        if size > max_size:
-            problem = Problem(1, f"file is {size:,} bytes, over the {max_size:,}-byte limit (max-file-size); not parsed",
-                              kind=TOO_LARGE)
-            return Prepared(path, placeholder(path, locale, problem), None)
-        data = read_file_bytes(path)
-    except OSError as exc:
-        return Prepared(path, None, None, f"cannot read: {describe_os_error(exc, path)}")
-    try:
-        article = parse_text(data, path, locale=locale)
-    except Exception as exc:  # a parser bug must cost one file, not the run
-        problem = Problem(1, f"the article could not be parsed ({type(exc).__name__}: {exc})", kind=PARSER_FAILURE)
-        return Prepared(path, placeholder(path, locale, problem), None)
-    if not article.locale and locale:
-        article.locale = locale
-    try:
-        derived = ArticleFacts(article).derived()
+        return ArticleFacts(article).derived()
     except Exception:  # the rules will recompute lazily and report what fails
-        derived = None
-    return Prepared(path, article, derived)
+        return None
 
 
-def _batch(items: list[tuple[str, str | None, int]]) -> list[Prepared]:
-    return [prepare_one(*item) for item in items]
+def _prepared(loaded: LoadedArticle, locale: str | None, max_size: int) -> Prepared:
+    if loaded.size is not None:
+        problem = Problem(1, f"file is {loaded.size:,} bytes, over the {max_size:,}-byte limit (max-file-size); not parsed",
+                          kind=TOO_LARGE)
+        return Prepared(loaded.path, placeholder(loaded.path, locale, problem), None)
+    if loaded.article is None:
+        reason = describe_os_error(loaded.read_error, loaded.path) if loaded.read_error is not None else "cannot be read"
+        return Prepared(loaded.path, None, None, f"cannot read: {reason}")
+    return Prepared(loaded.path, loaded.article, loaded.derived)
 
 
 def prepare_many(items: list[tuple[str, str | None, int]], workers: int | None = None) -> list[Prepared]:
-    """prepare_one for each (path, locale, max size), in order; in worker processes when there are many."""
-    cores = workers or min(os.cpu_count() or 1, 4)
-    # forking copies only the calling thread; with other threads alive (a host app, a test runner's
-    # helpers) a lock they hold could stay locked in the child forever, so stay in this process then
-    single_threaded = threading.active_count() == 1
-    if (cores < 2 or len(items) < PARALLEL_THRESHOLD or not single_threaded
-            or "fork" not in multiprocessing.get_all_start_methods()):
-        return _batch(items)
-    sizes = []
-    for path, _, _ in items:
-        try:
-            sizes.append(os.stat(path).st_size)
-        except OSError:
-            sizes.append(0)
-    order = sorted(range(len(items)), key=lambda i: -sizes[i])
-    batches = [order[k::cores] for k in range(cores)]
+    """Each (path, locale, max size) read and parsed, in order."""
     out: list[Prepared | None] = [None] * len(items)
-    try:
-        with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_batch, [items[i] for i in batch]) for batch in batches if batch]
-            for batch, future in zip([b for b in batches if b], futures):
-                for index, prepared in zip(batch, future.result()):
-                    out[index] = prepared
-    except (OSError, RuntimeError, ImportError):  # no worker processes here: do it in this one
-        return _batch(items)
-    return [p if p is not None else prepare_one(*items[i]) for i, p in enumerate(out)]
+    for max_size in dict.fromkeys(size for _, _, size in items):
+        positions = [i for i, (_, _, size) in enumerate(items) if size == max_size]
+        loaded = load_files([items[i][0] for i in positions], locales=[items[i][1] for i in positions],
+                            max_size=max_size, derive=block_facts, workers=workers)
+        for position, result in zip(positions, loaded):
+            out[position] = _prepared(result, items[position][1], max_size)
+    return [prepared for prepared in out if prepared is not None]
+
+
+def prepare_one(path: str, locale: str | None, max_size: int) -> Prepared:
+    return prepare_many([(path, locale, max_size)])[0]

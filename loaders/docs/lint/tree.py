@@ -3,39 +3,20 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from loaders.docs.locale import is_locale_folder, normalise_locale
+from loaders.docs.load import MARKDOWN_SUFFIXES, Discovery, InputError, file_key
+from loaders.docs.load import discover as discover_files
+from loaders.docs.locale import is_locale_folder, locale_from_path
 from loaders.docs.model import Article
-from loaders.docs.textio import why_unreadable
+from loaders.docs.slug import article_slug
 
-MARKDOWN_SUFFIXES = (".md", ".markdown")
-
-
-@dataclass(frozen=True)
-class InputError:
-    """A path the run could not read at all (missing, unreadable): reported, exit status 2."""
-
-    path: str
-    message: str
-
-
-@dataclass
-class Discovery:
-    files: list[Path] = field(default_factory=list)
-    errors: list[InputError] = field(default_factory=list)
-
-
-def file_key(path: Path) -> Path:
-    """The path with symlinks resolved, to recognise one file reached twice; a symlink loop
-    (which `resolve()` refuses with RuntimeError) keys as its absolute path."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return Path(os.path.abspath(path))
+__all__ = [
+    "Discovery", "InputError", "SourceChoice", "choose_source", "discover", "display_path", "file_key",
+    "locale_index", "locale_of", "locale_root", "relative_key", "same_article",
+]
 
 
 def display_path(path: Path | str, base: Path | None = None) -> str:
@@ -59,37 +40,16 @@ def _excluded(path: Path, patterns: Sequence[str], base: Path) -> bool:
 
 
 def discover(paths: Iterable[str | Path], exclude: Sequence[str] = (), base: Path | None = None) -> Discovery:
-    """Markdown files under the given paths (folders recursively); named files are taken as they are."""
+    """Markdown files under the given paths (folders recursively, include fragments too, since they
+    are checked like articles); named files are taken as they are; each file once."""
     base = base or Path.cwd()
-    found = Discovery()
-    seen: set[Path] = set()
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            try:
-                # not only regular files: a broken symlink or a pipe named *.md is reported, not skipped
-                candidates = sorted(p for p in path.rglob("*") if p.suffix.lower() in MARKDOWN_SUFFIXES and not p.is_dir())
-            except OSError as exc:
-                found.errors.append(InputError(str(raw), f"cannot list folder: {exc.strerror or exc}"))
-                continue
-            if not candidates:
-                found.errors.append(InputError(str(raw), "no Markdown (.md) files in this folder"))
-        elif path.is_file():
-            candidates = [path]
-        elif not path.is_symlink() and not path.exists():
-            found.errors.append(InputError(str(raw), "no such file or folder"))
-            continue
-        else:
-            reason = why_unreadable(path)
-            found.errors.append(InputError(str(raw), reason or "not a regular file or folder"))
-            continue
-        for candidate in candidates:
-            key = file_key(candidate)
-            if key in seen or _excluded(candidate, exclude, base):
-                continue
-            seen.add(key)
-            found.files.append(candidate)
-    return found
+    return discover_files(paths, suffixes=MARKDOWN_SUFFIXES, skip_includes=False, one_entry_per_file=True,
+                          exclude=lambda path: _excluded(path, exclude, base))
+
+
+def same_article(a: Path, b: Path) -> bool:
+    """Two files of one article (in two locales or two revisions): the same slug, in any case."""
+    return article_slug(a).casefold() == article_slug(b).casefold()
 
 
 def locale_index(path: Path) -> int | None:
@@ -102,8 +62,7 @@ def locale_index(path: Path) -> int | None:
 
 
 def locale_of(path: Path) -> str | None:
-    index = locale_index(path)
-    return normalise_locale(path.parts[index]) if index is not None else None
+    return locale_from_path(path)
 
 
 def relative_key(path: Path) -> tuple[str, ...] | None:
@@ -137,7 +96,7 @@ def choose_source(
     """The source-language article a translation is compared against.
 
     Same relative path after the locale folder first. Otherwise, among source articles with the
-    same file name: "nearest" takes the oldest source whose ms.date is not older than the
+    same slug: "nearest" takes the oldest source whose ms.date is not older than the
     translation's (the revision the translation was made from, or the first one after it), falling
     back to the newest; "newest" always takes the newest.
     """
@@ -148,7 +107,7 @@ def choose_source(
     for article, path in candidates:
         if relative_key(path) == key and _same(locale_root(path), root):
             return SourceChoice(article, path, "same path")
-    named = [(a, p) for a, p in candidates if p.name.lower() == translation_path.name.lower()]
+    named = [(a, p) for a, p in candidates if same_article(p, translation_path)]
     if not named:
         return None
 

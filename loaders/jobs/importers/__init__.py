@@ -40,7 +40,7 @@ from loaders.jobs.importers.decoding import (
     stream_lines,
     text_lines,
 )
-from loaders.jobs.resolve import CatalogLike, Resolver, load_default_catalog
+from loaders.guidance.resolve import CatalogLike, Resolver, load_default_catalog
 from loaders.jobs.schema import QuarantineRow
 from loaders.jobs.store import Store, StoreError
 from loaders.jobs.timeutil import utc_now

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from loaders.docs.catalog import Catalog
+from loaders.guidance.catalog import Catalog
 from loaders.jobs.sample.assumptions import (
     CATEGORY_WEIGHTS,
     CODE_WEIGHTS,

@@ -1,10 +1,11 @@
-"""Link a job's error to troubleshooting guidance through the error catalog.
+"""Link a job's error to troubleshooting guidance through the error catalog: `job_guidance` gives
+the article slug, error id and category a job row stores.
 
 Order: the string code name (Log Analytics `JobFailureCode`), then the integer code (REST
 `errorCode`), then the English message, where the catalog allows a prefix match because older
 service messages carried a " - <recommendation>" tail. An error the catalog does not know stays
 visible: category "unknown", raw code and message kept. A job without any error gets no
-resolution at all, except a Failed job that carries no error details: it did fail, so it is
+guidance at all, except a Failed job that carries no error details: it did fail, so it is
 counted as "unknown" rather than vanishing from failure statistics.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from loaders.docs.catalog import load_catalog
+from loaders.guidance.catalog import load_catalog
 from loaders.jobs.schema import FAILED, UNKNOWN_CATEGORY, JobRow
 
 
@@ -23,7 +24,7 @@ class CatalogLike(Protocol):
 
 
 @dataclass(frozen=True)
-class ErrorGuidance:
+class JobGuidance:
     article: str | None
     error_id: str | None
     category: str | None
@@ -34,14 +35,14 @@ class ErrorGuidance:
         return self.article is not None or (self.category not in (None, UNKNOWN_CATEGORY))
 
 
-NO_GUIDANCE = ErrorGuidance(None, None, None)
-UNKNOWN_GUIDANCE = ErrorGuidance(None, None, UNKNOWN_CATEGORY)
+NO_ERROR_GUIDANCE = JobGuidance(None, None, None)
+UNKNOWN_GUIDANCE = JobGuidance(None, None, UNKNOWN_CATEGORY)
 
 
-def error_guidance(catalog: CatalogLike | None, code: str | None, numeric: int | None,
-                  message: str | None, failed: bool = False) -> ErrorGuidance:
+def job_guidance(catalog: CatalogLike | None, code: str | None, numeric: int | None,
+                 message: str | None, failed: bool = False) -> JobGuidance:
     if not (code or numeric is not None or message):
-        return UNKNOWN_GUIDANCE if failed else NO_GUIDANCE
+        return UNKNOWN_GUIDANCE if failed else NO_ERROR_GUIDANCE
     if catalog is None:
         return UNKNOWN_GUIDANCE
     entry = None
@@ -53,7 +54,7 @@ def error_guidance(catalog: CatalogLike | None, code: str | None, numeric: int |
         entry = catalog.match(message=message)
     if entry is None:
         return UNKNOWN_GUIDANCE
-    return ErrorGuidance(
+    return JobGuidance(
         article=getattr(entry, "article", None) or None,
         error_id=getattr(entry, "error_id", None) or None,
         category=getattr(entry, "category", None) or UNKNOWN_CATEGORY,
@@ -66,21 +67,21 @@ class Resolver:
 
     def __init__(self, catalog: CatalogLike | None) -> None:
         self.catalog = catalog
-        self._seen: dict[tuple, ErrorGuidance] = {}
+        self._seen: dict[tuple, JobGuidance] = {}
 
-    def guidance(self, code: str | None, numeric: int | None, message: str | None,
-                failed: bool = False) -> ErrorGuidance:
+    def guidance_for(self, code: str | None, numeric: int | None, message: str | None,
+                     failed: bool = False) -> JobGuidance:
         key = (code, numeric, message, failed)
         hit = self._seen.get(key)
         if hit is None:
-            hit = self._seen[key] = error_guidance(self.catalog, code, numeric, message, failed)
+            hit = self._seen[key] = job_guidance(self.catalog, code, numeric, message, failed)
         return hit
 
     def apply(self, row: JobRow) -> JobRow:
         """Set the row's guide fields (in place; the row is returned). A code name learnt from the
         catalog fills a missing `error_code`, so REST jobs (integer codes only) group with Log
         Analytics ones."""
-        found = self.guidance(row.error_code, row.error_code_int, row.error_message, row.status == FAILED)
+        found = self.guidance_for(row.error_code, row.error_code_int, row.error_message, row.status == FAILED)
         row.error_code = row.error_code or found.code
         row.guide_article = found.article
         row.guide_error_id = found.error_id

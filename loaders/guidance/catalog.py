@@ -1,9 +1,8 @@
-"""Error-code catalog: which section of our articles explains a failed job, and in which language.
+"""Error-code catalog: which section of our articles explains a failed job's code or message.
 
     catalog = load_catalog()                      # docs_source/catalog.yaml
     entry = catalog.match(code="UserErrorFsFreezeFailed")
     entry = catalog.match(message="Snapshot operation failed due to COM+ error - retry later")
-    result = resolve(catalog, load_graph("docs_source"), "ResourceNotFound", "it-it")
 
 A job is matched by its code name first (case-insensitive, aliases included), then by the
 integer code of the REST API, then by its English message: exact after normalising case,
@@ -15,19 +14,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any, Literal
+from pathlib import Path
+from typing import Any
 
 import yaml
 
 from loaders.docs.frontmatter import TooManyValues, nesting_depth, plain_values
-from loaders.docs.locale import DEFAULT_LOCALE, normalise_locale
 from loaders.docs.textio import describe_os_error, read_file_bytes
 from loaders.jobs.schema import OPERATIONS
-
-if TYPE_CHECKING:  # the graph is only used through its lookup methods
-    from loaders.docs.graph import GuideGraph
-    from loaders.docs.model import Article, Error
 
 __all__ = [
     "CATEGORIES",
@@ -35,11 +29,10 @@ __all__ = [
     "CatalogEntry",
     "CatalogError",
     "DEFAULT_CATALOG",
-    "Resolution",
+    "code_parts",
     "codes_for_error",
     "load_catalog",
     "normalise_message",
-    "resolve",
 ]
 
 DEFAULT_CATALOG = Path(__file__).resolve().parents[2] / "docs_source" / "catalog.yaml"
@@ -100,7 +93,7 @@ def normalise_message(text: str) -> str:
     return text.rstrip(_TRAILING)
 
 
-def _code_parts(code: object) -> tuple[str | None, int | None]:
+def code_parts(code: object) -> tuple[str | None, int | None]:
     """(code name, number) from the shapes jobs and docs write codes in; (None, None) otherwise."""
     if code is None or isinstance(code, bool):
         return None, None
@@ -157,7 +150,7 @@ class Catalog:
 
     def match(self, code: object = None, message: object = None, numeric: object = None) -> CatalogEntry | None:
         """The entry for a failed job; None when nothing matches. Never raises."""
-        name, number = _code_parts(code)
+        name, number = code_parts(code)
         if name is not None:
             found = self._by_code.get(name.casefold())
             if found is not None:
@@ -185,19 +178,19 @@ class Catalog:
         """Every category an entry may have, in display order."""
         return CATEGORIES
 
-    def codes_for_error(self, article_slug: str, error_id: str) -> list[str]:
-        return codes_for_error(self, article_slug, error_id)
+    def codes_for_error(self, article: str, error_id: str) -> list[str]:
+        return codes_for_error(self, article, error_id)
 
     def articles(self) -> list[str]:
         return list(dict.fromkeys(entry.article for entry in self.entries.values()))
 
 
-def codes_for_error(catalog: Catalog, article_slug: str, error_id: str) -> list[str]:
+def codes_for_error(catalog: Catalog, article: str, error_id: str) -> list[str]:
     """Catalog codes that lead to one error section, in catalog order."""
     return [
         entry.code
         for entry in catalog.entries.values()
-        if entry.article == article_slug and entry.error_id == error_id
+        if entry.article == article and entry.error_id == error_id
     ]
 
 
@@ -358,100 +351,3 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     if problems:
         raise CatalogError("invalid catalog:\n" + "\n".join(problems))
     return Catalog(entries={entry.code: entry for _, entry in parsed}, version=version, path=str(source))
-
-
-# --- resolution against the article graph ---------------------------------------------------------
-
-Status = Literal["found", "fallback", "unknown"]
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """Where a job's code or message is explained, and in which language.
-
-    status: "found" in the requested locale, "fallback" in the source locale, "unknown" when no
-    section explains it (entry may still be set: the code is known but no article has its section).
-    """
-
-    status: Status
-    entry: CatalogEntry | None
-    article: str | None  # article slug
-    error_id: str | None
-    locale_used: str | None
-    stale: bool = False  # the translation used is older (ms.date) than its source article
-    section: "Error | None" = None  # the error section itself, for rendering
-    article_path: str | None = None
-
-
-def _slug(article: "Article") -> str:
-    return PurePath(article.path).stem
-
-
-def _is_stale(graph: "GuideGraph", article: "Article", locale: str, source_locale: str) -> bool:
-    if locale == source_locale or article.date is None:
-        return False
-    source = graph.article(_slug(article), source_locale)
-    return bool(source is not None and source.date is not None and article.date < source.date)
-
-
-def _section(graph: "GuideGraph", slug: str, error_id: str, locales: tuple[str, ...]):
-    for locale in locales:
-        article = graph.article(slug, locale)
-        error = article.error(error_id) if article is not None else None
-        if error is not None:
-            return article, error, locale
-    # Trees whose file names differ from our slugs (e.g. a renamed copy): look the id up anywhere.
-    found = graph.find_error(error_id, locales[0], fallback=locales[-1])
-    return (found.article, found.error, found.locale) if found is not None else None
-
-
-def _looks_like_code(text: str) -> bool:
-    name, number = _code_parts(text)
-    return name is not None or number is not None
-
-
-def resolve(catalog: Catalog, graph: "GuideGraph", code_or_message: object, locale: str | None) -> Resolution:
-    """The error section for a job's code (or English message) in `locale`, else in the source locale.
-
-    Never raises on odd input: anything that cannot be placed comes back as status "unknown".
-    """
-    text = "" if code_or_message is None else str(code_or_message).strip()
-    source_locale = normalise_locale(getattr(graph, "source_locale", DEFAULT_LOCALE) or DEFAULT_LOCALE)
-    wanted = normalise_locale(locale) if isinstance(locale, str) and locale.strip() else source_locale
-    locales = (wanted, source_locale) if wanted != source_locale else (wanted,)
-
-    entry = catalog.match(code=text) if _looks_like_code(text) else None
-    if entry is None and text:
-        entry = catalog.match(message=text)
-
-    if entry is None:
-        # Not in the catalog: a section may still name the code on its "Error code" line.
-        name, _ = _code_parts(text)
-        found = graph.find_code(name, wanted, fallback=source_locale) if name else None
-        if found is None:
-            return Resolution("unknown", None, None, None, None)
-        return Resolution(
-            "found" if found.locale == wanted else "fallback",
-            None,
-            _slug(found.article),
-            found.error.id,
-            found.locale,
-            _is_stale(graph, found.article, found.locale, source_locale),
-            found.error,
-            found.article.path,
-        )
-
-    hit = _section(graph, entry.article, entry.error_id, locales)
-    if hit is None:
-        return Resolution("unknown", entry, entry.article, entry.error_id, None)
-    article, error, used = hit
-    return Resolution(
-        "found" if used == wanted else "fallback",
-        entry,
-        _slug(article),
-        entry.error_id,
-        used,
-        _is_stale(graph, article, used, source_locale),
-        error,
-        article.path,
-    )
