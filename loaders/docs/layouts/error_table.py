@@ -1,0 +1,317 @@
+"""Errors written as tables: one error per row (the 2017 VM backup layout, several tables under
+operation headings), or a section per error whose table gives its details, causes and solutions
+(the agent layout).
+
+A row's solution becomes one cause whose blocks are the cell's; a causes column becomes one cause
+per cause it lists, each with the recommended actions (paired item by item when both cells list
+as many). Without an anchor to take them from, ids come from the row: its error code, else its
+position under the heading (`<section id>-row-<n>`), so every language of one version of an
+article yields the same ids.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from ..model import Cause, CauseRef, Error, Problem
+from ..outline import Outline, Section
+from ..structure import id_numbers
+from . import cells as cell_text
+from .cells import CellLine
+from .content import content, platforms
+from .found import Found
+from .table_shape import (
+    HEX_CODE, STRICT_CODE, Roles, Row, Table, code_words, has_evidence, read_table, table_roles, width,
+)
+
+HEADING_LIKE_DETAILS = 0.75  # a heading this similar to the start of the first row's details names its error
+NAMING_HEADING_WIDTH = 24
+
+
+@dataclass
+class _RowError:
+    """What one row says about its error, before it is placed in an Error."""
+
+    row: Row
+    title: str
+    messages: list[str]
+    codes: list[str]
+    numeric: list[int]
+    details: list[CellLine | None]
+    causes: list[Cause] = field(default_factory=list)
+
+
+def _codes(text: str) -> list[str]:
+    found: list[str] = []
+    for match in (*STRICT_CODE.finditer(text), *HEX_CODE.finditer(text)):
+        if match.group(0) not in found:
+            found.append(match.group(0))
+    return found
+
+
+def _label_only(line: CellLine) -> bool:
+    """A details line that only names what follows ("**Error**", "Error code:")."""
+    text = cell_text.plain(line.text)
+    bold = line.text.strip().startswith("**") and line.text.strip().rstrip(":：").endswith("**")
+    return bool(text) and (bold or (text.endswith((":", "：")) and len(text.split()) <= 3))
+
+
+def _messages(lines: list[CellLine | None]) -> list[str]:
+    """Each listed message of the details, else the details as one message, label lines left out."""
+    parts = [line for line in lines if line is not None]
+    listed = [line for line in parts if line.kind != "text"]
+    if len(listed) >= 2:
+        chosen = [" ".join((line.text, *line.more)) for line in listed]
+    else:
+        kept = [" ".join((line.text, *line.more)) for line in parts if not _label_only(line)]
+        chosen = [" ".join(kept)] if kept else []
+    return [message for message in (cell_text.plain(text) for text in chosen) if message]
+
+
+def _title(lines: list[CellLine | None], fallback: str) -> str:
+    for line in lines:
+        if line is not None and not _label_only(line):
+            text = cell_text.plain(line.text).rstrip(":：").strip()
+            if text:
+                return text
+    return fallback
+
+
+def _cause(found: Found, cause_id: str, title: str, lines: list[CellLine | None], row: Row,
+           solution_inline: int | None) -> Cause:
+    """A cause on the row's line; commands and links come from the solution cell it quotes."""
+    doc = found.outline.doc
+    flat = doc.flat(solution_inline) if solution_inline is not None else None
+    return Cause(
+        id=cause_id,
+        title=title,
+        line=row.line,
+        heading_level=0,
+        platforms=platforms(cause_id, title),
+        blocks=cell_text.blocks_of(lines, row.line),
+        commands=cell_text.commands_of(flat, row.line) if flat is not None else [],
+        links=cell_text.links_of(flat, row.line) if flat is not None else [],
+        markdown=cell_text.markdown_of(lines),
+        end_line=row.line,
+    )
+
+
+def _row_causes(found: Found, error_id: str, table: Table, roles: Roles, row: Row) -> list[Cause]:
+    """The solution as one cause, or one cause per cause listed in the causes column."""
+    def cell(column: int | None):
+        return row.cells[column] if column is not None and column < len(row.cells) else None
+
+    solution = cell(roles.solution)
+    solution_lines = cell_text.cell_lines(solution.raw) if solution is not None else []
+    listed = cell_text.items(cell_text.cell_lines(cell(roles.causes).raw)) if cell(roles.causes) is not None else []
+    solution_inline = solution.inline if solution is not None else None
+    if not listed:
+        if not solution_lines:
+            return []
+        header = table.header[roles.solution].raw if roles.solution < len(table.header) else ""
+        title = cell_text.plain(header) or error_id
+        return [_cause(found, found.unique_id(f"{error_id}-solution"), title, solution_lines, row, solution_inline)]
+    actions = cell_text.items(solution_lines)
+    paired = len(actions) == len(listed) and len(listed) > 1
+    causes: list[Cause] = []
+    for position, item in enumerate(listed, start=1):
+        title = cell_text.plain(item[0].text) or f"{position}"
+        described: list[CellLine | None] = list(item[1:])
+        if described:
+            described.append(None)
+        described.extend(actions[position - 1] if paired else solution_lines)
+        cause_id = found.unique_id(f"{error_id}-cause-{position}")
+        causes.append(_cause(found, cause_id, title, described, row, solution_inline))
+    return causes
+
+
+def _read_row(table: Table, roles: Roles, row: Row) -> _RowError | None:
+    details = row.cells[roles.details] if roles.details < len(row.cells) else None
+    lines = cell_text.cell_lines(details.raw) if details is not None else []
+    if not lines:
+        return None
+    codes: list[str] = []
+    if roles.key_codes and roles.key is not None and roles.key < len(row.cells):
+        codes.extend(code_words(row.cells[roles.key].raw))
+    codes.extend(code for code in _codes(details.raw) if code not in codes)
+    messages = _messages(lines)
+    title = _title(lines, messages[0] if messages else "")
+    return _RowError(row, title, messages, codes, id_numbers(details.raw), lines)
+
+
+def _row_refs(causes: list[Cause]) -> list[CauseRef]:
+    return [CauseRef(None, cause.id, cause.title, cause.line, cause.id, linked=False) for cause in causes]
+
+
+def _row_error(found: Found, section: Section, position: int, table: Table, roles: Roles, read: _RowError) -> Error:
+    own_code = next((code for code in read.codes if not code.isdigit()), "")
+    error_id = found.unique_id(own_code.lower(), f"{section.heading.id}-row-{position}")
+    read.causes = _row_causes(found, error_id, table, roles, read.row)
+    details = read.row.cells[roles.details]
+    flat = found.outline.doc.flat(details.inline)
+    return Error(
+        id=error_id,
+        title=read.title,
+        line=read.row.line,
+        heading_level=0,
+        codes=[code for code in read.codes if not code.isdigit()],
+        messages=read.messages,
+        cause_refs=_row_refs(read.causes),
+        blocks=cell_text.blocks_of(read.details, read.row.line),
+        markdown=cell_text.markdown_of(read.details),
+        end_line=read.row.line,
+        numeric_codes=[int(code) for code in read.codes if code.isdigit()] + read.numeric,
+        layout="error-table",
+        links=cell_text.links_of(flat, read.row.line),
+    )
+
+
+def _names_the_row(section: Section, table: Table, roles: Roles) -> bool:
+    """The heading repeats the start of the first row's error details: it names that error (an
+    operation heading such as "Backup" is too short to say so)."""
+    first = table.rows[0].cells
+    if roles.details >= len(first):
+        return False
+    heading = " ".join(section.heading.text.casefold().split())
+    lines = [line for line in cell_text.cell_lines(first[roles.details].raw) if line is not None]
+    if width(heading) < NAMING_HEADING_WIDTH or not lines:
+        return False
+    details = next((cell_text.plain(line.text) for line in lines if not _label_only(line)), "").casefold()
+    return difflib.SequenceMatcher(None, heading, details[: len(heading)]).ratio() >= HEADING_LIKE_DETAILS
+
+
+def _section_error(found: Found, position: int, table: Table, roles: Roles, problems: list[Problem]) -> None:
+    """The section is the error: its own lines and the table's rows give its details and causes."""
+    outline = found.outline
+    section = outline.sections[position]
+    heading = section.heading
+    own_evidence = bool(section.codes or section.messages or section.id_messages)
+    rows_are_causes = (
+        own_evidence and roles.causes is None
+        and not any(has_evidence(row.cells[roles.details].raw) for row in table.rows if roles.details < len(row.cells))
+    )
+    error_id = heading.id
+    codes = list(section.codes) + [code for code in _codes(heading.text) if code not in section.codes]
+    messages = list(section.messages) + [m for m in section.id_messages if m not in section.messages]
+    numeric = list(section.numeric) + [n for n in section.id_numbers if n not in section.numeric]
+    causes: list[Cause] = []
+    for index, row in enumerate(table.rows, start=1):
+        read = _read_row(table, roles, row)
+        if read is None:
+            problems.append(_empty_row(row, table))
+            continue
+        if rows_are_causes:
+            first, *described = [line for line in read.details if line is not None]
+            lines: list[CellLine | None] = [*described, None] if described else []
+            solution = row.cells[roles.solution] if roles.solution < len(row.cells) else None
+            if solution is not None:
+                lines.extend(cell_text.cell_lines(solution.raw))
+            cause_id = found.unique_id(f"{error_id}-cause-{index}")
+            title = cell_text.plain(first.text) or read.title
+            causes.append(_cause(found, cause_id, title, lines, row, solution.inline if solution else None))
+            continue
+        codes.extend(code for code in read.codes if not code.isdigit() and code not in codes)
+        messages.extend(m for m in read.messages if m not in messages)
+        numeric.extend(n for n in [*(int(c) for c in read.codes if c.isdigit()), *read.numeric] if n not in numeric)
+        causes.extend(_row_causes(found, f"{error_id}-row-{index}" if len(table.rows) > 1 else error_id,
+                                  table, roles, row))
+    table_chunk = outline.chunk_of_token(table.token)
+    if outline.chunks[table_chunk].kind == "table":
+        outline.ref_only.add(table_chunk)  # the table is read into causes, not shown as the intro
+    blocks, _, links, end_line = content(outline, section.chunk + 1, section.own_end)
+    end_line = max(end_line, heading.line)
+    error = Error(
+        id=error_id,
+        title=heading.text,
+        line=heading.line,
+        heading_level=heading.level,
+        codes=codes,
+        messages=messages,
+        cause_refs=_row_refs(causes),
+        blocks=blocks,
+        markdown=outline.doc.source(heading.line + 1, end_line),
+        end_line=end_line,
+        numeric_codes=numeric,
+        layout="section-table",
+        links=links,
+    )
+    found.add_error(error, position)
+    for cause in causes:
+        found.add_cause(cause)
+
+
+def _empty_row(row: Row, table: Table) -> Problem:
+    return Problem(row.line, f"a row of the error table at line {table.line} has no error details in its "
+                   "details column: it is not read as an error", kind="table")
+
+
+def _tables_by_section(found: Found) -> dict[int, list[tuple[Table, Roles]]]:
+    """Every error table outside the sections already read, by the section it stands in."""
+    outline = found.outline
+    doc = outline.doc
+    starts = [index for index, token in enumerate(doc.tokens) if token.type == "table_open"]
+    read: list[tuple[int, Table, Roles | None]] = []
+    for start in starts:
+        position = outline.owner[outline.chunk_of_token(start)]
+        if position is None or found.claimed(position):
+            continue
+        table = read_table(doc, start)
+        read.append((position, table, table_roles(table)))
+    # a table with the same header as an error table of the article is one too, however short its rows
+    known = {table.header_key(): roles for _, table, roles in read if roles is not None}
+    grouped: dict[int, list[tuple[Table, Roles]]] = {}
+    for position, table, roles in read:
+        roles = roles or known.get(table.header_key())
+        if roles is not None and table.rows:
+            grouped.setdefault(position, []).append((table, roles))
+    return grouped
+
+
+def _read_as_sections(found: Found, by_section: dict[int, list[tuple[Table, Roles]]]) -> set[int]:
+    """Sections whose one table describes the section's own error rather than listing errors.
+
+    The section says so with error lines of its own, or a heading that repeats the row's error; a
+    table of one row does too, unless tables with its header list several errors elsewhere in the
+    article (operation headings with one error each, e.g. a "Policy" table of one row).
+    """
+    sections = found.outline.sections
+    chosen: set[int] = set()
+    pending: list[tuple[int, Table]] = []
+    listing: set[tuple[str, ...]] = set()
+    for position, tables in by_section.items():
+        section = sections[position]
+        if len(tables) != 1:
+            listing.update(table.header_key() for table, _ in tables if len(table.rows) > 1)
+            continue
+        table, roles = tables[0]
+        if section.codes or section.messages or section.id_messages or _names_the_row(section, table, roles):
+            chosen.add(position)
+        elif len(table.rows) == 1:
+            pending.append((position, table))
+        else:
+            listing.add(table.header_key())
+    chosen.update(position for position, table in pending if table.header_key() not in listing)
+    return chosen
+
+
+def recognise_tables(found: Found, problems: list[Problem]) -> None:
+    outline = found.outline
+    by_section = _tables_by_section(found)
+    as_sections = _read_as_sections(found, by_section)
+    for position, tables in sorted(by_section.items()):
+        section = outline.sections[position]
+        if position in as_sections:
+            _section_error(found, position, *tables[0], problems)
+            continue
+        row_number = 0
+        for table, roles in tables:
+            for row in table.rows:
+                row_number += 1
+                read = _read_row(table, roles, row)
+                if read is None:
+                    problems.append(_empty_row(row, table))
+                    continue
+                error = _row_error(found, section, row_number, table, roles, read)
+                found.add_error(error)
+                for cause in read.causes:
+                    found.add_cause(cause)
