@@ -31,6 +31,7 @@ def error_json(article: Article, error: Error) -> dict:
         "codes": error.codes,
         "numeric_codes": error.numeric_codes,
         "messages": error.messages,
+        "layout": error.layout,
         "causes": error.causes,
         "cause_refs": [
             {"number": ref.number, "target": ref.target, "title": ref.title, "line": ref.line, "cause_id": ref.cause_id}

@@ -166,6 +166,15 @@ def _code_values(value: str) -> list[str] | None:
     return None
 
 
+def label_value(line: str) -> tuple[str, str, list[str] | None] | None:
+    """(label, value, code tokens or None when the value is prose) of one "label: value" line."""
+    match = _LABEL_LINE.match(line)
+    if match is None:
+        return None
+    value = match.group("value").strip().strip(_QUOTES).strip()
+    return match.group("label").strip(), value, _code_values(match.group("value"))
+
+
 def label_lines(flat: FlatInline) -> LabelLines | None:
     """Error code / error message lines of one paragraph; None when it has no code line.
 

@@ -6,13 +6,14 @@ import re
 from dataclasses import dataclass
 
 from ..blocks import classify_link
-from ..inline import FlatInline
 from ..model import Block, Command, Link, Step
 
 _BREAK = re.compile(r"<\s*/?\s*br\s*/?\s*>", re.IGNORECASE)
 _LIST_TAG = re.compile(r"<\s*(/?)\s*(ol|ul|li)\b[^>]*>", re.IGNORECASE)
 _ITEM = re.compile(r"^(?:(?P<number>\d{1,3})[.)]|[-*+•])\s+(?P<text>.*)$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_LINK_TARGET = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)")
+_CODE = re.compile(r"(?<!`)`([^`]+)`(?!`)")
 _TAG = re.compile(r"<[^>]+>")
 _EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?!\s)|(?<=\S)\*(?![\w*])")
 _SPACES = re.compile(r"\s+")
@@ -166,9 +167,17 @@ def blocks_of(lines: list[CellLine | None], line: int) -> list[Block]:
     return blocks
 
 
-def commands_of(flat: FlatInline, line: int) -> list[Command]:
-    return [Command(code.strip(), line, "inline") for code in flat.code_spans if code.strip()]
+def _texts(lines: list[CellLine | None]) -> list[str]:
+    return [part for line in lines if line is not None for part in (line.text, *line.more)]
 
 
-def links_of(flat: FlatInline, line: int) -> list[Link]:
-    return [Link(link.text.strip(), link.href, classify_link(link.href), line) for link in flat.links]
+def commands_of(lines: list[CellLine | None], line: int) -> list[Command]:
+    """Inline code of cell lines, on the row's line."""
+    return [Command(code.strip(), line, "inline") for text in _texts(lines) for code in _CODE.findall(text)
+            if code.strip()]
+
+
+def links_of(lines: list[CellLine | None], line: int) -> list[Link]:
+    """Links of cell lines, on the row's line."""
+    return [Link(match.group(1).strip(), match.group(2), classify_link(match.group(2)), line)
+            for text in _texts(lines) for match in _LINK_TARGET.finditer(text)]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..model import Cause, CauseRef, Error, Problem
 from ..outline import Outline, Section
-from ..structure import id_numbers
+from ..structure import id_numbers, label_value
 from . import cells as cell_text
 from .cells import CellLine
 from .content import content, platforms
@@ -56,32 +56,40 @@ def _label_only(line: CellLine) -> bool:
     return bool(text) and (bold or (text.endswith((":", "：")) and len(text.split()) <= 3))
 
 
-def _messages(lines: list[CellLine | None]) -> list[str]:
-    """Each listed message of the details, else the details as one message, label lines left out."""
-    parts = [line for line in lines if line is not None]
-    listed = [line for line in parts if line.kind != "text"]
-    if len(listed) >= 2:
-        chosen = [" ".join((line.text, *line.more)) for line in listed]
-    else:
-        kept = [" ".join((line.text, *line.more)) for line in parts if not _label_only(line)]
-        chosen = [" ".join(kept)] if kept else []
-    return [message for message in (cell_text.plain(text) for text in chosen) if message]
+@dataclass(frozen=True)
+class _Details:
+    codes: list[str]  # from "label: Code" lines
+    messages: list[str]
+    title: str
 
 
-def _title(lines: list[CellLine | None], fallback: str) -> str:
+def _details(lines: list[CellLine | None]) -> _Details:
+    """Codes, messages and title of a details cell: "**label**: value" lines give their value,
+    "label: Code" lines their codes; each listed message is one message, else the text is one."""
+    codes: list[str] = []
+    parts: list[tuple[CellLine, str]] = []
     for line in lines:
-        if line is not None and not _label_only(line):
-            text = cell_text.plain(line.text).rstrip(":：").strip()
-            if text:
-                return text
-    return fallback
+        if line is None:
+            continue
+        text = cell_text.plain(" ".join((line.text, *line.more)))
+        labelled = label_value(cell_text.plain(line.text))
+        if labelled is not None and labelled[2]:
+            codes.extend(code for code in labelled[2] if code not in codes)
+            continue
+        if labelled is not None and line.text.lstrip().startswith("**"):
+            text = labelled[1]
+        elif _label_only(line):
+            continue
+        if text:
+            parts.append((line, text))
+    listed = [text for line, text in parts if line.kind != "text"]
+    messages = listed if len(listed) >= 2 else ([" ".join(text for _, text in parts)] if parts else [])
+    title = next((text.rstrip(":：").strip() for _, text in parts), "")
+    return _Details(codes, messages, title)
 
 
-def _cause(found: Found, cause_id: str, title: str, lines: list[CellLine | None], row: Row,
-           solution_inline: int | None) -> Cause:
-    """A cause on the row's line; commands and links come from the solution cell it quotes."""
-    doc = found.outline.doc
-    flat = doc.flat(solution_inline) if solution_inline is not None else None
+def _cause(cause_id: str, title: str, lines: list[CellLine | None], row: Row) -> Cause:
+    """A cause on the row's line, its solution read from cell lines."""
     return Cause(
         id=cause_id,
         title=title,
@@ -89,8 +97,8 @@ def _cause(found: Found, cause_id: str, title: str, lines: list[CellLine | None]
         heading_level=0,
         platforms=platforms(cause_id, title),
         blocks=cell_text.blocks_of(lines, row.line),
-        commands=cell_text.commands_of(flat, row.line) if flat is not None else [],
-        links=cell_text.links_of(flat, row.line) if flat is not None else [],
+        commands=cell_text.commands_of(lines, row.line),
+        links=cell_text.links_of(lines, row.line),
         markdown=cell_text.markdown_of(lines),
         end_line=row.line,
     )
@@ -104,13 +112,12 @@ def _row_causes(found: Found, error_id: str, table: Table, roles: Roles, row: Ro
     solution = cell(roles.solution)
     solution_lines = cell_text.cell_lines(solution.raw) if solution is not None else []
     listed = cell_text.items(cell_text.cell_lines(cell(roles.causes).raw)) if cell(roles.causes) is not None else []
-    solution_inline = solution.inline if solution is not None else None
     if not listed:
         if not solution_lines:
             return []
         header = table.header[roles.solution].raw if roles.solution < len(table.header) else ""
         title = cell_text.plain(header) or error_id
-        return [_cause(found, found.unique_id(f"{error_id}-solution"), title, solution_lines, row, solution_inline)]
+        return [_cause(found.unique_id(f"{error_id}-solution"), title, solution_lines, row)]
     actions = cell_text.items(solution_lines)
     paired = len(actions) == len(listed) and len(listed) > 1
     causes: list[Cause] = []
@@ -121,7 +128,7 @@ def _row_causes(found: Found, error_id: str, table: Table, roles: Roles, row: Ro
             described.append(None)
         described.extend(actions[position - 1] if paired else solution_lines)
         cause_id = found.unique_id(f"{error_id}-cause-{position}")
-        causes.append(_cause(found, cause_id, title, described, row, solution_inline))
+        causes.append(_cause(cause_id, title, described, row))
     return causes
 
 
@@ -133,10 +140,10 @@ def _read_row(table: Table, roles: Roles, row: Row) -> _RowError | None:
     codes: list[str] = []
     if roles.key_codes and roles.key is not None and roles.key < len(row.cells):
         codes.extend(code_words(row.cells[roles.key].raw))
+    read = _details(lines)
+    codes.extend(code for code in read.codes if code not in codes)
     codes.extend(code for code in _codes(details.raw) if code not in codes)
-    messages = _messages(lines)
-    title = _title(lines, messages[0] if messages else "")
-    return _RowError(row, title, messages, codes, id_numbers(details.raw), lines)
+    return _RowError(row, read.title, read.messages, codes, id_numbers(details.raw), lines)
 
 
 def _row_refs(causes: list[Cause]) -> list[CauseRef]:
@@ -147,8 +154,6 @@ def _row_error(found: Found, section: Section, position: int, table: Table, role
     own_code = next((code for code in read.codes if not code.isdigit()), "")
     error_id = found.unique_id(own_code.lower(), f"{section.heading.id}-row-{position}")
     read.causes = _row_causes(found, error_id, table, roles, read.row)
-    details = read.row.cells[roles.details]
-    flat = found.outline.doc.flat(details.inline)
     return Error(
         id=error_id,
         title=read.title,
@@ -162,7 +167,7 @@ def _row_error(found: Found, section: Section, position: int, table: Table, role
         end_line=read.row.line,
         numeric_codes=[int(code) for code in read.codes if code.isdigit()] + read.numeric,
         layout="error-table",
-        links=cell_text.links_of(flat, read.row.line),
+        links=cell_text.links_of(read.details, read.row.line),
     )
 
 
@@ -208,7 +213,7 @@ def _section_error(found: Found, position: int, table: Table, roles: Roles, prob
                 lines.extend(cell_text.cell_lines(solution.raw))
             cause_id = found.unique_id(f"{error_id}-cause-{index}")
             title = cell_text.plain(first.text) or read.title
-            causes.append(_cause(found, cause_id, title, lines, row, solution.inline if solution else None))
+            causes.append(_cause(cause_id, title, lines, row))
             continue
         codes.extend(code for code in read.codes if not code.isdigit() and code not in codes)
         messages.extend(m for m in read.messages if m not in messages)
@@ -256,7 +261,9 @@ def _tables_by_section(found: Found) -> dict[int, list[tuple[Table, Roles]]]:
         if position is None or found.claimed(position):
             continue
         table = read_table(doc, start)
-        read.append((position, table, table_roles(table)))
+        section = outline.sections[position]
+        around = bool(section.codes or section.messages or section.id_messages)
+        read.append((position, table, table_roles(table, evidence_around=around)))
     # a table with the same header as an error table of the article is one too, however short its rows
     known = {table.header_key(): roles for _, table, roles in read if roles is not None}
     grouped: dict[int, list[tuple[Table, Roles]]] = {}

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ..model import Cause, CauseRef
 from ..outline import Outline, Section
 from ..structure import numbered_heading, written_number
+from .cells import plain
 from .content import content, platforms, section_error
 from .found import Found
 
@@ -57,7 +58,7 @@ def _numbered_pairs(sections: list[Section], children: list[int]) -> list[_Pair]
 def _first_sentence(outline: Outline, section: Section) -> str:
     for block in content(outline, section.chunk + 1, section.own_end)[0]:
         if block.kind == "paragraph" and block.source.strip():
-            flat = " ".join(block.source.split())
+            flat = plain(" ".join(block.source.split()))
             sentence = _SENTENCE_END.split(flat, maxsplit=1)[0]
             return sentence if len(sentence) <= TITLE_LIMIT else sentence[: TITLE_LIMIT - 1] + "…"
     return section.heading.text

@@ -147,8 +147,11 @@ def _key_column(cells: list[str]) -> tuple[bool, bool]:
     return len(cells) == 1 and _mean_width(cells) < KEY_WIDTH, False
 
 
-def table_roles(table: Table) -> Roles | None:
-    """The columns of an error table, or None when the table does not list errors."""
+def table_roles(table: Table, evidence_around: bool = False) -> Roles | None:
+    """The columns of an error table, or None when the table does not list errors.
+
+    `evidence_around`: the table's section has error lines of its own, so shorter cells qualify.
+    """
     columns = len(table.header)
     if not (MIN_COLUMNS <= columns <= MAX_COLUMNS) or not table.rows:
         return None
@@ -157,11 +160,13 @@ def table_roles(table: Table) -> Roles | None:
     rest = columns - details - 1
     if rest not in (1, 2):
         return None
-    cells = _column(table, details)
+    cells = [cell for cell in _column(table, details) if cell.strip()]  # an empty row is reported, not weighed
+    if not cells:
+        return None
     mean = _mean_width(cells)
     if sum(words(cell) for cell in cells) < DETAILS_WORDS * len(cells):
         return None
-    evidence = key_codes or any(has_evidence(cell) for cell in cells)
+    evidence = evidence_around or key_codes or any(has_evidence(cell) for cell in cells)
     if mean < DETAILS_WIDTH and not (evidence and mean >= DETAILS_WIDTH_WITH_EVIDENCE):
         return None
     return Roles(details, columns - 1, details + 1 if rest == 2 else None, 0 if key else None, key_codes)
