@@ -301,24 +301,35 @@ def _read_as_sections(found: Found, by_section: dict[int, list[tuple[Table, Role
     return chosen
 
 
+def _top_section(sections: list[Section], position: int) -> int:
+    """The outermost section under the article title that holds this one (an operation heading
+    such as "Backup" or "Restore"): row ids count from it, so a sub-heading one translation adds
+    above a table does not change them."""
+    while True:
+        parent = sections[position].parent
+        if parent is None or sections[parent].heading.level < 2:
+            return position
+        position = parent
+
+
 def recognise_tables(found: Found, problems: list[Problem]) -> None:
     outline = found.outline
     by_section = _tables_by_section(found)
     as_sections = _read_as_sections(found, by_section)
+    rows_under: dict[int, int] = {}
     for position, tables in sorted(by_section.items()):
-        section = outline.sections[position]
         if position in as_sections:
             _section_error(found, position, *tables[0], problems)
             continue
-        row_number = 0
+        top = _top_section(outline.sections, position)
         for table, roles in tables:
             for row in table.rows:
-                row_number += 1
+                rows_under[top] = rows_under.get(top, 0) + 1
                 read = _read_row(table, roles, row)
                 if read is None:
                     problems.append(_empty_row(row, table))
                     continue
-                error = _row_error(found, section, row_number, table, roles, read)
+                error = _row_error(found, outline.sections[top], rows_under[top], table, roles, read)
                 found.add_error(error)
                 for cause in read.causes:
                     found.add_cause(cause)
