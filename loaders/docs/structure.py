@@ -36,14 +36,6 @@ _QUOTES = "\"'`“”„«»「」『』"
 _ID_NUMBER = re.compile(r"[(（]\s*[^\W\d_]{1,12}\s*[:：#]\s*(\d{3,9})\s*[)）]")
 
 
-@dataclass(frozen=True)
-class RefMatch:
-    number: int | None
-    target: str
-    title: str
-    line_offset: int
-
-
 EntryKind = Literal["numbered", "labelled", "bare"]
 
 
@@ -65,15 +57,6 @@ class LabelLines:
     codes: list[str]
     numeric: list[int]
     messages: list[str]
-
-
-def cause_refs(flat: FlatInline) -> list[RefMatch]:
-    """In-page links introduced by "<word> N:" at the start of their line."""
-    return [
-        RefMatch(entry.number, entry.target, entry.title, entry.line_offset)
-        for entry in cause_entries(flat)
-        if entry.kind == "numbered"
-    ]
 
 
 def cause_entries(flat: FlatInline, marker: int | None = None) -> list[Entry]:

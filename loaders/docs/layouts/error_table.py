@@ -14,7 +14,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from ..model import Cause, CauseRef, Error, Problem
-from ..outline import Outline, Section
+from ..outline import Section
 from ..structure import id_numbers, label_value
 from . import cells as cell_text
 from .cells import CellLine

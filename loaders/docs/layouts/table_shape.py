@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ..blocks import TokenDoc
+from ..structure import id_numbers
 
 DETAILS_WIDTH = 70  # mean visible width of a column of error details (wide characters count twice)
 DETAILS_WIDTH_WITH_EVIDENCE = 20
@@ -29,7 +30,6 @@ HEX_CODE = re.compile(r"(?<![\w])0x[0-9A-Fa-f]{4,8}(?![\w])")
 # one code in a cell of its own: "UserErrorX", "Pre-ScriptExecutionFailed", "0x80070570", "380008"
 _CODE_WORD = re.compile(r"^(?:[A-Z][\w-]*[a-z][\w-]*[A-Z][\w-]*|0x[0-9A-Fa-f]{4,8}|\d{3,9})$")
 _CODE_SEPARATORS = re.compile(r"[\s,/;`]+")
-_ID = re.compile(r"[(（]\s*[^\W\d_]{1,12}\s*[:：#]\s*\d{3,9}\s*[)）]")
 _BOLD_LABEL = re.compile(r"^\s*\*\*[^*]{1,40}?(?:\*\*\s*[:：]|[:：]\s*\*\*)")
 
 
@@ -112,7 +112,7 @@ def words(raw: str) -> int:
 
 def has_evidence(raw: str) -> bool:
     """The cell reads as error details: a code name, a hex code, an "(ID: n)" or a bold label."""
-    return bool(STRICT_CODE.search(raw) or HEX_CODE.search(raw) or _ID.search(raw) or _BOLD_LABEL.match(raw))
+    return bool(STRICT_CODE.search(raw) or HEX_CODE.search(raw) or id_numbers(raw) or _BOLD_LABEL.match(raw))
 
 
 def _column(table: Table, column: int) -> list[str]:
