@@ -20,6 +20,7 @@ def error_json(error: Error) -> dict:
         "codes": error.codes,
         "numeric_codes": error.numeric_codes,
         "messages": error.messages,
+        "layout": error.layout,
         "causes": error.causes,
         "cause_refs": [
             {"number": ref.number, "target": ref.target, "title": ref.title, "line": ref.line, "cause_id": ref.cause_id}

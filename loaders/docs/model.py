@@ -13,6 +13,18 @@ LinkKind = Literal["anchor", "article", "external", "other"]
 BlockKind = Literal[
     "paragraph", "steps", "bullets", "code", "callout", "table", "include", "heading", "html", "image"
 ]
+# How an article writes an error (README "Article layouts understood"):
+#   cause-list        a section with "Cause N: [title](#anchor)" entries (any label, number or none)
+#   code-lines        a section with "Error code: X" lines and guidance but no cause list
+#   numbered-sections a section whose sub-sections are "Cause 1: ...", "Cause 2: ..." (2016 layout)
+#   cause-sections    a section whose sub-sections are "Cause: ...", "Cause: ..." (no numbers)
+#   problem-sections  a problem with symptom / cause / solution sub-sections, or cause N / solution N pairs
+#   error-table       one row of a table of errors (details | [causes |] solution)
+#   section-table     a section naming one error, whose table gives its details, causes and solutions
+ErrorLayout = Literal[
+    "", "cause-list", "code-lines", "numbered-sections", "cause-sections", "problem-sections",
+    "error-table", "section-table",
+]
 
 
 @dataclass(frozen=True)
@@ -89,6 +101,9 @@ class CauseRef:
     title: str
     line: int
     cause_id: str = ""  # id of the cause section it leads to; "" when the link has no target
+    # True: the entry is an in-page link written in the article. False: the cause comes from the
+    # structure (a numbered sub-section, a table row), and `target` is the cause id, not an anchor.
+    linked: bool = True
 
 
 @dataclass
@@ -96,7 +111,7 @@ class Cause:
     id: str
     title: str
     line: int
-    heading_level: int
+    heading_level: int  # 0: no heading of its own (a table cell)
     platforms: list[str]  # "windows" / "linux"; empty when not platform-specific
     blocks: list[Block] = field(default_factory=list)
     commands: list[Command] = field(default_factory=list)
@@ -108,9 +123,9 @@ class Cause:
 @dataclass
 class Error:
     id: str
-    title: str  # heading text as written (translated)
+    title: str  # heading text as written (translated); a table row: its first line of error details
     line: int
-    heading_level: int
+    heading_level: int  # 0: no heading of its own (a table row)
     codes: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     cause_refs: list[CauseRef] = field(default_factory=list)
@@ -118,6 +133,8 @@ class Error:
     markdown: str = ""
     end_line: int = 0
     numeric_codes: list[int] = field(default_factory=list)  # numeric codes next to the named ones
+    layout: ErrorLayout = ""
+    links: list[Link] = field(default_factory=list)  # links of the error's own text
 
     @property
     def causes(self) -> list[str]:

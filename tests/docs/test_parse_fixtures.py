@@ -29,6 +29,9 @@ def _error_view(error: Error) -> dict:
         "numbers": [ref.number for ref in error.cause_refs],
         "cause_ids": [ref.cause_id for ref in error.cause_refs],
         "ref_titles": [ref.title for ref in error.cause_refs],
+        "layout": error.layout,
+        "blocks": [block.kind for block in error.blocks],
+        "markdown": error.markdown,
     }
 
 
@@ -36,6 +39,7 @@ def _cause_view(cause: Cause) -> dict:
     return {
         "id": cause.id,
         "title": cause.title,
+        "line": cause.line,
         "platforms": cause.platforms,
         "blocks": [block.kind for block in cause.blocks],
         "callouts": [block.callout for block in cause.blocks if block.kind == "callout"],

@@ -101,11 +101,15 @@ def pair(
         result.pairs.append((left[i], right[j], "similar id"))
     left = [s for i, s in enumerate(left) if i not in used_left]
     right = [t for j, t in enumerate(right) if j not in used_right]
-    # translated headings without anchors have translated slugs: fall back to position
-    if left and len(left) == len(right) and not any(t.line in translation_explicit for t in right):
-        for s, t in zip(left, right):
+    # translated headings without anchors have translated slugs: fall back to position (table rows
+    # have no heading; their ids come from the structure and already say which row is which)
+    headed_left = [s for s in left if s.heading_level]
+    headed_right = [t for t in right if t.heading_level]
+    if headed_left and len(headed_left) == len(headed_right) and not any(t.line in translation_explicit for t in headed_right):
+        for s, t in zip(headed_left, headed_right):
             result.pairs.append((s, t, "position"))
-        left, right = [], []
+        left = [s for s in left if not s.heading_level]
+        right = [t for t in right if not t.heading_level]
     result.missing = left
     result.extra = right
     result.pairs.sort(key=lambda item: item[1].line)

@@ -39,7 +39,9 @@ def codes_of(item: Error | Cause) -> list[Code]:
 
 
 def links_of(article: Article, item: Error | Cause) -> list[Link]:
-    """Links inside the section's lines (its heading excluded)."""
+    """Links inside the section's lines (its heading excluded); a table cell's own links."""
+    if item.heading_level == 0:
+        return list(item.links)
     last = item.end_line or item.line
     return [link for link in article.links if item.line < link.line <= last]
 

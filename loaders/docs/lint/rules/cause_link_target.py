@@ -16,7 +16,7 @@ def check(article: Article, ctx: ArticleContext) -> Iterator[Hit]:
     broken: dict[str, list[tuple[CauseRef, str]]] = {}  # one finding per missing anchor, all its links
     for error in article.errors:
         for ref in error.cause_refs:
-            if ref.target not in anchors:
+            if ref.linked and ref.target not in anchors:
                 broken.setdefault(ref.target, []).append((ref, error.title))
     for target, refs in broken.items():
         ref, title = refs[0]

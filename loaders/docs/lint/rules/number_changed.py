@@ -39,8 +39,8 @@ def numbers_of(item: Error | Cause, skip_lines: set[int]) -> list[tuple[str, int
 
 def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
     pairing = ctx.pairing
-    source_refs = {ref.line for e in ctx.source.errors for ref in e.cause_refs}
-    refs = {ref.line for e in article.errors for ref in e.cause_refs}
+    source_refs = {ref.line for e in ctx.source.errors for ref in e.cause_refs if ref.linked}
+    refs = {ref.line for e in article.errors for ref in e.cause_refs if ref.linked}
     for kind, pairs in (("error", pairing.errors.pairs), ("cause", pairing.causes.pairs)):
         for source_item, item, _ in pairs:
             wanted = numbers_of(source_item, source_refs)
