@@ -73,7 +73,6 @@ def _parse(data: str | bytes, path: str, locale: str | None) -> Article:
         body, body_lines = stripped, stripped.split("\n")
     parser = markdown_parser()
     tokens, fence_problems = reopen_unclosed_fences(parser, body_lines, parser.parse(body))
-    problems.extend(fence_problems)
     layout = _layout(TokenDoc(tokens, body_lines))
 
     article = Article(
@@ -89,6 +88,7 @@ def _parse(data: str | bytes, path: str, locale: str | None) -> Article:
     )
     article.date = _article_date(front.metadata, lines[: front.body_start], problems)
     problems.extend(locale_problems(front.metadata, path, locale, lambda key: key_line(key, lines[: front.body_start])))
+    problems.extend(fence_problems)  # after the header's problems, as a cached copy re-placed elsewhere puts them
     article.title = next((h.text for h in layout.headings if h.level == 1), "") or str(
         front.metadata.get("title") or ""
     )
