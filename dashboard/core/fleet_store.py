@@ -150,11 +150,11 @@ class StoreSnapshot:
 
 
 def store_is_new(store: Store) -> bool:
-    """Never used: no jobs, nothing rejected, no sync, and no jobs ever written. Only then does the
-    dashboard fill it by itself; a store someone emptied (its last import stays on record) or only
-    imported bad files into is left for them to fill."""
+    """Never used: no jobs, nothing rejected, no sync, no jobs ever written and nothing ever deleted.
+    Only then does the dashboard fill it by itself; a store someone emptied or only imported bad files
+    into is left for them to fill."""
     return (store.job_count() == 0 and store.quarantine_count() == 0 and not store.sync_states()
-            and store.info().last_ingest_time is None)
+            and store.info().last_ingest_time is None and not store.was_emptied())
 
 
 def snapshot(store: Store) -> StoreSnapshot:

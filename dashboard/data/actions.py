@@ -17,7 +17,7 @@ from typing import Any
 from dashboard.core import fleet_store
 from loaders.jobs.azure import SyncProgress, SyncReport, default_credential, sync_vaults
 from loaders.jobs.importers import ImportReport, import_files
-from loaders.jobs.sample import SOURCE as SAMPLE_SOURCE
+from loaders.jobs.sample import SAMPLE_SOURCE
 from loaders.jobs.sample import SampleReport, generate_sample
 from loaders.jobs.schema import QuarantineRow
 
@@ -51,7 +51,7 @@ def sample_jobs(info: Any) -> int:
 def remove_sample(path: Path | None = None) -> int:
     """Delete the sample fleet's jobs, keeping every imported or synced job; how many were deleted."""
     with fleet_store.writing(path) as store:
-        return store.delete_source(SAMPLE_SOURCE)
+        return store.delete_source(SAMPLE_SOURCE).jobs
 
 
 @dataclass(frozen=True)

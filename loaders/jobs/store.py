@@ -554,6 +554,11 @@ class Store:
         self._require_writable()
         return self._delete("", [])
 
+    def was_emptied(self) -> bool:
+        """Someone deleted data from this store (`delete_source`, `clear`): an empty store that was
+        emptied on purpose is not a new one."""
+        return _get_meta(self.connection, "last_delete_time") is not None
+
     def _delete(self, where: str, params: list[Any]) -> DeleteReport:
         con = self.connection
         counts = []

@@ -12,7 +12,7 @@ import pytest
 from dashboard.data import actions as data_actions
 from dashboard.core import fleet_store
 from loaders.jobs.importers import import_files
-from loaders.jobs.sample import SOURCE as SAMPLE_SOURCE
+from loaders.jobs.sample import SAMPLE_SOURCE
 from loaders.jobs.store import Store, StoreError, open_store
 
 JOBS_DATA = Path(__file__).resolve().parents[1] / "data" / "jobs"
@@ -193,7 +193,6 @@ def sample_and_import(db: Path) -> dict[str, int]:
         return store.info().sources
 
 
-@needs_delete_source
 def test_removing_the_sample_keeps_every_imported_job(tmp_path) -> None:
     db = tmp_path / "fleet.duckdb"
     sources = sample_and_import(db)
@@ -209,7 +208,6 @@ def test_removing_the_sample_keeps_every_imported_job(tmp_path) -> None:
     assert data_actions.remove_sample(db) == 0  # nothing left to remove
 
 
-@needs_clear
 def test_clearing_the_store_deletes_everything_and_says_how_much(tmp_path) -> None:
     db = tmp_path / "fleet.duckdb"
     sample_and_import(db)

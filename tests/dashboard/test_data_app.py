@@ -178,7 +178,6 @@ def test_no_sample_no_remove_button(open_data, tmp_path) -> None:
     assert button(empty, "Remove the sample fleet") is None and button(empty, "Clear the store") is None
 
 
-@needs_delete_source
 def test_removing_the_sample_fleet_keeps_the_imported_jobs(open_data, tmp_path) -> None:
     db = tmp_path / "fleet.duckdb"
     sources = sample_and_import(db)
@@ -193,7 +192,6 @@ def test_removing_the_sample_fleet_keeps_the_imported_jobs(open_data, tmp_path) 
     assert button(app, "Remove the sample fleet") is None  # no sample left
 
 
-@needs_clear
 def test_clearing_the_store_empties_it_for_good(open_data, tmp_path, monkeypatch) -> None:
     db = tmp_path / "fleet.duckdb"
     sources = sample_and_import(db)
