@@ -84,5 +84,5 @@ def test_its_kpis_and_charts_are_those_of_the_queries(executed) -> None:
 def test_it_looks_up_guidance_in_the_chosen_language(executed) -> None:
     _db, notebook = executed
     guidance = [outputs_text(cell) for cell in notebook.cells if cell.cell_type == "code"
-                and "resolve(catalog, graph" in cell.source][0]
+                and "resolve_guidance(catalog, graph" in cell.source][0]
     assert "-> found" in guidance and "it-it" in guidance
