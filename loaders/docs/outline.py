@@ -46,6 +46,7 @@ class Outline:
     ref_only: set[int]  # chunks that only hold cause-list entries
     owner: list[int | None] = field(default_factory=list)  # chunk -> section it belongs to
     _starts: list[int] = field(default_factory=list)
+    _children: dict[int | None, list[int]] | None = None
 
     def chunk_of_token(self, token_index: int) -> int:
         """The top-level chunk a token belongs to."""
@@ -55,10 +56,11 @@ class Outline:
 
     def children(self) -> dict[int | None, list[int]]:
         """Direct sub-sections of every section (None: the sections without a parent)."""
-        found: dict[int | None, list[int]] = {}
-        for position, section in enumerate(self.sections):
-            found.setdefault(section.parent, []).append(position)
-        return found
+        if self._children is None:
+            self._children = {}
+            for position, section in enumerate(self.sections):
+                self._children.setdefault(section.parent, []).append(position)
+        return self._children
 
 
 @dataclass

@@ -167,3 +167,14 @@ def test_english_message_finds_the_translated_row(corpus_dir: Path):
         assert found.section.title != row.title  # the Italian row, not the English one
         match = graph.find_error(row.id, "it-it")
         assert match is not None and match.locale == "it-it" and match.error.line == found.section.line
+
+
+def test_graph_json_names_the_layout_of_every_error(siblings):
+    from loaders.docs.graph_cli import graph_json
+
+    payload = graph_json(siblings)
+    layouts = {error["layout"] for article in payload["articles"] for error in article["errors"]}
+    assert {"error-table", "section-table", "cause-sections", "numbered-sections", "code-lines"} <= layouts
+    assert "" not in layouts
+    for article, shown in zip(siblings, payload["articles"]):
+        assert [e["layout"] for e in shown["errors"]] == [e.layout for e in article.errors]

@@ -14,7 +14,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from ..model import Cause, CauseRef, Error, Problem
-from ..outline import Section
+from ..outline import Outline, Section
 from ..structure import id_numbers, label_value
 from . import cells as cell_text
 from .cells import CellLine
@@ -24,6 +24,7 @@ from .table_shape import (
     HEX_CODE, STRICT_CODE, Roles, Row, Table, code_words, has_evidence, read_table, table_roles, width,
 )
 
+_CONTAINERS = ("bullet_list", "ordered_list", "blockquote")
 HEADING_LIKE_DETAILS = 0.75  # a heading this similar to the start of the first row's details names its error
 NAMING_HEADING_WIDTH = 24
 
@@ -250,15 +251,28 @@ def _empty_row(row: Row, table: Table) -> Problem:
                    "details column: it is not read as an error", kind="table")
 
 
+def _table_starts(outline: Outline) -> list[tuple[int, int]]:
+    """(table_open token, section) of every table inside a section, top-level or nested in a list."""
+    found: list[tuple[int, int]] = []
+    tokens = outline.doc.tokens
+    for index, chunk in enumerate(outline.chunks):
+        position = outline.owner[index]
+        if position is None:
+            continue
+        if chunk.kind == "table":
+            found.append((chunk.start, position))
+        elif chunk.kind in _CONTAINERS:
+            found.extend((token, position) for token in range(chunk.start, chunk.end) if tokens[token].type == "table_open")
+    return found
+
+
 def _tables_by_section(found: Found) -> dict[int, list[tuple[Table, Roles]]]:
     """Every error table outside the sections already read, by the section it stands in."""
     outline = found.outline
     doc = outline.doc
-    starts = [index for index, token in enumerate(doc.tokens) if token.type == "table_open"]
     read: list[tuple[int, Table, Roles | None]] = []
-    for start in starts:
-        position = outline.owner[outline.chunk_of_token(start)]
-        if position is None or found.claimed(position):
+    for start, position in _table_starts(outline):
+        if found.claimed(position):
             continue
         table = read_table(doc, start)
         section = outline.sections[position]
