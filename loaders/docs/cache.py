@@ -29,10 +29,11 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 @lru_cache(maxsize=1)
 def parser_version() -> str:
-    """A hash of every module of this package: whatever the parser depends on changes it."""
+    """A hash of every module of this package and its sub-packages (the layout recognisers among
+    them): whatever the parser depends on changes it."""
     digest = hashlib.sha256()
-    for module in sorted(PACKAGE_DIR.glob("*.py")):
-        digest.update(module.name.encode())
+    for module in sorted(PACKAGE_DIR.rglob("*.py")):
+        digest.update(module.relative_to(PACKAGE_DIR).as_posix().encode())
         digest.update(module.read_bytes())
     return digest.hexdigest()[:16]
 
