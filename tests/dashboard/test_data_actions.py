@@ -13,7 +13,7 @@ from dashboard.data import actions as data_actions
 from dashboard.core import fleet_store
 from loaders.jobs.importers import import_files
 from loaders.jobs.sample import SAMPLE_SOURCE
-from loaders.jobs.store import Store, StoreError, open_store
+from loaders.jobs.store import StoreError, open_store
 
 JOBS_DATA = Path(__file__).resolve().parents[1] / "data" / "jobs"
 NOW = dt.datetime(2026, 3, 2, 14)
@@ -178,11 +178,6 @@ def test_an_idle_dashboard_lets_other_writers_in(tmp_path, monkeypatch) -> None:
     with fleet_store.reading(db) as store:  # and reopened on the next read
         assert store.job_count() == jobs
     fleet_store.release(db)
-
-
-needs_delete_source = pytest.mark.xfail(not hasattr(Store, "delete_source"), strict=True,
-                                        reason="the store has no Store.delete_source(source) -> int")
-needs_clear = pytest.mark.xfail(not hasattr(Store, "clear"), strict=True, reason="the store has no Store.clear()")
 
 
 def sample_and_import(db: Path) -> dict[str, int]:

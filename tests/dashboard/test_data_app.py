@@ -13,7 +13,7 @@ from dashboard.data import actions as data_actions
 from dashboard.core import widgets
 from dashboard.core.formatting import format_integer, format_megabytes
 from dashboard.core.i18n import translate, translate_plural
-from loaders.jobs.store import DB_ENV_VAR, Store, open_store
+from loaders.jobs.store import DB_ENV_VAR, open_store
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 JOBS_DATA = Path(__file__).resolve().parents[1] / "data" / "jobs"
@@ -125,11 +125,6 @@ def test_the_uploader_words_are_drawn_in_the_reader_language(open_data, tmp_path
                  translate("or drag them here · up to {size} per file", "fr-fr", size=format_megabytes(200, "fr-fr"))):
         assert widgets.css_string(text) in styles
     assert format_megabytes(200, "fr-fr").endswith("Mo")  # the unit in French
-
-
-needs_delete_source = pytest.mark.xfail(not hasattr(Store, "delete_source"), strict=True,
-                                        reason="the store has no Store.delete_source(source) -> int")
-needs_clear = pytest.mark.xfail(not hasattr(Store, "clear"), strict=True, reason="the store has no Store.clear()")
 
 
 def button(app: AppTest, label: str):
