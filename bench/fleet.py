@@ -33,6 +33,7 @@ import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
 from bench.results import RESULTS, machine, package_version, write_section
+
 SECTION = "## Fleet"
 DEFAULT_SIZES = ("15000x90", "56500x90")
 NOW = dt.datetime(2026, 3, 2, 14, 0)  # fixed, so every run draws the same fleet

@@ -33,6 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 WORK = REPO / "bench" / ".work"
 from bench.results import RESULTS, machine, package_version, write_section
+
 SECTION = "## Fleet page"
 NOW = dt.datetime(2026, 3, 2, 14, 0)  # fixed, so every run draws the same fleets
 SEED = 7
@@ -148,7 +149,7 @@ def time_fleet(store: Path, repeat: int) -> tuple[float, list[float], list[float
     first = _timed_run(app)
     regions_box = next(w for w in app.multiselect if (w.key or "").startswith("fleet.regions"))
     regions = list(regions_box.options)
-    states = [[region] for region in regions] + [[a, b] for a, b in zip(regions, regions[1:])]
+    states = [[region] for region in regions] + [[a, b] for a, b in zip(regions, regions[1:], strict=False)]
     changes = []
     for state in states[:repeat]:
         picker = next(w for w in app.multiselect if (w.key or "").startswith("fleet.regions"))
@@ -248,8 +249,8 @@ def measure_browser_reruns(store: Path, repeat: int) -> BrowserReruns:
     from browser import StreamlitServer, launch_chromium
     from playwright.sync_api import expect, sync_playwright
 
-    from dashboard.fleet.filters import FilterState, fleet_filter, reference_time
     from dashboard.core.formatting import format_integer
+    from dashboard.fleet.filters import FilterState, fleet_filter, reference_time
     from loaders.jobs import queries
     from loaders.jobs.store import open_store
 

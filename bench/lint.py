@@ -30,6 +30,7 @@ WORK = REPO / "bench" / ".work"
 MARKDOWNLINT_VERSION = "0.24.1"
 MARKDOWNLINT = WORK / "node_modules" / ".bin" / "markdownlint-cli2"
 from bench.results import cpu_model, write_section
+
 TARGET = 0.5
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 BENCH_TREE = REPO.parent / "shared" / "corpus" / "bench"
 from bench.results import cpu_model, write_section
+
 COLD_TARGET = 1.2
 WARM_TARGET = 0.05
 

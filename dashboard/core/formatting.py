@@ -122,7 +122,7 @@ def format_moment(value: dt.datetime | None, locale: str | None = None, tzinfo: 
     zone = dates.get_timezone(tzinfo) if isinstance(tzinfo, str) else tzinfo
     if zone is not None:
         # As Babel does: a naive value is UTC.
-        value = (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).astimezone(zone)
+        value = (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(zone)
     return (dates.get_datetime_format("medium", locale=loc).replace("'", "")
             .replace("{1}", dates.format_date(value, "medium", locale=loc))
             .replace("{0}", dates.format_time(value, "short", locale=loc)))

@@ -7,11 +7,11 @@ language) or `N_()` (marked for extraction, translated later with `translate()`)
 from __future__ import annotations
 
 import functools
-from collections import Counter
-from collections.abc import Iterable
 import io
 import re
 import string
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -86,7 +86,7 @@ def catalog_path(locale: str) -> Path:
     return LOCALES_DIR / language_code(locale) / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_translations(locale: str) -> NullTranslations:
     """Compiled catalog for a UI locale; a missing catalog falls back to the source strings."""
     path = catalog_path(locale)

@@ -8,7 +8,14 @@ from streamlit.navigation.page import StreamlitPage
 
 from dashboard.core import docs_root, registry, url_state, widgets
 from dashboard.core.i18n import (
-    LOCALE_STATE_KEY, SOURCE_LOCALE, UI_LOCALES, _, current_locale, language_name, normalize_locale, translate,
+    LOCALE_STATE_KEY,
+    SOURCE_LOCALE,
+    UI_LOCALES,
+    _,
+    current_locale,
+    language_name,
+    normalize_locale,
+    translate,
 )
 from dashboard.core.links import GUIDE_URL_PATH
 from dashboard.core.registry import default_page, page

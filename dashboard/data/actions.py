@@ -17,8 +17,7 @@ from typing import Any
 from dashboard.core import fleet_store
 from loaders.jobs.azure import SyncProgress, SyncReport, default_credential, sync_vaults
 from loaders.jobs.importers import ImportReport, import_files
-from loaders.jobs.sample import SAMPLE_SOURCE
-from loaders.jobs.sample import SampleReport, generate_sample
+from loaders.jobs.sample import SAMPLE_SOURCE, SampleReport, generate_sample
 from loaders.jobs.schema import QuarantineRow
 
 # The embedded default: what the dashboard creates in an empty store.

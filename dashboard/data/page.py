@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.data import actions as data_actions
-from dashboard.data import view as data_view
 from dashboard.core import fleet_store, widgets
-from dashboard.fleet import view as fleet_view
 from dashboard.core.formatting import format_integer, format_megabytes
 from dashboard.core.i18n import _, current_locale, ngettext
 from dashboard.core.render import escape_markdown
+from dashboard.data import actions as data_actions
+from dashboard.data import view as data_view
+from dashboard.fleet import view as fleet_view
 
 REPORT_KEY = "data.last_report"  # what the last action did, shown after the rerun that follows it
 CONFIRM_KEY = "data.confirm"  # the deletion waiting for the reader's "yes": "sample" or "clear"

@@ -5,9 +5,9 @@ words only when shown. Messages of the lint itself are the CLI's, in English, as
 """
 from __future__ import annotations
 
+from dashboard.core.i18n import N_, current_locale, language_name, translate, translate_plural
 from dashboard.docs_qa.coverage import CoverageCell
 from dashboard.docs_qa.findings import NO_LOCALE
-from dashboard.core.i18n import N_, current_locale, language_name, translate, translate_plural
 
 SEVERITY_LABELS: dict[str, str] = {
     "error": N_("Error"),

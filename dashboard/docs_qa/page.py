@@ -11,18 +11,24 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.docs_qa import findings as qa
-from dashboard.core.links import guide_link
 from dashboard.core import shell, widgets
-from dashboard.docs_qa.cache import lint_config, lint_report
-from dashboard.docs_qa.coverage import coverage_matrix
-from dashboard.docs_qa.labels import (
-    cell_text, differences_label, locale_label, scope_label, severity_label, sort_label, status_label,
-)
 from dashboard.core.formatting import format_date, format_integer
 from dashboard.core.graph_cache import guide_graph
 from dashboard.core.i18n import _, current_locale, ngettext
+from dashboard.core.links import guide_link
 from dashboard.core.render import escape_markdown
+from dashboard.docs_qa import findings as qa
+from dashboard.docs_qa.cache import lint_config, lint_report
+from dashboard.docs_qa.coverage import coverage_matrix
+from dashboard.docs_qa.labels import (
+    cell_text,
+    differences_label,
+    locale_label,
+    scope_label,
+    severity_label,
+    sort_label,
+    status_label,
+)
 from loaders.docs.lint import list_rules
 from loaders.docs.slug import article_slug
 

@@ -19,13 +19,18 @@ import pandas as pd
 import plotly.graph_objects as go
 from babel import Locale, dates, numbers
 
-from dashboard.fleet.labels import (
-    CATEGORY_LABELS, UNKNOWN_CATEGORY, category_label, error_label, missing, unique_labels,
-)
 from dashboard.core import formatting
 from dashboard.core.formatting import format_time, month_day_names
-from dashboard.fleet.days import DaySpan, day_spans
 from dashboard.core.i18n import babel_locale, current_locale, normalize_locale, translate
+from dashboard.fleet.days import DaySpan, day_spans
+from dashboard.fleet.labels import (
+    CATEGORY_LABELS,
+    UNKNOWN_CATEGORY,
+    category_label,
+    error_label,
+    missing,
+    unique_labels,
+)
 
 # Okabe & Ito (2008), "Color Universal Design"; black is left out of the cycle (used for lines).
 OKABE_ITO: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442")
@@ -191,7 +196,7 @@ def daily_failures_chart(failures_by_category: pd.DataFrame, success_rate: pd.Da
         traces.append({
             "type": "bar", "name": label, "x": [_midnight(d) for d in days_col], "y": counts,
             "marker": _bar_marker(colour, pattern, [d in partial for d in days_col]),
-            "customdata": [[day_text.get(d, str(d)), format_integer(v, locale)] for d, v in zip(days_col, counts)],
+            "customdata": [[day_text.get(d, str(d)), format_integer(v, locale)] for d, v in zip(days_col, counts, strict=False)],
             "hovertemplate": "%{customdata[0]}<br>" + label + ": %{customdata[1]}<extra></extra>",
         })
     rate = success_rate.dropna(subset=["success_rate"])
@@ -260,7 +265,7 @@ def _partial_day_key(locale: str) -> dict:
 def _success_rate_lines(days: Sequence[dt.date], rates: Sequence[float], partial: set[dt.date],
                         day_text: dict[dt.date, str], name: str, locale: str) -> list[dict]:
     """The success rate: a solid line over whole days, dotted segments to partial days."""
-    points = sorted(zip(days, rates))
+    points = sorted(zip(days, rates, strict=False))
 
     def line(chosen: list[tuple[dt.date, float] | None], dotted: bool, legend: bool) -> dict:
         return {
@@ -278,7 +283,7 @@ def _success_rate_lines(days: Sequence[dt.date], rates: Sequence[float], partial
     whole = [p for p in points if p[0] not in partial]
     # Each pair of neighbouring points with a partial day between them is one dotted segment.
     dotted: list[tuple[dt.date, float] | None] = []
-    for before, after in zip(points, points[1:]):
+    for before, after in zip(points, points[1:], strict=False):
         if before[0] in partial or after[0] in partial:
             if dotted and dotted[-1] == before:
                 dotted.append(after)
@@ -294,7 +299,7 @@ def _success_rate_lines(days: Sequence[dt.date], rates: Sequence[float], partial
 
 def _daily_totals(days: Sequence[dt.date], counts: Sequence[int]) -> list[int]:
     totals: dict[dt.date, int] = {}
-    for day, count in zip(days, counts):
+    for day, count in zip(days, counts, strict=False):
         totals[day] = totals.get(day, 0) + count
     return list(totals.values())
 
@@ -329,7 +334,7 @@ def top_errors_chart(top_errors: pd.DataFrame, locale: str | None = None) -> go.
     if top_errors.empty:
         return _figure([], layout, translate("No failed jobs in this period.", locale))
     labels = unique_labels([error_label(code, message, locale, 48)
-                            for code, message in zip(top_errors["error_code"], top_errors["error_message"])])
+                            for code, message in zip(top_errors["error_code"], top_errors["error_message"], strict=False)])
     categories = [UNKNOWN_CATEGORY if missing(c) else str(c) for c in top_errors["category"]]
     failed = [int(v) for v in top_errors["failed"]]
     vms = [int(v) for v in top_errors["vms"]]
@@ -407,7 +412,7 @@ def failure_heatmap_chart(heatmap: pd.DataFrame, locale: str | None = None) -> g
     failed_name = translate("Failed jobs", locale)
     _months, weekdays = month_day_names(locale)
     grid = [[0] * 24 for _ in range(7)]
-    for weekday, hour, failed in zip(heatmap["weekday"], heatmap["hour"], heatmap["failed"]):
+    for weekday, hour, failed in zip(heatmap["weekday"], heatmap["hour"], heatmap["failed"], strict=False):
         if 0 <= int(weekday) < 7 and 0 <= int(hour) < 24:
             grid[int(weekday)][int(hour)] = int(failed)
     layout = _layout(
@@ -440,9 +445,9 @@ def time_to_recover_chart(recovery: pd.DataFrame, locale: str | None = None, top
     if frame.empty:
         return _figure([], layout, translate("No recovered failures in this period.", locale))
     labels = unique_labels([error_label(code, message, locale, 48)
-                            for code, message in zip(frame["error_code"], frame["error_message"])])
+                            for code, message in zip(frame["error_code"], frame["error_message"], strict=False)])
     medians = [float(v) for v in frame["median_hours"]]
-    p90s = [max(float(p), m) for p, m in zip(frame["p90_hours"], medians)]
+    p90s = [max(float(p), m) for p, m in zip(frame["p90_hours"], medians, strict=False)]
     hover = ("<b>%{y}</b><br>" + translate("Median: {hours} h", locale, hours="%{customdata[0]}") + "<br>"
              + translate("90th percentile: {hours} h", locale, hours="%{customdata[1]}") + "<br>"
              + translate("Recovered incidents", locale) + ": %{customdata[2]}<br>"
@@ -450,11 +455,11 @@ def time_to_recover_chart(recovery: pd.DataFrame, locale: str | None = None, top
     trace = {
         "type": "bar", "orientation": "h", "name": translate("Median", locale), "y": labels, "x": medians,
         "marker": {"color": OKABE_ITO[3]},
-        "error_x": {"type": "data", "symmetric": False, "array": [p - m for p, m in zip(p90s, medians)],
+        "error_x": {"type": "data", "symmetric": False, "array": [p - m for p, m in zip(p90s, medians, strict=False)],
                     "arrayminus": [0] * len(medians), "color": BLACK, "thickness": 1.5, "width": 4},
         "customdata": [[format_decimal(m, locale, 1), format_decimal(p, locale, 1), format_integer(n, locale),
                         format_integer(o, locale)]
-                       for m, p, n, o in zip(medians, p90s, frame["incidents"], frame["open_incidents"])],
+                       for m, p, n, o in zip(medians, p90s, frame["incidents"], frame["open_incidents"], strict=False)],
         "hovertemplate": hover,
     }
     axis_title = translate("Hours from first failure to next successful backup "

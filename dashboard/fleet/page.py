@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.core.i18n import _, current_locale, ngettext
 from dashboard.fleet import skeleton as fleet_skeleton
-from dashboard.core.i18n import _, current_locale, ngettext, translate
 
 PAINTED_KEY = "fleet.painted"
 TABLE_ROWS = 100  # rows of a long table drawn on the page; the CSV has them all
@@ -27,16 +27,16 @@ if not st.session_state.get(PAINTED_KEY):
     daily_slot.plotly_chart(fleet_skeleton.loading_chart(locale), config=CHART_CONFIG)
 
 # Imported after the first paint: pandas and DuckDB are most of a cold start's imports.
+from dashboard.core import fleet_store, shell, url_state  # noqa: E402
+from dashboard.core.formatting import format_integer  # noqa: E402
+from dashboard.core.registry import page as registered_page  # noqa: E402
+from dashboard.core.render import escape_markdown  # noqa: E402
 from dashboard.data import actions as data_actions  # noqa: E402
 from dashboard.fleet import filters as fleet_filters  # noqa: E402
 from dashboard.fleet import state as fleet_state  # noqa: E402
 from dashboard.fleet import summary as fleet_data  # noqa: E402
 from dashboard.fleet import view as fleet_view  # noqa: E402
-from dashboard.core import fleet_store, shell, url_state, widgets  # noqa: E402
 from dashboard.fleet.labels import UNKNOWN_CATEGORY, category_label  # noqa: E402
-from dashboard.core.formatting import format_integer  # noqa: E402
-from dashboard.core.registry import page as registered_page  # noqa: E402
-from dashboard.core.render import escape_markdown  # noqa: E402
 
 path = fleet_store.store_path()
 

@@ -16,10 +16,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.fleet import charts as fleet_charts
-from dashboard.fleet import filters as fleet_filters
 from dashboard.core import fleet_store
 from dashboard.core.fleet_store import StoreSnapshot
+from dashboard.fleet import charts as fleet_charts
+from dashboard.fleet import filters as fleet_filters
 from loaders.jobs.queries import FleetFilter, FleetSummary, fleet_summary, rpo_breach
 
 SUMMARY_RPO_HOURS = 24.0  # the summary is computed once at this threshold; others are added on top

@@ -12,16 +12,28 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from dashboard.fleet.labels import (
-    SOURCE_LABELS, category_label, error_label, job_source_label, missing, unique_labels,
-)
 from dashboard.core.formatting import (
-    MISSING, format_date, format_datetime, format_delta, format_duration, format_integer, format_moment,
-    format_percent, format_point_delta,
+    MISSING,
+    format_date,
+    format_datetime,
+    format_delta,
+    format_duration,
+    format_integer,
+    format_moment,
+    format_percent,
+    format_point_delta,
 )
-from dashboard.core.links import guide_link
 from dashboard.core.i18n import current_locale, normalize_locale, translate, translate_plural
-from loaders.jobs.queries import FleetSummary, Kpis
+from dashboard.core.links import guide_link
+from dashboard.fleet.labels import (
+    SOURCE_LABELS,
+    category_label,
+    error_label,
+    job_source_label,
+    missing,
+    unique_labels,
+)
+from loaders.jobs.queries import FleetSummary
 
 DeltaColor = Literal["normal", "inverse", "off"]
 
@@ -228,9 +240,9 @@ def error_choices(top_errors: pd.DataFrame, locale: str | None = None) -> list[s
     """One label per row of `top_errors`, for picking an error without a mouse: its code (or raw
     message) and how many jobs failed with it."""
     names = unique_labels([error_label(code, message, locale) for code, message in
-                           zip(top_errors["error_code"], top_errors["error_message"])])
+                           zip(top_errors["error_code"], top_errors["error_message"], strict=False)])
     return [translate("{error} ({count} failed)", locale, error=name, count=format_integer(int(failed), locale))
-            for name, failed in zip(names, top_errors["failed"])]
+            for name, failed in zip(names, top_errors["failed"], strict=False)]
 
 
 def top_failing_vms_table(vms: pd.DataFrame, locale: str | None = None) -> Table:

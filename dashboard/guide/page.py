@@ -8,12 +8,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.guide import view as guide_view
 from dashboard.core import shell, url_state, widgets
 from dashboard.core.formatting import format_date
 from dashboard.core.graph_cache import guide_graph
 from dashboard.core.i18n import _, current_locale, language_name, language_names, ngettext
 from dashboard.core.render import escape_markdown, render_solution
+from dashboard.guide import view as guide_view
 
 ERROR_KEY = "guide_error"
 STALE_KEY = "guide_show_stale"

@@ -50,7 +50,7 @@ def align(articles: list[Article]) -> Alignment:
     """Align several locales of one article by their stable ids."""
     labels = _labels(articles)
     alignment = Alignment(labels)
-    for label, article in zip(labels, articles):
+    for label, article in zip(labels, articles, strict=False):
         for error in article.errors:
             alignment.errors.setdefault(error.id, [])
             if label not in alignment.errors[error.id]:

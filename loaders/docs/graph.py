@@ -46,7 +46,7 @@ class GuideGraph:
     source_locale: str = DEFAULT_LOCALE
 
     @classmethod
-    def from_articles(cls, articles: list[Article], root: str = "", source_locale: str = DEFAULT_LOCALE) -> "GuideGraph":
+    def from_articles(cls, articles: list[Article], root: str = "", source_locale: str = DEFAULT_LOCALE) -> GuideGraph:
         graph = cls(root=root, source_locale=source_locale)
         for article in articles:
             graph.by_locale.setdefault(article.locale, []).append(article)

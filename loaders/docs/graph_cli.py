@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from .align import align, group_by_article
-from .model import Article, Cause, Error
 from .load import Discovery, discover, load_articles
+from .model import Article, Cause, Error
 from .textio import why_unreadable
 
 

@@ -173,7 +173,7 @@ def load_files(
 
     if todo:
         parsed = _parse_all([(name, data, locale) for _, name, data, locale, _ in todo], derive, workers)
-        for (position, name, _, locale, digest), (article, derived) in zip(todo, parsed):
+        for (position, name, _, locale, digest), (article, derived) in zip(todo, parsed, strict=False):
             results[position] = LoadedArticle(name, article, derived)
             if cache is not None:
                 cache.put(digest, article, locale)
@@ -318,8 +318,8 @@ def _parse_all(items: list[tuple[str, bytes, str | None]], derive: Derive | None
     try:
         with ProcessPoolExecutor(max_workers=cores, mp_context=worker_context()) as pool:
             futures = [pool.submit(_parse_batch, [items[i] for i in batch], derive) for batch in batches if batch]
-            for batch, future in zip([b for b in batches if b], futures):
-                for index, parsed in zip(batch, future.result()):
+            for batch, future in zip([b for b in batches if b], futures, strict=False):
+                for index, parsed in zip(batch, future.result(), strict=False):
                     out[index] = parsed
     except (OSError, RuntimeError, ImportError, pickle.PicklingError):  # no worker processes here: do it in this one
         return _parse_batch(items, derive)

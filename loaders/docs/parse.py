@@ -15,8 +15,8 @@ from .blocks import Chunk, TokenDoc, includes_in, links_in, split_chunks
 from .fences import reopen_unclosed_fences
 from .frontmatter import key_line, parse_date, split_front_matter
 from .inline import strip_sxs
-from .locale import locale_problems, resolve_locale
 from .layouts import recognise
+from .locale import locale_problems, resolve_locale
 from .model import Article, Cause, Error, Problem
 from .outline import Outline, nest_sections, read_entries, read_sections
 from .textio import decode

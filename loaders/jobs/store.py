@@ -284,7 +284,7 @@ _JOB_ROW_VALUES = operator.attrgetter(*JOB_COLUMNS)
 
 def _rows_to_arrow(rows: Iterable[JobRow]) -> pa.Table:
     tuples = [_JOB_ROW_VALUES(row) if isinstance(row, JobRow) else _reject_row(row) for row in rows]
-    columns = list(zip(*tuples)) if tuples else [[] for _ in JOB_COLUMNS]
+    columns = list(zip(*tuples, strict=False)) if tuples else [[] for _ in JOB_COLUMNS]
     return pa.table(
         [pa.array(col, type=JOBS_ARROW_SCHEMA.field(i).type) for i, col in enumerate(columns)],
         schema=JOBS_ARROW_SCHEMA,
@@ -475,7 +475,7 @@ class Store:
         if not latest:
             return 0
         batch = pa.table(
-            list(zip(*latest.values())),
+            list(zip(*latest.values(), strict=False)),
             schema=pa.schema([("source", pa.string()), ("location", pa.string()), ("reason", pa.string()),
                               ("raw", pa.string()), ("quarantined_at", pa.timestamp("us"))]),
         )

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 import pandas as pd
-
 from browser import StreamlitServer, require_chromium
+
 from dashboard.core.docs_root import ENV_VAR as DOCS_ENV_VAR
 from loaders.jobs.sample import generate_sample
 from loaders.jobs.schema import JOB_COLUMNS

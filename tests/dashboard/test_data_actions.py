@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.data import actions as data_actions
 from dashboard.core import fleet_store
+from dashboard.data import actions as data_actions
 from loaders.jobs.importers import import_files
 from loaders.jobs.sample import SAMPLE_SOURCE
 from loaders.jobs.store import StoreError, open_store
@@ -35,7 +35,7 @@ def test_uploads_import_like_files_and_keep_their_names(tmp_path) -> None:
                                           progress=lambda fraction, name: seen.append((fraction, name)))
     assert [r.path for r in reports] == ["la-bad-rows.csv", "az-cli-list.json"]
     assert seen == [(0.5, "la-bad-rows.csv"), (1.0, "az-cli-list.json")]
-    for report, name in zip(reports, ("la-bad-rows.csv", "az-cli-list.json")):
+    for report, name in zip(reports, ("la-bad-rows.csv", "az-cli-list.json"), strict=False):
         counts = expected_counts(name)
         assert {k: getattr(report, k) for k in counts} == counts
         assert report.adds_up
@@ -51,7 +51,7 @@ def test_uploads_give_the_same_result_as_importing_the_files(tmp_path) -> None:
     with open_store(tmp_path / "b.duckdb") as store:
         direct = import_files(store, [JOBS_DATA / n for n in names])
     assert data_actions.import_rows(via_upload) == [
-        {**row, "file": name} for row, name in zip(data_actions.import_rows(direct), names)]
+        {**row, "file": name} for row, name in zip(data_actions.import_rows(direct), names, strict=False)]
 
 
 def test_uploads_with_the_same_name_or_a_path_stay_inside_and_apart(tmp_path) -> None:

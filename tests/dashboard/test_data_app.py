@@ -9,10 +9,10 @@ import pytest
 from fleet_stores import make_sample_store
 from streamlit.testing.v1 import AppTest
 
-from dashboard.data import actions as data_actions
 from dashboard.core import widgets
 from dashboard.core.formatting import format_integer, format_megabytes
 from dashboard.core.i18n import translate, translate_plural
+from dashboard.data import actions as data_actions
 from loaders.jobs.store import DB_ENV_VAR, open_store
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"

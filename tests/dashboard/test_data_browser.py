@@ -5,10 +5,10 @@ import os
 import re
 
 import pytest
+from browser import screenshot
 from fleet_stores import make_sample_store, store_server
 from playwright.sync_api import expect
 
-from browser import screenshot
 from dashboard.core.formatting import format_megabytes
 from dashboard.core.i18n import translate
 from loaders.jobs.store import open_store

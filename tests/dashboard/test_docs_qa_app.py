@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.docs_qa.findings import SORT_ORDERS
-from dashboard.docs_qa.labels import locale_label
 from dashboard.core.i18n import translate
 from dashboard.core.render import escape_markdown
+from dashboard.docs_qa.findings import SORT_ORDERS
+from dashboard.docs_qa.labels import locale_label
 from loaders.docs.load import parse_article
 
 REPO = Path(__file__).resolve().parents[2]
@@ -168,7 +168,7 @@ def test_corpus_locale_folder_shows_the_real_step_gap(run_app, corpus_dir) -> No
     # is not the previous one plus one.
     article = parse_article(article_path)
     gaps = [(block, step) for cause in article.causes for block in cause.blocks if block.kind == "steps"
-            for previous, step in zip(block.steps, block.steps[1:])
+            for previous, step in zip(block.steps, block.steps[1:], strict=False)
             if previous.number is not None and step.number is not None and step.number != previous.number + 1]
     assert len(gaps) == 1, "the it-it 2017-10-05 article no longer has exactly one step gap"
     block, step = gaps[0]

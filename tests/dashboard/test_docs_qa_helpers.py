@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.core.i18n import translate
 from dashboard.docs_qa import findings as qa
 from dashboard.docs_qa.coverage import coverage_matrix, differences
 from dashboard.docs_qa.labels import cell_text, locale_label, severity_label
-from dashboard.core.i18n import translate
 from loaders.docs.graph import GuideGraph, load_graph
 from loaders.docs.lint import Finding, lint
 from loaders.docs.parse import parse_text

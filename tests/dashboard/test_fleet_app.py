@@ -11,11 +11,11 @@ import pytest
 from fleet_stores import SAMPLE_NOW, make_hand_built_store, make_sample_store
 from streamlit.testing.v1 import AppTest
 
-from dashboard.data import actions as data_actions
 from dashboard.core.docs_root import ENV_VAR as DOCS_ENV_VAR
-from dashboard.fleet.filters import FilterState, fleet_filter, reference_time
 from dashboard.core.formatting import format_integer, format_moment, format_percent
 from dashboard.core.i18n import translate
+from dashboard.data import actions as data_actions
+from dashboard.fleet.filters import FilterState, fleet_filter, reference_time
 from loaders.jobs import queries
 from loaders.jobs.queries import FleetFilter
 from loaders.jobs.store import DB_ENV_VAR, open_store

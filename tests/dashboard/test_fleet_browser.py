@@ -6,13 +6,13 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from browser import screenshot
 from fleet_stores import make_sample_store, store_server
 from playwright.sync_api import expect
 
-from browser import screenshot
-from dashboard.fleet.filters import reference_time
 from dashboard.core.formatting import format_integer
 from dashboard.core.i18n import translate
+from dashboard.fleet.filters import reference_time
 from loaders.jobs import queries
 from loaders.jobs.queries import FleetFilter
 from loaders.jobs.store import open_store

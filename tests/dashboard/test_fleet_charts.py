@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from fleet_stores import HAND_BUILT_END, HAND_BUILT_START, make_hand_built_store, make_sample_store
 
+from dashboard.core.formatting import month_day_names
+from dashboard.core.i18n import UI_LOCALES, translate
 from dashboard.fleet import charts
 from dashboard.fleet import skeleton as fleet_skeleton
 from dashboard.fleet.labels import category_label
-from dashboard.core.formatting import month_day_names
-from dashboard.core.i18n import UI_LOCALES, translate
 from loaders.jobs.queries import FleetFilter, fleet_summary
 from loaders.jobs.store import open_store
 
@@ -105,7 +105,7 @@ def test_top_errors_chart_keeps_rows_clickable_and_unknown_codes_visible(hand_bu
     figure = charts.top_errors_chart(top, "en-us")
     plotted = {}
     for trace in bars(figure):
-        for label, value, custom in zip(trace.y, trace.x, trace.customdata):
+        for label, value, custom in zip(trace.y, trace.x, trace.customdata, strict=False):
             plotted[int(custom[0])] = (label, value, trace.name)
     assert sorted(plotted) == list(range(len(top)))  # every row, and customdata[0] is its position
     for position, (label, value, name) in plotted.items():
@@ -148,7 +148,7 @@ def test_location_chart_shows_the_vaults_with_most_failures_by_region(sample) ->
     _fleet, result = sample
     by_location = result.failures_by_location
     figure = charts.failures_by_location_chart(by_location, "en-us", top=5)
-    plotted = {(trace.name, vault): value for trace in bars(figure) for vault, value in zip(trace.y, trace.x)}
+    plotted = {(trace.name, vault): value for trace in bars(figure) for vault, value in zip(trace.y, trace.x, strict=False)}
     expected = by_location[by_location["failed"] > 0].sort_values(["failed", "jobs"], ascending=False).head(5)
     assert sorted(plotted.values(), reverse=True) == list(expected["failed"])
     assert {name for name, _vault in plotted} == set(expected["region"])
@@ -161,7 +161,7 @@ def test_heatmap_has_every_weekday_and_hour(hand_built) -> None:
     assert len(grid) == 7 and all(len(row) == 24 for row in grid)
     assert sum(map(sum, grid)) == hand_built.kpis.failed
     cells = hand_built.failure_heatmap
-    for weekday, hour, failed in zip(cells["weekday"], cells["hour"], cells["failed"]):
+    for weekday, hour, failed in zip(cells["weekday"], cells["hour"], cells["failed"], strict=False):
         assert grid[weekday][hour] == failed
     assert list(figure.data[0].y)[0] == month_day_names("en-us")[1][0]  # Monday first
 
@@ -172,7 +172,7 @@ def test_time_to_recover_bars_are_medians_with_a_whisker_to_p90(hand_built) -> N
     trace = figure.data[0]
     shown = recovery[recovery["incidents"] > 0]
     assert list(trace.x) == pytest.approx(list(shown["median_hours"]))
-    assert [m + e for m, e in zip(trace.x, trace.error_x.array)] == pytest.approx(list(shown["p90_hours"]))
+    assert [m + e for m, e in zip(trace.x, trace.error_x.array, strict=False)] == pytest.approx(list(shown["p90_hours"]))
     assert set(trace.error_x.arrayminus) == {0}
     # The axis title keeps its key to bar and line on a second line, in every language.
     for locale in ("en-us", "de-de", "ja-jp"):
@@ -239,7 +239,7 @@ def test_partial_days_are_drawn_lighter_with_a_dotted_success_rate_and_a_legend_
     for trace in drawn:
         opacity = trace.marker.opacity
         shapes = trace.marker.pattern.shape
-        for index, (day, custom) in enumerate(zip(trace.x, trace.customdata)):
+        for index, (day, custom) in enumerate(zip(trace.x, trace.customdata, strict=False)):
             light = (opacity[index] if isinstance(opacity, tuple) else opacity or 1.0) < 1.0
             shape = shapes[index] if isinstance(shapes, tuple) else shapes
             assert light == (day.date() in partial), (trace.name, day)
@@ -256,8 +256,8 @@ def test_partial_days_are_drawn_lighter_with_a_dotted_success_rate_and_a_legend_
     assert {x.date() for x in solid.x} == {d.date() for d in result.daily_success_rate["day"]} - partial
     dotted_days = {x.date() for x in dotted.x if x is not None}
     assert partial <= dotted_days
-    rates = dict(zip((d.date() for d in result.daily_success_rate["day"]), result.daily_success_rate["success_rate"]))
-    for x, y in zip(dotted.x, dotted.y):
+    rates = dict(zip((d.date() for d in result.daily_success_rate["day"]), result.daily_success_rate["success_rate"], strict=False))
+    for x, y in zip(dotted.x, dotted.y, strict=False):
         if x is not None:
             assert y == pytest.approx(rates[x.date()])
     assert dotted.legendgroup == solid.legendgroup and dotted.showlegend is False

@@ -6,8 +6,19 @@ import datetime as dt
 import pytest
 
 from dashboard.fleet.filters import (
-    CUSTOM, DEFAULT_RANGE, DEFAULT_RPO_HOURS, URL_PARAMS, FilterState, fleet_filter, next_hour, parse_query, period,
-    reference_time, restrict, rpo_now, to_query,
+    CUSTOM,
+    DEFAULT_RANGE,
+    DEFAULT_RPO_HOURS,
+    URL_PARAMS,
+    FilterState,
+    fleet_filter,
+    next_hour,
+    parse_query,
+    period,
+    reference_time,
+    restrict,
+    rpo_now,
+    to_query,
 )
 from loaders.jobs.queries import FilterOptions
 

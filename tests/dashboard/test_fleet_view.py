@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from fleet_stores import HAND_BUILT_END, HAND_BUILT_START, make_hand_built_store, make_sample_store
 
-from dashboard.fleet import view
-from dashboard.fleet.labels import job_source_label
 from dashboard.core.formatting import format_datetime, format_integer, format_moment, format_percent
 from dashboard.core.i18n import translate, translate_plural
+from dashboard.fleet import view
+from dashboard.fleet.labels import job_source_label
 from loaders.jobs.queries import FleetFilter, fleet_summary
 from loaders.jobs.store import open_store
 
@@ -116,7 +116,7 @@ def test_top_errors_table_keeps_unknown_codes_with_their_raw_message(hand_built)
     rows = table.frame.to_dict("records")
     top = hand_built.top_error_codes.to_dict("records")
     assert len(rows) == len(top)
-    for shown, raw in zip(rows, top):
+    for shown, raw in zip(rows, top, strict=False):
         assert shown[failed] == raw["failed"] and shown[vms] == raw["vms"]
         assert shown[message] == raw["error_message"]
         if raw["category"] == "unknown":

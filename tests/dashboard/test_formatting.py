@@ -74,7 +74,7 @@ def test_missing_values_show_a_dash(format_value) -> None:
 
 
 def test_dates_and_times() -> None:
-    moment = dt.datetime(2024, 3, 5, 14, 7, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(2024, 3, 5, 14, 7, tzinfo=dt.UTC)
     assert spaced(f.format_datetime(moment, "en-us", tzinfo="UTC")) == "Mar 5, 2024, 2:07:00 PM"
     assert f.format_datetime(moment, "de-de", tzinfo="Europe/Berlin") == "05.03.2024, 15:07:00"
     assert f.format_datetime(moment, "ja-jp", tzinfo="Asia/Tokyo") == "2024/03/05 23:07:00"
@@ -134,5 +134,5 @@ def test_moments_are_the_medium_date_with_the_time_to_the_minute() -> None:
     assert f.format_moment(moment, "ja-jp") == "2024/03/05 14:07"
     # A naive moment is UTC when shown in a zone, as Babel's own datetimes.
     assert f.format_moment(moment, "it-it", tzinfo="Europe/Rome") == "5 mar 2024, 15:07"
-    assert f.format_moment(moment.replace(tzinfo=dt.timezone.utc), "es-es", tzinfo="Asia/Tokyo") == "5 mar 2024, 23:07"
+    assert f.format_moment(moment.replace(tzinfo=dt.UTC), "es-es", tzinfo="Asia/Tokyo") == "5 mar 2024, 23:07"
     assert f.format_moment(None, "en-us") == f.MISSING

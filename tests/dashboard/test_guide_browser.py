@@ -5,9 +5,9 @@ import os
 import re
 
 import pytest
+from browser import StreamlitServer, require_chromium, screenshot
 from playwright.sync_api import expect
 
-from browser import StreamlitServer, require_chromium, screenshot
 from dashboard.core.docs_root import ENV_VAR
 from dashboard.core.i18n import translate
 from loaders.docs.graph import load_graph

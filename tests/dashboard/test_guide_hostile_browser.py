@@ -8,9 +8,9 @@ import textwrap
 from urllib.parse import urlsplit
 
 import pytest
+from browser import StreamlitServer, launch_chromium, require_chromium, screenshot
 from playwright.sync_api import expect, sync_playwright
 
-from browser import StreamlitServer, launch_chromium, require_chromium, screenshot
 from dashboard.core.docs_root import ENV_VAR
 from loaders.jobs.store import DB_ENV_VAR
 

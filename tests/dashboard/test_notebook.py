@@ -11,9 +11,9 @@ import pytest
 from fleet_stores import make_sample_store
 from nbclient import NotebookClient
 
-from dashboard.fleet.filters import FilterState, fleet_filter, reference_time
 from dashboard.core.formatting import format_integer
 from dashboard.core.i18n import translate
+from dashboard.fleet.filters import FilterState, fleet_filter, reference_time
 from loaders.jobs import queries
 from loaders.jobs.store import DB_ENV_VAR, open_store
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
+from browser import launch_chromium
 from fleet_stores import make_sample_store, store_server
 from playwright.sync_api import expect, sync_playwright
 
-from browser import launch_chromium
 from dashboard.core.registry import PAGES
 from loaders.docs.graph import load_graph
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from loaders.docs.graph import GuideGraph, load_graph
 from loaders.guidance.catalog import (
     CATEGORIES,
     Catalog,
@@ -17,7 +18,6 @@ from loaders.guidance.catalog import (
     normalise_message,
 )
 from loaders.guidance.sections import resolve_guidance
-from loaders.docs.graph import GuideGraph, load_graph
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data" / "catalog"

@@ -4,8 +4,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from loaders.docs import align, load_graph, load_tree
-from loaders.docs import load
+from loaders.docs import align, load, load_graph, load_tree
 
 TREE = Path(__file__).resolve().parents[1] / "data" / "graph"
 

@@ -81,7 +81,7 @@ def _assert_matches(actual: object, expected: object, where: str) -> None:
         assert isinstance(actual, list) and len(actual) == len(expected), (
             f"{where}: expected {len(expected)} items, got {json.dumps(actual, ensure_ascii=False, default=str)}"
         )
-        for index, (item, wanted) in enumerate(zip(actual, expected)):
+        for index, (item, wanted) in enumerate(zip(actual, expected, strict=False)):
             _assert_matches(item, wanted, f"{where}[{index}]")
     else:
         assert actual == expected, f"{where}: expected {expected!r}, got {actual!r}"

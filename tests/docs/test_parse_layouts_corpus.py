@@ -12,13 +12,13 @@ import pytest
 
 from dashboard.guide.view import cause_views
 from loaders.docs import align, load_tree, parse_article
-from loaders.guidance.catalog import Catalog, CatalogEntry
-from loaders.guidance.sections import resolve_guidance
 from loaders.docs.graph import GuideGraph
 from loaders.docs.inline import strip_sxs
 from loaders.docs.model import Article, Error
 from loaders.docs.parse import markdown_parser
 from loaders.docs.textio import decode
+from loaders.guidance.catalog import Catalog, CatalogEntry
+from loaders.guidance.sections import resolve_guidance
 
 pytestmark = pytest.mark.corpus
 
@@ -176,5 +176,5 @@ def test_graph_json_names_the_layout_of_every_error(siblings):
     layouts = {error["layout"] for article in payload["articles"] for error in article["errors"]}
     assert {"error-table", "section-table", "cause-sections", "numbered-sections", "code-lines"} <= layouts
     assert "" not in layouts
-    for article, shown in zip(siblings, payload["articles"]):
+    for article, shown in zip(siblings, payload["articles"], strict=False):
         assert [e["layout"] for e in shown["errors"]] == [e.layout for e in article.errors]

@@ -11,16 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from mock_azure import PAGE_SIZE, Fault, MockAzure, MockVault, load_fleet
 
 REPO = Path(__file__).resolve().parents[2]
-FLEET_NOW = dt.datetime(2026, 11, 20, 12, 0, 0, tzinfo=dt.timezone.utc)  # the fleet's times assume this "now"
+FLEET_NOW = dt.datetime(2026, 11, 20, 12, 0, 0, tzinfo=dt.UTC)  # the fleet's times assume this "now"
 
 
 def shift_to_now(vaults: dict[str, MockVault]) -> None:
     """Move every job time so the fleet ends now: the command reads up to the real current time."""
-    delta = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) - FLEET_NOW
+    delta = dt.datetime.now(dt.UTC).replace(microsecond=0) - FLEET_NOW
 
     def shift(props: dict[str, Any]) -> None:
         for key in ("startTime", "endTime"):
@@ -110,7 +109,7 @@ def test_a_failing_vault_is_named_with_its_status_and_exit_status_is_1(tmp_path,
 
 
 def test_since_is_used_as_the_start_of_the_window(tmp_path, azure, vaults) -> None:
-    since = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=100)).strftime("%Y-%m-%d")
+    since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=100)).strftime("%Y-%m-%d")
     result = sync(azure, tmp_path / "fleet.duckdb", "--vault", vaults["rsv-prod-weu-2"].arm_id, "--since", since)
     assert result.returncode == 0, result.stderr
     filters = [r.param("$filter") for r in azure.job_list_requests(vaults["rsv-prod-weu-2"])]

@@ -20,7 +20,7 @@ from loaders.jobs.azure.window import (
 )
 
 D = dt.datetime
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.mark.parametrize("moment, text", [

@@ -55,7 +55,7 @@ def test_fixture_import(expected_path: Path, tmp_path: Path, catalog) -> None:
 
             columns = [d[0] for d in store.connection.execute("SELECT * FROM jobs LIMIT 0").description]
             stored = {
-                row[columns.index("job_id")]: dict(zip(columns, row))
+                row[columns.index("job_id")]: dict(zip(columns, row, strict=False))
                 for row in store.connection.execute("SELECT * FROM jobs").fetchall()
             }
             assert len(stored) == report.inserted

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from loaders.guidance.catalog import load_catalog
-from loaders.jobs.importers import import_file
 from loaders.guidance.resolve import Resolver
+from loaders.jobs.importers import import_file
 from loaders.jobs.store import open_store
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "jobs"

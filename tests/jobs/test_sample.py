@@ -17,7 +17,7 @@ import pytest
 from loaders.guidance.catalog import load_catalog
 from loaders.jobs import queries as q
 from loaders.jobs.sample import generate_sample, plan_sample, sample_batches, sample_table
-from loaders.jobs.schema import JOB_COLUMNS, JOBS_DDL, OPERATIONS, JOB_STATUSES
+from loaders.jobs.schema import JOB_COLUMNS, JOB_STATUSES, JOBS_DDL, OPERATIONS
 from loaders.jobs.store import open_store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -77,7 +77,7 @@ def test_columns_follow_the_job_schema(fleet: pa.Table, jobs: pd.DataFrame) -> N
                       + "/providers/microsoft.recoveryservices/vaults/" + jobs["vault_name"])
     assert (jobs["vault_id"] == expected_vault).all()
     vms = jobs.drop_duplicates("vm_id")
-    assert all(i.endswith(f"/providers/microsoft.compute/virtualmachines/{n}") for i, n in zip(vms["vm_id"], vms["vm_name"]))
+    assert all(i.endswith(f"/providers/microsoft.compute/virtualmachines/{n}") for i, n in zip(vms["vm_id"], vms["vm_name"], strict=False))
     assert (jobs["start_time"] < NOW).all()
     assert (jobs["start_time"] >= dt.datetime(2026, 1, 2)).all()  # 60 days ending today
     finished = jobs["status"] != "InProgress"

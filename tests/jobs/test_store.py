@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import subprocess
 import sys
 import time
@@ -46,7 +45,7 @@ def stored(store, job_id: str) -> dict:
     names = [d[0] for d in cursor.description]
     rows = cursor.fetchall()
     assert len(rows) == 1, f"{len(rows)} rows for {job_id}"
-    return dict(zip(names, rows[0]))
+    return dict(zip(names, rows[0], strict=False))
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.docs.lint import LintConfig, lint
-from loaders.docs.lint import engine
+from loaders.docs.lint import LintConfig, engine, lint
 from loaders.docs.lint.rules import ALL_RULES
 
 from .failing_rules import FAILING_RULES, MIDWAY_MESSAGE

@@ -425,7 +425,7 @@ def _job_start(job: Any) -> dt.datetime | None:
     if not isinstance(text, str):
         return None
     try:
-        return dt.datetime.fromisoformat(text).astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return dt.datetime.fromisoformat(text).astimezone(dt.UTC).replace(tzinfo=None)
     except ValueError:
         return None
 

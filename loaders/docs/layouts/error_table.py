@@ -21,7 +21,16 @@ from .cells import CellLine
 from .content import content, platforms
 from .found import Found
 from .table_shape import (
-    HEX_CODE, STRICT_CODE, Roles, Row, Table, code_words, has_evidence, read_table, table_roles, width,
+    HEX_CODE,
+    STRICT_CODE,
+    Roles,
+    Row,
+    Table,
+    code_words,
+    has_evidence,
+    read_table,
+    table_roles,
+    width,
 )
 
 _CONTAINERS = ("bullet_list", "ordered_list", "blockquote")

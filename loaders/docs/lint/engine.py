@@ -17,6 +17,7 @@ from loaders.docs.lint.config import ActiveRule, LintConfig, check_locale, load_
 from loaders.docs.lint.context import ArticleContext, TranslationContext
 from loaders.docs.lint.facts import ArticleFacts
 from loaders.docs.lint.findings import SEVERITY_RANK, Finding, Hit
+from loaders.docs.lint.prepare import PARSER_FAILURE, TOO_LARGE, Prepared, prepare_many, prepare_one
 from loaders.docs.lint.registry import Rule, rules_by_key
 from loaders.docs.lint.rules import ALL_RULES
 from loaders.docs.lint.rules.internal_error import internal_error
@@ -32,9 +33,7 @@ from loaders.docs.lint.tree import (
     locale_of,
     same_article,
 )
-from loaders.docs.lint.prepare import PARSER_FAILURE, TOO_LARGE, Prepared, prepare_many, prepare_one
 from loaders.docs.model import Article
-
 
 
 @dataclass
@@ -131,7 +130,7 @@ class Workspace:
 
     def article_at(self, path: Path) -> Article | None:
         """The parsed article at `path` (loading it, unlinted, when it is outside the run)."""
-        if not path.suffix.lower() in (".md", ".markdown") or not self.exists(path):
+        if path.suffix.lower() not in (".md", ".markdown") or not self.exists(path):
             return None
         loaded = self.load(path, linted=False)
         return loaded.article if isinstance(loaded, LoadedFile) else None
@@ -232,7 +231,7 @@ def lint(
     found = discover(paths, config.exclude, workspace.base)
     input_errors = list(found.errors)
     items = [(str(path), locale_of(path), config.max_file_size) for path in found.files]
-    for path, prepared in zip(found.files, prepare_many(items)):
+    for path, prepared in zip(found.files, prepare_many(items), strict=False):
         result = workspace.add(path, prepared)
         if isinstance(result, InputError):
             input_errors.append(result)

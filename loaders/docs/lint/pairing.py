@@ -106,7 +106,7 @@ def pair(
     headed_left = [s for s in left if s.heading_level]
     headed_right = [t for t in right if t.heading_level]
     if headed_left and len(headed_left) == len(headed_right) and not any(t.line in translation_explicit for t in headed_right):
-        for s, t in zip(headed_left, headed_right):
+        for s, t in zip(headed_left, headed_right, strict=False):
             result.pairs.append((s, t, "position"))
         left = [s for s in left if not s.heading_level]
         right = [t for t in right if not t.heading_level]

@@ -56,7 +56,7 @@ def prepare_many(items: list[tuple[str, str | None, int]], workers: int | None =
         positions = [i for i, (_, _, size) in enumerate(items) if size == max_size]
         loaded = load_files([items[i][0] for i in positions], locales=[items[i][1] for i in positions],
                             max_size=max_size, derive=block_facts, workers=workers)
-        for position, result in zip(positions, loaded):
+        for position, result in zip(positions, loaded, strict=False):
             out[position] = _prepared(result, items[position][1], max_size)
     return [prepared for prepared in out if prepared is not None]
 

@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-
 DIRECTIVE = re.compile(r"<!--\s*backup-triage-disable(?P<file>-file)?(?P<names>(?:\s+[^\s>][^>]*?)?)\s*-->")
 ALL = "all"
 

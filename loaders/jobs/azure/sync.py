@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from loaders.guidance.resolve import CatalogLike, Resolver, load_default_catalog
 from loaders.jobs.azure.client import (
     Pacer,
     SyncOptions,
@@ -50,7 +51,6 @@ from loaders.jobs.azure.window import (
 from loaders.jobs.importers import rest
 from loaders.jobs.importers.base import Parsed, RecordError
 from loaders.jobs.normalize import parse_datetime
-from loaders.guidance.resolve import CatalogLike, Resolver, load_default_catalog
 from loaders.jobs.schema import FAILED, RUNNING_STATUSES, JobRow, QuarantineRow
 from loaders.jobs.store import Store, StoreError
 from loaders.jobs.timeutil import naive_utc, utc_now

@@ -19,8 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from loaders.docs.textio import describe_os_error, open_regular_file
+from loaders.guidance.resolve import CatalogLike, Resolver, load_default_catalog
 from loaders.jobs.importers import loganalytics, rest
 from loaders.jobs.importers.base import Parsed, UnreadableFile, VaultDirectory
+from loaders.jobs.importers.decoding import (
+    DecodedExport,
+    RawLines,
+    decode_bytes,
+    line_break,
+    stream_lines,
+    text_lines,
+)
 from loaders.jobs.importers.detect import (
     EXPECTED,
     EXPORT_FORMATS,
@@ -30,17 +40,7 @@ from loaders.jobs.importers.detect import (
     example_body,
     looks_like_json,
 )
-from loaders.docs.textio import describe_os_error, open_regular_file
 from loaders.jobs.importers.jsonscan import MAX_DEPTH, parse_bounded, salvage
-from loaders.jobs.importers.decoding import (
-    DecodedExport,
-    RawLines,
-    decode_bytes,
-    line_break,
-    stream_lines,
-    text_lines,
-)
-from loaders.guidance.resolve import CatalogLike, Resolver, load_default_catalog
 from loaders.jobs.schema import QuarantineRow
 from loaders.jobs.store import Store, StoreError
 from loaders.jobs.timeutil import utc_now

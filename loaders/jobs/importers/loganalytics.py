@@ -84,7 +84,7 @@ class ColumnCheck:
     def record(self, values: list[Any]) -> dict[str, Any]:
         """One row's values by column name. A column given twice is read once: its copies must
         agree (or all but one be empty), else RecordError names them."""
-        record = dict(zip(self.columns, values))
+        record = dict(zip(self.columns, values, strict=False))
         for name, positions in self.repeated.items():
             given = [values[i] for i in positions if not _is_blank(values[i])]
             distinct = list(dict.fromkeys(str(v).strip() for v in given))
@@ -377,7 +377,7 @@ def add_row_array(parsed: Parsed, location: str, columns: list[str], row: Any, i
     elif len(row) != len(columns):
         parsed.reject(location, f"expected {len(columns)} values as in the column list, found {len(row)}", row)
     else:
-        add_record(parsed, location, dict(zip(columns, row)), row, ingest_time, vaults)
+        add_record(parsed, location, dict(zip(columns, row, strict=False)), row, ingest_time, vaults)
 
 
 def add_checked_row(parsed: Parsed, location: str, check: ColumnCheck, row: Any, ingest_time: dt.datetime,

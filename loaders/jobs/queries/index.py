@@ -17,7 +17,6 @@ from loaders.jobs.queries.filters import FleetFilter
 from loaders.jobs.queries.sql import earliest_value, error_key, in_list, quote, timestamp_literal, vm_key
 from loaders.jobs.schema import BACKUP, FAILED, SUCCESS_STATUSES
 
-
 # Filter field -> jobs column, for the columns coded as enums in the index.
 ENTITY_FIELDS = (("subscriptions", "subscription_id"), ("vaults", "vault_name"), ("regions", "region"),
                  ("os_types", "os_type"))
@@ -91,7 +90,7 @@ def _build_index(con: duckdb.DuckDBPyConnection, version: str) -> FleetIndex:
         "SELECT " + ", ".join(f"list(DISTINCT {c} ORDER BY {c}) FILTER (WHERE {c} IS NOT NULL)" for c in CODED_COLUMNS)
         + " FROM jobs"
     ).fetchone()
-    values = {column: list(found or []) for column, found in zip(CODED_COLUMNS, lists)}
+    values = {column: list(found or []) for column, found in zip(CODED_COLUMNS, lists, strict=False)}
     index = FleetIndex(version, values)
 
     def coded(column: str) -> str:

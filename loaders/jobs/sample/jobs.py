@@ -35,7 +35,6 @@ from loaders.jobs.sample.draw import choice
 from loaders.jobs.sample.layout import FleetLayout
 from loaders.jobs.sample.palette import ErrorPalette
 
-
 # A VM has at most one job of each kind a day; the kind is part of the job's id.
 SLOTS = {"scheduled": 0, "on-demand": 1, "restore": 2, "reconfigure": 3, "onboarding": 4, "fix-check": 5}
 NO_ERROR_KIND = -1  # in `BlockJobs.error`: the job carries no error

@@ -117,7 +117,7 @@ def build_layout(vms: int, days: int, seed: int, palette: ErrorPalette) -> Fleet
                 anytime = rng.integers(0, 48, POLICIES_PER_VAULT) * 30
                 vault_policies.append(np.where(times < 0, anytime, times))
     policy_pick = rng.integers(0, POLICIES_PER_VAULT, vms)
-    policy_minutes = np.array([vault_policies[v][p] for v, p in zip(vm_vault, policy_pick)], dtype=np.int64)
+    policy_minutes = np.array([vault_policies[v][p] for v, p in zip(vm_vault, policy_pick, strict=False)], dtype=np.int64)
 
     # Names: <workload>-<environment>-<nn>, numbered per workload and environment across the estate.
     envs = [profiles[s].environment for s in vm_sub]

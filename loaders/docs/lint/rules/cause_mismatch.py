@@ -56,7 +56,7 @@ def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
             yield Hit(line, f"the cause list of '{error.title}' lacks cause {ref.number or position + 1} "
                       f"'{ref.title}' (#{cause_id}) of the source's list; expected {_count(wanted)}, found {found}",
                       None, ctx.source_shown_path, ref.line)
-        for ref, cause_id in zip(error.cause_refs, got):
+        for ref, cause_id in zip(error.cause_refs, got, strict=False):
             if cause_id not in wanted:
                 yield Hit(ref.line, f"the cause list of '{error.title}' has '{ref.title}' (#{ref.target}), which the "
                           "source's list for this error does not have", None, ctx.source_shown_path, source_error.line)

@@ -19,7 +19,7 @@ def check(article: Article, ctx: ArticleContext) -> Iterator[Hit]:
         expected = list(range(1, len(refs) + 1))
         if numbers == expected:
             continue
-        position = next(i for i, (got, want) in enumerate(zip(numbers, expected)) if got != want)
+        position = next(i for i, (got, want) in enumerate(zip(numbers, expected, strict=False)) if got != want)
         ref = refs[position]
         got = numbers[position]
         want = expected[position]

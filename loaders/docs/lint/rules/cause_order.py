@@ -22,10 +22,10 @@ def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
         # the causes both lists have, in each list's order; a missing or added one is cause-mismatch's
         common = _distinct(got, wanted)
         expected = _distinct(wanted, got)
-        position = next((i for i, (a, b) in enumerate(zip(common, expected)) if a != b), None)
+        position = next((i for i, (a, b) in enumerate(zip(common, expected, strict=False)) if a != b), None)
         if position is None:
             continue
-        ref = next(r for r, c in zip(error.cause_refs, got) if c == common[position])
+        ref = next(r for r, c in zip(error.cause_refs, got, strict=False) if c == common[position])
         source_ref = next(r for r in source_error.cause_refs if r.target == expected[position])
         yield Hit(ref.line, f"the causes of '{error.title}' are in another order than in the source: "
                   f"#{common[position]} comes where the source has #{expected[position]} "
