@@ -4,11 +4,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from browser import launch_chromium
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core.docs_root import ENV_VAR
 from loaders.jobs.store import DB_ENV_VAR
+from tests.support.browser import launch_chromium
 
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "dashboard" / "app.py"

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from fleet_stores import make_sample_store
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core import widgets
@@ -14,6 +13,7 @@ from dashboard.core.formatting import format_integer, format_megabytes
 from dashboard.core.i18n import translate, translate_plural
 from dashboard.data import actions as data_actions
 from loaders.jobs.store import DB_ENV_VAR, open_store
+from tests.support.fleet_stores import make_sample_store
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 JOBS_DATA = Path(__file__).resolve().parents[1] / "data" / "jobs"

@@ -5,13 +5,13 @@ import os
 import re
 
 import pytest
-from browser import screenshot
-from fleet_stores import make_sample_store, store_server
 from playwright.sync_api import expect
 
 from dashboard.core.formatting import format_megabytes
 from dashboard.core.i18n import translate
 from loaders.jobs.store import open_store
+from tests.support.browser import screenshot
+from tests.support.fleet_stores import make_sample_store, store_server
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 60_000

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fleet_stores import make_sample_store
 from google.protobuf.json_format import MessageToDict
 from streamlit import dataframe_util
 
@@ -18,6 +17,7 @@ from dashboard.core.formatting import format_datetime, format_moment
 from dashboard.core.i18n import UI_LOCALES
 from loaders.jobs.importers import import_files
 from loaders.jobs.store import DB_ENV_VAR, open_store
+from tests.support.fleet_stores import make_sample_store
 
 BAD_ROWS = Path(__file__).resolve().parents[1] / "data" / "jobs" / "la-bad-rows.csv"
 # Day, month and a two-digit year in either order, with slashes, dots or dashes ("3/11/26", "11.03.26").

@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from fleet_stores import SAMPLE_NOW, make_hand_built_store, make_sample_store
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core.docs_root import ENV_VAR as DOCS_ENV_VAR
@@ -19,6 +18,7 @@ from dashboard.fleet.filters import FilterState, fleet_filter, reference_time
 from loaders.jobs import queries
 from loaders.jobs.queries import FleetFilter
 from loaders.jobs.store import DB_ENV_VAR, open_store
+from tests.support.fleet_stores import SAMPLE_NOW, make_hand_built_store, make_sample_store
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 LABELS = ("Jobs", "Success rate", "Failed jobs", "Affected VMs")

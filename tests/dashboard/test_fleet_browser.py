@@ -6,8 +6,6 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser import screenshot
-from fleet_stores import make_sample_store, store_server
 from playwright.sync_api import expect
 
 from dashboard.core.formatting import format_integer
@@ -16,6 +14,8 @@ from dashboard.fleet.filters import reference_time
 from loaders.jobs import queries
 from loaders.jobs.queries import FleetFilter
 from loaders.jobs.store import open_store
+from tests.support.browser import screenshot
+from tests.support.fleet_stores import make_sample_store, store_server
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 60_000

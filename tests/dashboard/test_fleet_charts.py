@@ -5,7 +5,6 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from fleet_stores import HAND_BUILT_END, HAND_BUILT_START, make_hand_built_store, make_sample_store
 
 from dashboard.core.formatting import month_day_names
 from dashboard.core.i18n import UI_LOCALES, translate
@@ -14,6 +13,7 @@ from dashboard.fleet import skeleton as fleet_skeleton
 from dashboard.fleet.labels import category_label
 from loaders.jobs.queries import FleetFilter, fleet_summary
 from loaders.jobs.store import open_store
+from tests.support.fleet_stores import HAND_BUILT_END, HAND_BUILT_START, make_hand_built_store, make_sample_store
 
 SAMPLE_END = dt.datetime(2026, 3, 2)
 HAND_WEEK = FleetFilter(dt.datetime.combine(HAND_BUILT_START, dt.time()),

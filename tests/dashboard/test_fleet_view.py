@@ -7,7 +7,6 @@ import io
 
 import pandas as pd
 import pytest
-from fleet_stores import HAND_BUILT_END, HAND_BUILT_START, make_hand_built_store, make_sample_store
 
 from dashboard.core.formatting import format_datetime, format_integer, format_moment, format_percent
 from dashboard.core.i18n import translate, translate_plural
@@ -15,6 +14,7 @@ from dashboard.fleet import view
 from dashboard.fleet.labels import job_source_label
 from loaders.jobs.queries import FleetFilter, fleet_summary
 from loaders.jobs.store import open_store
+from tests.support.fleet_stores import HAND_BUILT_END, HAND_BUILT_START, make_hand_built_store, make_sample_store
 
 SAMPLE_END = dt.datetime(2026, 3, 2)
 WEEK = FleetFilter(dt.datetime.combine(HAND_BUILT_START, dt.time()),

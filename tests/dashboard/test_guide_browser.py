@@ -5,13 +5,13 @@ import os
 import re
 
 import pytest
-from browser import StreamlitServer, require_chromium, screenshot
 from playwright.sync_api import expect
 
 from dashboard.core.docs_root import ENV_VAR
 from dashboard.core.i18n import translate
 from loaders.docs.graph import load_graph
 from loaders.jobs.store import DB_ENV_VAR
+from tests.support.browser import StreamlitServer, require_chromium, screenshot
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 30_000

@@ -8,11 +8,11 @@ import textwrap
 from urllib.parse import urlsplit
 
 import pytest
-from browser import StreamlitServer, launch_chromium, require_chromium, screenshot
 from playwright.sync_api import expect, sync_playwright
 
 from dashboard.core.docs_root import ENV_VAR
 from loaders.jobs.store import DB_ENV_VAR
+from tests.support.browser import StreamlitServer, launch_chromium, require_chromium, screenshot
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 30_000

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from fleet_stores import make_sample_store
 from nbclient import NotebookClient
 
 from dashboard.core.formatting import format_integer
@@ -16,6 +15,7 @@ from dashboard.core.i18n import translate
 from dashboard.fleet.filters import FilterState, fleet_filter, reference_time
 from loaders.jobs import queries
 from loaders.jobs.store import DB_ENV_VAR, open_store
+from tests.support.fleet_stores import make_sample_store
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = REPO / "notebooks" / "fleet-review.ipynb"

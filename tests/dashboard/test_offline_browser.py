@@ -4,12 +4,12 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from browser import launch_chromium
-from fleet_stores import make_sample_store, store_server
 from playwright.sync_api import expect, sync_playwright
 
 from dashboard.core.registry import PAGES
 from loaders.docs.graph import load_graph
+from tests.support.browser import launch_chromium
+from tests.support.fleet_stores import make_sample_store, store_server
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 60_000

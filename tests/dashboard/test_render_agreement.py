@@ -7,12 +7,12 @@ import textwrap
 from dataclasses import dataclass, field
 
 import pytest
-from html_probe import probe
 
 from dashboard.core.render import callout_box, render_solution
 from loaders.docs.blocks import Chunk, TokenDoc, build_blocks, commands_in, includes_in, split_chunks
 from loaders.docs.inline import strip_sxs
 from loaders.docs.parse import markdown_parser
+from tests.support.html_probe import probe
 
 
 @dataclass

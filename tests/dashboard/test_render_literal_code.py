@@ -3,9 +3,9 @@ never makes the page load anything or follow a link the policy does not allow.""
 from __future__ import annotations
 
 import pytest
-from html_probe import is_one_raw_html_block, probe
 
 from dashboard.core.render import STYLESHEET, Segment, callout_box, render_solution, sanitize_html
+from tests.support.html_probe import is_one_raw_html_block, probe
 
 HOST = "tracker.example"
 # Code spans whose text looks like Markdown or HTML that would load or link something.

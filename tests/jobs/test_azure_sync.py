@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 from azure.core.exceptions import ClientAuthenticationError
-from mock_azure import PAGE_SIZE, TEST_CATALOG, Fault, MockAzure, MockVault, expected, load_fleet
 
 from loaders.guidance.catalog import load_catalog
 from loaders.jobs.azure.client import SyncOptions
 from loaders.jobs.azure.sync import SYNC_SOURCE, SyncReport, sync_vaults
 from loaders.jobs.importers import import_files
 from loaders.jobs.store import Store, open_store
+from tests.support.mock_azure import PAGE_SIZE, TEST_CATALOG, Fault, MockAzure, MockVault, expected, load_fleet
 
 NOW = dt.datetime(2026, 11, 20, 12, 0, 0)
 FAST = SyncOptions(retry_total=2, retry_backoff_factor=0.01, retry_backoff_max=0.02, read_timeout=2.0,

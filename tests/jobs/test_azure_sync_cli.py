@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mock_azure import PAGE_SIZE, Fault, MockAzure, MockVault, load_fleet
+
+from tests.support.mock_azure import PAGE_SIZE, Fault, MockAzure, MockVault, load_fleet
 
 REPO = Path(__file__).resolve().parents[2]
 FLEET_NOW = dt.datetime(2026, 11, 20, 12, 0, 0, tzinfo=dt.UTC)  # the fleet's times assume this "now"

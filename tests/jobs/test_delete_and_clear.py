@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from jobs.cli_run import REPO, jobs_env, run_jobs
 from loaders.guidance.catalog import load_catalog
 from loaders.jobs.importers import import_files
 from loaders.jobs.sample import generate_sample
 from loaders.jobs.store import Store, StoreError, open_store
+from tests.support.jobs_cli import REPO, jobs_env, run_jobs
 
 DATA = REPO / "tests" / "data" / "jobs"
 NOW = dt.datetime(2024, 5, 6, 12)

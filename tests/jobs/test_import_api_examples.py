@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from jobs.cli_run import REPO, run_jobs
 from loaders.guidance.catalog import load_catalog
 from loaders.jobs.importers import import_files
 from loaders.jobs.store import open_store
+from tests.support.jobs_cli import REPO, run_jobs
 
 DATA = REPO / "tests" / "data" / "jobs"
 OFFICIAL = REPO.parent / "shared" / "reference" / "examples"

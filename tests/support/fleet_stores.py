@@ -7,12 +7,12 @@ import os
 from pathlib import Path
 
 import pandas as pd
-from browser import StreamlitServer, require_chromium
 
 from dashboard.core.docs_root import ENV_VAR as DOCS_ENV_VAR
 from loaders.jobs.sample import generate_sample
 from loaders.jobs.schema import JOB_COLUMNS
 from loaders.jobs.store import DB_ENV_VAR, open_store
+from tests.support.browser import StreamlitServer, require_chromium
 
 REPO = Path(__file__).resolve().parents[2]
 HAND_BUILT_CSV = REPO / "tests" / "data" / "fleet" / "jobs.csv"

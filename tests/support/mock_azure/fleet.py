@@ -11,7 +11,7 @@ from .server import MockAzure, MockVault, load_vaults
 DATA = Path(__file__).parent / "data"
 FLEET = DATA / "fleet.json"
 EXPECTED = DATA / "fleet.expected.json"
-TEST_CATALOG = Path(__file__).resolve().parents[1] / "data" / "jobs" / "catalog.yaml"
+TEST_CATALOG = Path(__file__).resolve().parents[2] / "data" / "jobs" / "catalog.yaml"
 PAGE_SIZE = 3
 
 
