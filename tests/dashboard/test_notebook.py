@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import nbformat
@@ -45,15 +44,10 @@ def executed(tmp_path_factory):
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     client = NotebookClient(notebook, timeout=300, kernel_name="python3",
                             resources={"metadata": {"path": str(NOTEBOOK.parent)}})
-    previous = os.environ.get(DB_ENV_VAR)
-    os.environ[DB_ENV_VAR] = str(db)  # the kernel inherits the environment
-    try:
+    with pytest.MonkeyPatch.context() as env:  # the kernel inherits the environment
+        env.setenv(DB_ENV_VAR, str(db))
+        env.setenv("PYTHONPATH", str(REPO))  # the checkout under test, not an installed copy
         client.execute()  # raises CellExecutionError on the first failing cell
-    finally:
-        if previous is None:
-            os.environ.pop(DB_ENV_VAR, None)
-        else:
-            os.environ[DB_ENV_VAR] = previous
     return db, notebook
 
 

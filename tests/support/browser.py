@@ -40,7 +40,8 @@ class StreamlitServer:
         self.app = app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, **(env or {})}
+        # The checkout under test, not whichever copy of the project is installed in the environment.
+        self.env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
         self.startup_timeout = startup_timeout
         self.log_path = ARTIFACTS / f"streamlit-{self.port}.log"
         self.process: subprocess.Popen[bytes] | None = None
