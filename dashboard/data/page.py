@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.core import fleet_store, widgets
+from dashboard.core import fleet_store, store_actions, widgets
 from dashboard.core.formatting import format_integer, format_megabytes
 from dashboard.core.i18n import _, current_locale, ngettext
 from dashboard.core.render import escape_markdown
-from dashboard.data import actions as data_actions
 from dashboard.data import view as data_view
 from dashboard.fleet import view as fleet_view
 
@@ -71,7 +70,7 @@ if last is not None:
         st.error(payload)
 
 # -- removing data ----------------------------------------------------------------------------------------
-sample_count = data_actions.sample_jobs(info)
+sample_count = store_actions.sample_jobs(info)
 if st.session_state.get(CONFIRM_KEY) == "sample" and not sample_count:
     st.session_state.pop(CONFIRM_KEY)
 with st.container(horizontal=True):
@@ -103,8 +102,8 @@ if pending:
     if confirmed:
         st.session_state.pop(CONFIRM_KEY, None)
         try:
-            st.session_state[REPORT_KEY] = ("removed", data_actions.remove_sample(path)) if pending == "sample" \
-                else ("cleared", data_actions.clear_store(path))
+            st.session_state[REPORT_KEY] = ("removed", store_actions.remove_sample(path)) if pending == "sample" \
+                else ("cleared", store_actions.clear_store(path))
         except Exception as exc:
             st.session_state[REPORT_KEY] = ("error", _("The jobs could not be deleted: {reason}",
                                                        reason=escape_markdown(str(exc))))
@@ -116,15 +115,15 @@ st.caption(_("A realistic, repeatable fleet of Azure VM backup jobs: the same se
              "jobs, and generating again updates them instead of adding copies."))
 with st.form("data.sample"):
     left, middle, right = st.columns(3)
-    vms = left.number_input(_("VMs"), min_value=1, max_value=100_000, value=data_actions.SAMPLE_VMS, step=100)
-    days = middle.number_input(_("Days of history"), min_value=1, max_value=365, value=data_actions.SAMPLE_DAYS)
-    seed = right.number_input(_("Seed"), min_value=0, max_value=2**31 - 1, value=data_actions.SAMPLE_SEED,
+    vms = left.number_input(_("VMs"), min_value=1, max_value=100_000, value=store_actions.SAMPLE_VMS, step=100)
+    days = middle.number_input(_("Days of history"), min_value=1, max_value=365, value=store_actions.SAMPLE_DAYS)
+    seed = right.number_input(_("Seed"), min_value=0, max_value=2**31 - 1, value=store_actions.SAMPLE_SEED,
                               help=_("The same seed gives the same fleet."))
     generate = st.form_submit_button(_("Generate the sample fleet"), icon=":material/auto_awesome:")
 if generate:
     bar = st.progress(0.0, text=_("Generating…"))
     try:
-        report = data_actions.create_sample(path, vms=int(vms), days=int(days), seed=int(seed), progress=lambda f, _d:
+        report = store_actions.create_sample(path, vms=int(vms), days=int(days), seed=int(seed), progress=lambda f, _d:
                                             bar.progress(min(f, 1.0), text=_("Generating… {percent}", percent=f"{f:.0%}")))
     except Exception as exc:
         st.session_state[REPORT_KEY] = ("error", _("The sample could not be created: {reason}",
@@ -145,15 +144,15 @@ widgets.translated_uploader(
                    size=format_megabytes(st.get_option("server.maxUploadSize"), locale)))
 if st.button(_("Import"), disabled=not uploads, icon=":material/upload_file:", type="primary"):
     bar = st.progress(0.0, text=_("Importing…"))
-    files = [data_actions.Upload(upload.name, upload.getvalue()) for upload in uploads]
+    files = [store_actions.Upload(upload.name, upload.getvalue()) for upload in uploads]
     try:
-        reports = data_actions.import_uploads(files, path, progress=lambda f, name: bar.progress(
+        reports = store_actions.import_uploads(files, path, progress=lambda f, name: bar.progress(
             min(f, 1.0), text=_("Imported {file}", file=name)))
     except Exception as exc:
         bar.empty()
         st.error(_("The import failed: {reason}", reason=escape_markdown(str(exc))))
     else:
-        st.session_state[IMPORT_ROWS_KEY] = data_actions.import_rows(reports)
+        st.session_state[IMPORT_ROWS_KEY] = store_actions.import_rows(reports)
         st.rerun()  # the store summary above was drawn before the import: draw it again
 
 rows = st.session_state.get(IMPORT_ROWS_KEY)
@@ -177,7 +176,7 @@ if rows:
 
 # -- quarantine ---------------------------------------------------------------------------------------------
 st.subheader(_("Rejected records"), anchor=False)
-rejected, rejected_total = data_actions.quarantine(path)
+rejected, rejected_total = store_actions.quarantine(path)
 if not rejected:
     st.caption(_("None: every record read so far was stored."))
 else:
@@ -201,7 +200,7 @@ with st.form("data.sync"):
                                help=_("One subscription id or vault resource id per line."))
     start_sync = st.form_submit_button(_("Sync now"), icon=":material/sync:")
 if start_sync:
-    scopes = data_actions.parse_scopes(scopes_text)
+    scopes = store_actions.parse_scopes(scopes_text)
     if not scopes:
         st.warning(_("Enter at least one subscription or vault."))
     else:
@@ -211,7 +210,7 @@ if start_sync:
             bar.progress(min(done / max(total, 1), 1.0), text=escape_markdown(str(message)))
 
         try:
-            result = data_actions.sync_from_azure(scopes, path=path, progress=progress)
+            result = store_actions.sync_from_azure(scopes, path=path, progress=progress)
         except Exception as exc:
             bar.empty()
             st.error(_("The sync failed: {reason}", reason=escape_markdown(str(exc))))

@@ -27,11 +27,10 @@ if not st.session_state.get(PAINTED_KEY):
     daily_slot.plotly_chart(fleet_skeleton.loading_chart(locale), config=CHART_CONFIG)
 
 # Imported after the first paint: pandas and DuckDB are most of a cold start's imports.
-from dashboard.core import fleet_store, shell, url_state  # noqa: E402
+from dashboard.core import fleet_store, shell, store_actions, url_state  # noqa: E402
 from dashboard.core.formatting import format_integer  # noqa: E402
 from dashboard.core.registry import page as registered_page  # noqa: E402
 from dashboard.core.render import escape_markdown  # noqa: E402
-from dashboard.data import actions as data_actions  # noqa: E402
 from dashboard.fleet import filters as fleet_filters  # noqa: E402
 from dashboard.fleet import state as fleet_state  # noqa: E402
 from dashboard.fleet import summary as fleet_data  # noqa: E402
@@ -61,15 +60,15 @@ if snapshot.new or snapshot.empty:
 if snapshot.new:
     st.info(_("The job store is empty. Creating the sample fleet ({vms} VMs, {days} days) so there is something "
               "to look at; import your own jobs on the Data page.",
-              vms=format_integer(data_actions.SAMPLE_VMS, locale), days=data_actions.SAMPLE_DAYS),
+              vms=format_integer(store_actions.SAMPLE_VMS, locale), days=store_actions.SAMPLE_DAYS),
             icon=":material/hourglass_top:")
     bar = st.progress(0.0, text=_("Creating the sample fleet…"))
 
     def show_progress(fraction: float, _detail: str) -> None:
         bar.progress(min(fraction, 1.0), text=_("Creating the sample fleet… {percent}", percent=f"{fraction:.0%}"))
 
-    data_actions.create_sample(path, vms=data_actions.SAMPLE_VMS, days=data_actions.SAMPLE_DAYS,
-                               seed=data_actions.SAMPLE_SEED, progress=show_progress, only_if_new=True)
+    store_actions.create_sample(path, vms=store_actions.SAMPLE_VMS, days=store_actions.SAMPLE_DAYS,
+                               seed=store_actions.SAMPLE_SEED, progress=show_progress, only_if_new=True)
     st.rerun()
 
 if snapshot.empty:

@@ -25,15 +25,17 @@ from .textio import UTF8_BOM, decode
 CACHE_ENV = "BACKUP_TRIAGE_CACHE_DIR"
 NO_CACHE_ENV = "BACKUP_TRIAGE_NO_CACHE"
 PACKAGE_DIR = Path(__file__).resolve().parent
+# The shared modules below loaders/ that the parser uses (the layer contract keeps this list short).
+SHARED_MODULES = tuple(PACKAGE_DIR.parent / name for name in ("files.py", "values.py"))
 
 
 @lru_cache(maxsize=1)
 def parser_version() -> str:
     """A hash of every module of this package and its sub-packages (the layout recognisers among
-    them): whatever the parser depends on changes it."""
+    them) and of the shared modules it uses: whatever the parser depends on changes it."""
     digest = hashlib.sha256()
-    for module in sorted(PACKAGE_DIR.rglob("*.py")):
-        digest.update(module.relative_to(PACKAGE_DIR).as_posix().encode())
+    for module in (*sorted(PACKAGE_DIR.rglob("*.py")), *SHARED_MODULES):
+        digest.update(module.relative_to(PACKAGE_DIR.parent).as_posix().encode())
         digest.update(module.read_bytes())
     return digest.hexdigest()[:16]
 

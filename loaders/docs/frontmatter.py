@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass, field
 
 import yaml
+
+from loaders.values import MAX_NESTING, MAX_VALUES, TooManyValues, json_safe, nesting_depth
 
 from .model import Problem
 
@@ -39,58 +40,6 @@ _TextDatesLoader.yaml_implicit_resolvers = {
     first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _YamlLoader.yaml_implicit_resolvers.items()
 }
-
-# Front matter is a handful of short keys. These bounds keep hostile headers cheap: libyaml
-# recurses once per nesting level (tens of thousands of levels crash the process), and aliases
-# (`&a` / `*a`) can make a few hundred bytes stand for billions of values.
-MAX_NESTING = 100
-MAX_VALUES = 10_000
-_BRACKETS = re.compile(r"[^\[\]{}]+")
-
-
-class TooManyValues(ValueError):
-    """A YAML document whose aliases stand for more values than allowed."""
-
-
-def nesting_depth(text: str) -> int:
-    """How deep YAML text nests, from its brackets and indentation (an upper bound, quotes ignored)."""
-    depth = deepest = 0
-    for char in _BRACKETS.sub("", text):
-        depth = depth + 1 if char in "[{" else max(depth - 1, 0)
-        deepest = max(deepest, depth)
-    indents = [len(line) - len(line.lstrip(" ")) for line in text.split("\n")]
-    return max(deepest, max(indents, default=0) // 2)
-
-
-def _json_safe(value: object, budget: list[int] | None = None) -> object:
-    """Plain JSON values (dates as ISO text); TooManyValues past MAX_VALUES values, aliases expanded."""
-    if budget is None:
-        budget = [MAX_VALUES]
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise TooManyValues(f"more than {MAX_VALUES:,} values")
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, bytes):  # !!binary
-        return value.decode("utf-8", "backslashreplace")
-    if isinstance(value, float) and not math.isfinite(value):  # .nan / .inf are not JSON
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v, budget) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_json_safe(v, budget) for v in value]
-    return value
-
-
-def plain_values(value: object, limit: int) -> object:
-    """`value` (as loaded by YAML) with aliases expanded into plain JSON values; TooManyValues
-    when that takes more than `limit` values, RecursionError for an alias that contains itself."""
-    budget = [limit]
-    try:
-        return _json_safe(value, budget)
-    except TooManyValues:
-        raise TooManyValues(f"more than {limit:,} values") from None
-
 
 def _loose_pairs(lines: list[str]) -> dict[str, object]:
     """Salvage `key: value` pairs from a block YAML refused, so ms.date & co. survive a typo."""
@@ -138,7 +87,7 @@ def _parse_yaml(lines: list[str]) -> FrontMatter:
             Problem(2, f"front matter is {what}, not a key: value mapping; it was ignored", kind="yaml"))
         return front
     try:
-        front.metadata = _json_safe(loaded)  # type: ignore[assignment]
+        front.metadata = json_safe(loaded)  # type: ignore[assignment]
     except (TooManyValues, RecursionError):
         return _refused(front, block, f"front matter stands for more than {MAX_VALUES:,} values "
                                       "(YAML aliases?); only its plain key: value lines were read")

@@ -6,10 +6,11 @@ import json
 import sys
 from pathlib import Path
 
+from loaders.files import why_unreadable
+
 from .align import align, group_by_article
 from .load import Discovery, discover, load_articles
 from .model import Article, Cause, Error
-from .textio import why_unreadable
 
 
 def error_json(error: Error) -> dict:

@@ -21,12 +21,13 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Literal
 
+from loaders.files import describe_os_error, read_file_bytes, why_unreadable
+
 from .cache import ArticleCache, content_key
 from .frontmatter import key_line
 from .locale import locale_problems, resolve_locale
 from .model import Article, Include, Problem
 from .parse import parse_text
-from .textio import describe_os_error, read_file_bytes, why_unreadable
 
 ARTICLE_SUFFIXES = (".md",)
 MARKDOWN_SUFFIXES = (".md", ".markdown")

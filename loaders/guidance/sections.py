@@ -17,7 +17,7 @@ from loaders.docs.graph import GuideGraph, GuideMatch
 from loaders.docs.locale import DEFAULT_LOCALE, normalise_locale
 from loaders.docs.model import Error
 from loaders.docs.slug import article_slug
-from loaders.guidance.catalog import Catalog, CatalogEntry, code_parts
+from loaders.jobs.catalog import Catalog, CatalogEntry, code_parts
 
 __all__ = ["GuidanceMatch", "GuidanceStatus", "resolve_guidance"]
 

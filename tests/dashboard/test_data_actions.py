@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.core import fleet_store
-from dashboard.data import actions as data_actions
+from dashboard.core import fleet_store, store_actions
 from loaders.jobs.importers import import_files
 from loaders.jobs.sample import SAMPLE_SOURCE
 from loaders.jobs.store import StoreError, open_store
@@ -24,14 +23,14 @@ def expected_counts(name: str) -> dict[str, int]:
     return json.loads((JOBS_DATA / name.rsplit(".", 1)[0]).with_suffix(".expected.json").read_text())["counts"]
 
 
-def upload(name: str, as_name: str | None = None) -> data_actions.Upload:
-    return data_actions.Upload(as_name or name, (JOBS_DATA / name).read_bytes())
+def upload(name: str, as_name: str | None = None) -> store_actions.Upload:
+    return store_actions.Upload(as_name or name, (JOBS_DATA / name).read_bytes())
 
 
 def test_uploads_import_like_files_and_keep_their_names(tmp_path) -> None:
     db = tmp_path / "fleet.duckdb"
     seen: list[tuple[float, str]] = []
-    reports = data_actions.import_uploads([upload("la-bad-rows.csv"), upload("az-cli-list.json")], db,
+    reports = store_actions.import_uploads([upload("la-bad-rows.csv"), upload("az-cli-list.json")], db,
                                           progress=lambda fraction, name: seen.append((fraction, name)))
     assert [r.path for r in reports] == ["la-bad-rows.csv", "az-cli-list.json"]
     assert seen == [(0.5, "la-bad-rows.csv"), (1.0, "az-cli-list.json")]
@@ -40,43 +39,43 @@ def test_uploads_import_like_files_and_keep_their_names(tmp_path) -> None:
         assert {k: getattr(report, k) for k in counts} == counts
         assert report.adds_up
     # The quarantine names the file as uploaded, with its line.
-    rejected, total = data_actions.quarantine(db)
+    rejected, total = store_actions.quarantine(db)
     assert total == reports[0].quarantined + reports[1].quarantined
     assert {r.location.split(":")[0] for r in rejected} == {"la-bad-rows.csv"}
 
 
 def test_uploads_give_the_same_result_as_importing_the_files(tmp_path) -> None:
     names = ["la-export.csv", "rest-bad-records.json", "az-cli-damaged.json"]
-    via_upload = data_actions.import_uploads([upload(n) for n in names], tmp_path / "a.duckdb")
+    via_upload = store_actions.import_uploads([upload(n) for n in names], tmp_path / "a.duckdb")
     with open_store(tmp_path / "b.duckdb") as store:
         direct = import_files(store, [JOBS_DATA / n for n in names])
-    assert data_actions.import_rows(via_upload) == [
-        {**row, "file": name} for row, name in zip(data_actions.import_rows(direct), names, strict=False)]
+    assert store_actions.import_rows(via_upload) == [
+        {**row, "file": name} for row, name in zip(store_actions.import_rows(direct), names, strict=False)]
 
 
 def test_uploads_with_the_same_name_or_a_path_stay_inside_and_apart(tmp_path) -> None:
     data = (JOBS_DATA / "la-export.csv").read_bytes()
-    uploads = [data_actions.Upload("../../etc/jobs.csv", data), data_actions.Upload("jobs.csv", b"not a job export"),
-               data_actions.Upload("..", data)]
-    reports = data_actions.import_uploads(uploads, tmp_path / "fleet.duckdb")
+    uploads = [store_actions.Upload("../../etc/jobs.csv", data), store_actions.Upload("jobs.csv", b"not a job export"),
+               store_actions.Upload("..", data)]
+    reports = store_actions.import_uploads(uploads, tmp_path / "fleet.duckdb")
     assert [r.path for r in reports] == ["../../etc/jobs.csv", "jobs.csv", ".."]
     assert reports[0].inserted > 0 and reports[2].updated == reports[0].inserted  # same rows again: updated
     assert reports[1].error  # not recognised: reported, not silently skipped
     assert not (tmp_path.parent / "etc").exists()
-    assert data_actions.safe_name("../../etc/jobs.csv", 0) == "jobs.csv"
-    assert data_actions.safe_name("C:\\Users\\me\\export.json", 0) == "export.json"
-    assert data_actions.safe_name("..", 2) == "upload-3"
+    assert store_actions.safe_name("../../etc/jobs.csv", 0) == "jobs.csv"
+    assert store_actions.safe_name("C:\\Users\\me\\export.json", 0) == "export.json"
+    assert store_actions.safe_name("..", 2) == "upload-3"
 
 
 def test_sample_creation_reports_progress_and_fills_the_store(tmp_path) -> None:
     db = tmp_path / "fleet.duckdb"
     fractions: list[float] = []
-    report = data_actions.create_sample(db, vms=30, days=5, seed=11, now=NOW,
+    report = store_actions.create_sample(db, vms=30, days=5, seed=11, now=NOW,
                                         progress=lambda fraction, _detail: fractions.append(fraction))
     assert fractions[0] == 0.0 and fractions[-1] == 1.0 and fractions == sorted(fractions)
     with open_store(db, read_only=True) as store:
         assert store.job_count() == report.jobs == report.inserted
-    again = data_actions.create_sample(db, vms=30, days=5, seed=11, now=NOW)
+    again = store_actions.create_sample(db, vms=30, days=5, seed=11, now=NOW)
     assert (again.inserted, again.updated) == (0, report.jobs)  # repeatable: updated, not duplicated
 
 
@@ -85,7 +84,7 @@ def test_first_start_sample_is_made_once(tmp_path) -> None:
     results: list[object] = []
 
     def start() -> None:
-        results.append(data_actions.create_sample(db, vms=20, days=3, now=NOW, only_if_new=True))
+        results.append(store_actions.create_sample(db, vms=20, days=3, now=NOW, only_if_new=True))
 
     threads = [threading.Thread(target=start) for _ in range(3)]
     for thread in threads:
@@ -108,7 +107,7 @@ def test_a_store_is_new_only_before_anything_was_written(tmp_path) -> None:
 
 def test_readers_wait_for_a_writer_in_the_same_process(tmp_path) -> None:
     db = tmp_path / "fleet.duckdb"
-    data_actions.create_sample(db, vms=10, days=2, now=NOW)
+    store_actions.create_sample(db, vms=10, days=2, now=NOW)
     with fleet_store.reading(db) as store:
         count = store.job_count()
     # A write while another thread holds a reader waits for it instead of failing on DuckDB's lock.
@@ -125,7 +124,7 @@ def test_readers_wait_for_a_writer_in_the_same_process(tmp_path) -> None:
     entered.wait(5)
     timer = threading.Timer(0.3, release.set)
     timer.start()
-    report = data_actions.create_sample(db, vms=10, days=2, now=NOW)
+    report = store_actions.create_sample(db, vms=10, days=2, now=NOW)
     thread.join()
     assert report.updated == count
 
@@ -133,7 +132,7 @@ def test_readers_wait_for_a_writer_in_the_same_process(tmp_path) -> None:
 def test_signature_changes_when_the_store_is_written(tmp_path) -> None:
     db = tmp_path / "fleet.duckdb"
     before = fleet_store.file_signature(db)
-    data_actions.create_sample(db, vms=5, days=2, now=NOW)
+    store_actions.create_sample(db, vms=5, days=2, now=NOW)
     after = fleet_store.file_signature(db)
     assert before != after
     assert fleet_store.file_signature(db) == after
@@ -142,14 +141,14 @@ def test_signature_changes_when_the_store_is_written(tmp_path) -> None:
 def test_scopes_are_read_one_per_line_without_repeats() -> None:
     text = "00000000-0000-0000-0000-000000000001\n /subscriptions/x/resourceGroups/rg/providers/" \
            "Microsoft.RecoveryServices/vaults/v1 , 00000000-0000-0000-0000-000000000001\n\n"
-    assert data_actions.parse_scopes(text) == [
+    assert store_actions.parse_scopes(text) == [
         "00000000-0000-0000-0000-000000000001",
         "/subscriptions/x/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1"]
 
 
 @pytest.mark.parametrize("name", ["la-query-truncated.json", "la-utf16.csv", "la-non-utf8.csv"])
 def test_damaged_or_unusual_uploads_are_reported_with_counts_that_add_up(tmp_path, name) -> None:
-    report, = data_actions.import_uploads([upload(name)], tmp_path / "fleet.duckdb")
+    report, = store_actions.import_uploads([upload(name)], tmp_path / "fleet.duckdb")
     assert report.path == name
     assert report.adds_up
     counts = expected_counts(name)
@@ -158,7 +157,7 @@ def test_damaged_or_unusual_uploads_are_reported_with_counts_that_add_up(tmp_pat
 
 def test_an_idle_dashboard_lets_other_writers_in(tmp_path, monkeypatch) -> None:
     db = tmp_path / "fleet.duckdb"
-    data_actions.create_sample(db, vms=5, days=2, now=NOW)
+    store_actions.create_sample(db, vms=5, days=2, now=NOW)
     monkeypatch.setattr(fleet_store, "IDLE_SECONDS", 0.2)
     with fleet_store.reading(db) as store:
         jobs = store.job_count()
@@ -182,8 +181,8 @@ def test_an_idle_dashboard_lets_other_writers_in(tmp_path, monkeypatch) -> None:
 
 def sample_and_import(db: Path) -> dict[str, int]:
     """A store with a small sample fleet and one imported export (with its rejected records)."""
-    data_actions.create_sample(db, vms=15, days=3, now=NOW)
-    data_actions.import_uploads([upload("la-bad-rows.csv"), upload("az-cli-list.json")], db)
+    store_actions.create_sample(db, vms=15, days=3, now=NOW)
+    store_actions.import_uploads([upload("la-bad-rows.csv"), upload("az-cli-list.json")], db)
     with open_store(db, read_only=True) as store:
         return store.info().sources
 
@@ -194,13 +193,13 @@ def test_removing_the_sample_keeps_every_imported_job(tmp_path) -> None:
     with open_store(db, read_only=True) as store:
         before = store.info()
     assert sources[SAMPLE_SOURCE] > 0 and len(sources) > 1
-    assert data_actions.remove_sample(db) == sources[SAMPLE_SOURCE]
+    assert store_actions.remove_sample(db) == sources[SAMPLE_SOURCE]
     with open_store(db, read_only=True) as store:
         after = store.info()
     assert after.sources == {name: count for name, count in sources.items() if name != SAMPLE_SOURCE}
     assert after.quarantined == before.quarantined
     assert after.version != before.version  # the dashboard's cached figures are read again
-    assert data_actions.remove_sample(db) == 0  # nothing left to remove
+    assert store_actions.remove_sample(db) == 0  # nothing left to remove
 
 
 def test_clearing_the_store_deletes_everything_and_says_how_much(tmp_path) -> None:
@@ -209,11 +208,11 @@ def test_clearing_the_store_deletes_everything_and_says_how_much(tmp_path) -> No
     with open_store(db) as store:
         store.set_watermark("azure-rest", "vault-a", NOW)
         before = store.info()
-    report = data_actions.clear_store(db)
-    assert report == data_actions.ClearReport(jobs=before.jobs, rejected=before.quarantined, sync_scopes=1)
+    report = store_actions.clear_store(db)
+    assert report == store_actions.ClearReport(jobs=before.jobs, rejected=before.quarantined, sync_scopes=1)
     with open_store(db, read_only=True) as store:
         assert store.job_count() == 0 and store.quarantine_count() == 0 and not store.sync_states()
         assert store.version() != before.version
         # Emptied on purpose: the dashboard's first start does not fill it with the sample again.
         assert not fleet_store.store_is_new(store)
-    assert data_actions.create_sample(db, vms=5, days=1, now=NOW, only_if_new=True) is None
+    assert store_actions.create_sample(db, vms=5, days=1, now=NOW, only_if_new=True) is None

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.core import widgets
+from dashboard.core import store_actions, widgets
 from dashboard.core.formatting import format_integer, format_megabytes
 from dashboard.core.i18n import translate, translate_plural
-from dashboard.data import actions as data_actions
 from loaders.jobs.store import DB_ENV_VAR, open_store
 from tests.support.fleet_stores import make_sample_store
 
@@ -134,7 +133,7 @@ def button(app: AppTest, label: str):
 
 def sample_and_import(db: Path) -> dict[str, int]:
     make_sample_store(db, vms=20, days=5)
-    data_actions.import_uploads([data_actions.Upload(name, (JOBS_DATA / name).read_bytes())
+    store_actions.import_uploads([store_actions.Upload(name, (JOBS_DATA / name).read_bytes())
                                  for name in ("la-bad-rows.csv", "az-cli-list.json")], db)
     with open_store(db, read_only=True) as store:
         return store.info().sources
@@ -165,7 +164,7 @@ def test_deleting_asks_first_and_a_cancel_deletes_nothing(open_data, tmp_path) -
 
 def test_no_sample_no_remove_button(open_data, tmp_path) -> None:
     db = tmp_path / "fleet.duckdb"
-    data_actions.import_uploads([data_actions.Upload("az-cli-list.json", (JOBS_DATA / "az-cli-list.json").read_bytes())], db)
+    store_actions.import_uploads([store_actions.Upload("az-cli-list.json", (JOBS_DATA / "az-cli-list.json").read_bytes())], db)
     app = open_data(db)
     assert button(app, "Remove the sample fleet") is None
     assert button(app, "Clear the store") is not None

@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.core import store_actions
 from dashboard.core.docs_root import ENV_VAR as DOCS_ENV_VAR
 from dashboard.core.formatting import format_integer, format_moment, format_percent
 from dashboard.core.i18n import translate
-from dashboard.data import actions as data_actions
 from dashboard.fleet.filters import FilterState, fleet_filter, reference_time
 from loaders.jobs import queries
 from loaders.jobs.queries import FleetFilter
@@ -308,8 +308,8 @@ def test_ui_language_changes_labels_and_number_formats(open_fleet, sample_db) ->
 
 
 def test_first_start_on_an_empty_store_creates_the_sample(open_fleet, tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(data_actions, "SAMPLE_VMS", 40)
-    monkeypatch.setattr(data_actions, "SAMPLE_DAYS", 10)
+    monkeypatch.setattr(store_actions, "SAMPLE_VMS", 40)
+    monkeypatch.setattr(store_actions, "SAMPLE_DAYS", 10)
     db = tmp_path / "new" / "fleet.duckdb"
     app = open_fleet(db)
     with open_store(db, read_only=True) as store:

@@ -1,4 +1,5 @@
-"""Article Markdown → ordered, sanitised segments (fixtures: tests/data/render/<case>.md + .json)."""
+"""Article Markdown → ordered, sanitised segments (fixtures: tests/data/render/<case>.md beside
+<case>.expected.json, regenerated as tests/support/golden.py describes)."""
 from __future__ import annotations
 
 import dataclasses
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.core.render import escape_markdown, render_solution, sanitize_html
+from tests.support.golden import as_json_text, regenerating
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "render"
 
@@ -42,12 +44,17 @@ def as_dicts(segments) -> list[dict]:
 @pytest.mark.parametrize("case", sorted(p.stem for p in CASES.glob("*.md")))
 def test_fixture(case: str) -> None:
     markdown = (CASES / f"{case}.md").read_text(encoding="utf-8")
-    expected = [normalized(s) for s in json.loads((CASES / f"{case}.json").read_text(encoding="utf-8"))]
-    assert as_dicts(render_solution(markdown, resolve)) == expected
+    actual = as_dicts(render_solution(markdown, resolve))
+    expected_path = CASES / f"{case}.expected.json"
+    if regenerating():
+        expected_path.write_text(as_json_text(actual), encoding="utf-8")
+    expected = [normalized(s) for s in json.loads(expected_path.read_text(encoding="utf-8"))]
+    assert actual == expected
 
 
 def test_every_fixture_has_an_expectation() -> None:
-    assert {p.stem for p in CASES.glob("*.md")} == {p.stem for p in CASES.glob("*.json")}
+    assert {p.stem for p in CASES.glob("*.md")} == {p.name.removesuffix(".expected.json")
+                                                     for p in CASES.glob("*.expected.json")}
 
 
 @pytest.mark.parametrize("payload", [

@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from loaders.docs.graph import GuideGraph, load_graph
-from loaders.guidance.catalog import (
+from loaders.guidance.sections import resolve_guidance
+from loaders.jobs.catalog import (
     CATEGORIES,
     Catalog,
     CatalogEntry,
@@ -17,7 +18,6 @@ from loaders.guidance.catalog import (
     load_catalog,
     normalise_message,
 )
-from loaders.guidance.sections import resolve_guidance
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data" / "catalog"
@@ -341,7 +341,7 @@ BAD = sorted((DATA / "bad").glob("*.yaml"))
 
 @pytest.mark.parametrize("path", BAD, ids=lambda p: p.stem)
 def test_bad_catalog_names_file_and_entry(path: Path) -> None:
-    expected = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    expected = path.with_suffix(".expected.txt").read_text(encoding="utf-8").splitlines()
     with pytest.raises(ValueError) as raised:
         load_catalog(path)
     assert isinstance(raised.value, CatalogError)

@@ -14,7 +14,7 @@ import pytest
 
 from loaders.docs.load import parse_article
 from loaders.docs.model import Article, Block
-from loaders.guidance.catalog import normalise_message
+from loaders.jobs.catalog import normalise_message
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs_source"

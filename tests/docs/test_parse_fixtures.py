@@ -1,6 +1,8 @@
-"""One tiny article per Markdown construct (tests/data/parse/<case>.md) and its expected graph (<case>.json).
+"""One tiny article per Markdown construct (tests/data/parse/<case>.md) and its expected graph
+(<case>.expected.json).
 
-Expectation files list only what the case is about; each key present is compared exactly.
+Expectation files are written by hand and list only what the case is about; each key present is compared
+exactly (so they are not regenerated: see tests/support/golden.py for the files that are).
 """
 from __future__ import annotations
 
@@ -89,12 +91,12 @@ def _assert_matches(actual: object, expected: object, where: str) -> None:
 
 def test_every_case_has_an_expectation() -> None:
     assert len(CASES) >= 15
-    missing = [case for case in CASES if not (DATA / f"{case}.json").is_file()]
+    missing = [case for case in CASES if not (DATA / f"{case}.expected.json").is_file()]
     assert not missing
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_fixture(case: str) -> None:
     article = parse_article(DATA / f"{case}.md")
-    expected = json.loads((DATA / f"{case}.json").read_text(encoding="utf-8"))
+    expected = json.loads((DATA / f"{case}.expected.json").read_text(encoding="utf-8"))
     _assert_matches(_article_view(article), expected, case)

@@ -17,8 +17,8 @@ from loaders.docs.inline import strip_sxs
 from loaders.docs.model import Article, Error
 from loaders.docs.parse import markdown_parser
 from loaders.docs.textio import decode
-from loaders.guidance.catalog import Catalog, CatalogEntry
 from loaders.guidance.sections import resolve_guidance
+from loaders.jobs.catalog import Catalog, CatalogEntry
 
 pytestmark = pytest.mark.corpus
 

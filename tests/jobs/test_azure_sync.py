@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from azure.core.exceptions import ClientAuthenticationError
 
-from loaders.guidance.catalog import load_catalog
 from loaders.jobs.azure.client import SyncOptions
 from loaders.jobs.azure.sync import SYNC_SOURCE, SyncReport, sync_vaults
+from loaders.jobs.catalog import load_catalog
 from loaders.jobs.importers import import_files
 from loaders.jobs.store import Store, open_store
 from tests.support.mock_azure import PAGE_SIZE, TEST_CATALOG, Fault, MockAzure, MockVault, expected, load_fleet

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.guidance.catalog import load_catalog
+from loaders.jobs.catalog import load_catalog
 from loaders.jobs.importers import import_files
 from loaders.jobs.sample import generate_sample
 from loaders.jobs.store import Store, StoreError, open_store

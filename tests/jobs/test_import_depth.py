@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.guidance.catalog import load_catalog
+from loaders.jobs.catalog import load_catalog
 from loaders.jobs.importers import import_files
 from loaders.jobs.store import open_store
 from tests.support.jobs_cli import REPO, run_jobs

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from loaders.guidance.catalog import load_catalog
-from loaders.guidance.resolve import Resolver
+from loaders.jobs.catalog import load_catalog
+from loaders.jobs.guidance import Resolver
 from loaders.jobs.importers import import_file
 from loaders.jobs.store import open_store
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from loaders.guidance.catalog import load_catalog
-from loaders.guidance.resolve import NO_ERROR_GUIDANCE as NO_ERROR
-from loaders.guidance.resolve import UNKNOWN_GUIDANCE as UNKNOWN
-from loaders.guidance.resolve import Resolver, job_guidance
+from loaders.jobs.catalog import load_catalog
+from loaders.jobs.guidance import NO_ERROR_GUIDANCE as NO_ERROR
+from loaders.jobs.guidance import UNKNOWN_GUIDANCE as UNKNOWN
+from loaders.jobs.guidance import Resolver, job_guidance
 from loaders.jobs.schema import JOB_COLUMNS, JobRow
 
 CATALOG = Path(__file__).resolve().parents[1] / "data" / "jobs" / "catalog.yaml"

@@ -14,8 +14,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from loaders.guidance.catalog import load_catalog
 from loaders.jobs import queries as q
+from loaders.jobs.catalog import load_catalog
 from loaders.jobs.sample import generate_sample, plan_sample, sample_batches, sample_table
 from loaders.jobs.schema import JOB_COLUMNS, JOB_STATUSES, JOBS_DDL, OPERATIONS
 from loaders.jobs.store import open_store

@@ -1,6 +1,7 @@
 """Every rule against its own fixture folder: tests/data/lint/<alias>/ holds a document (or, for
 translation rules, an en-us + it-it tree) that triggers it and one that does not, and expected.txt
-with the `path:line` of every finding the bad input must produce."""
+with `path:line: message` of every finding the bad input must produce (regenerated as described in
+tests/support/golden.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,6 +10,7 @@ import pytest
 
 from loaders.docs.lint import lint, load_config
 from loaders.docs.lint.rules import ALL_RULES
+from tests.support.golden import assert_golden
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "lint"
 RULES = {rule.alias: rule for rule in ALL_RULES}
@@ -20,11 +22,11 @@ def _config(folder: Path):
 
 
 def _run(folder: Path, target: str, alias: str) -> list[str]:
-    """`relative path:line` of the findings of rule `alias` when linting `target` inside `folder`."""
+    """`relative path:line: message` of the findings of rule `alias` when linting `target` inside `folder`."""
     rule = RULES[alias]
     report = lint([folder / target], config=_config(folder), rules=[rule], base=folder)
     assert not report.input_errors
-    return sorted(f"{f.path}:{f.line}" for f in report.findings if f.alias == alias)
+    return sorted(f"{f.path}:{f.line}: {f.message}" for f in report.findings if f.alias == alias)
 
 
 def _target(folder: Path, kind: str) -> str:
@@ -38,9 +40,9 @@ def test_every_rule_has_a_fixture_folder():
 @pytest.mark.parametrize("alias", sorted(RULES))
 def test_bad_fixture_gives_exactly_the_expected_findings(alias):
     folder = FIXTURES / alias
-    expected = sorted(line.strip() for line in (folder / "expected.txt").read_text().splitlines() if line.strip())
-    assert expected, "a bad fixture must expect at least one finding"
-    assert _run(folder, _target(folder, "bad"), alias) == expected
+    found = _run(folder, _target(folder, "bad"), alias)
+    assert found, "a bad fixture must produce at least one finding"
+    assert_golden("".join(f"{line}\n" for line in found), folder / "expected.txt")
 
 
 @pytest.mark.parametrize("alias", sorted(RULES))

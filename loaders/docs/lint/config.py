@@ -30,7 +30,7 @@ from loaders.docs.lint.findings import SEVERITIES, Severity
 from loaders.docs.lint.registry import Rule, rules_by_key
 from loaders.docs.lint.rules import ALL_RULES
 from loaders.docs.locale import LOCALE_SHAPE, normalise_locale
-from loaders.docs.textio import describe_os_error, open_regular_file
+from loaders.files import describe_os_error, open_regular_file
 
 try:  # Python 3.11+
     import tomllib

@@ -82,8 +82,11 @@ class LintReport:
 class Workspace:
     """Every file of the run, parsed once, plus cached look-ups rules share (existence, anchors)."""
 
-    def __init__(self, config: LintConfig, base: Path | None = None, source_locale: str = "en-us") -> None:
+    def __init__(self, config: LintConfig, base: Path | None = None, source_locale: str = "en-us",
+                 rule_names: dict[str, str] | None = None) -> None:
         self.config = config
+        # id or alias -> id of every rule known to this run, active or not: what a suppression may name
+        self.rule_names = rule_names or {}
         self.source_locale = source_locale
         self.has_source_files = False  # whether any linted file is in the source locale
         self.base = base or Path.cwd()
@@ -227,7 +230,9 @@ def lint(
     source_locale = check_locale(source_locale or config.source_locale)
     active = config.active_rules(rules)
     lookup = {key: rule.id for key, rule in rules_by_key(rules).items()}
-    workspace = Workspace(config, base, source_locale)
+    known = [*ALL_RULES, *(rule for rule in rules if rule not in ALL_RULES)]
+    workspace = Workspace(config, base, source_locale,
+                          {key: rule.id for key, rule in rules_by_key(known).items()})
     found = discover(paths, config.exclude, workspace.base)
     input_errors = list(found.errors)
     items = [(str(path), locale_of(path), config.max_file_size) for path in found.files]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from loaders.docs.lint.facts import ArticleFacts
 from loaders.docs.load import LoadedArticle, load_files
 from loaders.docs.model import Article, Problem
-from loaders.docs.textio import describe_os_error
+from loaders.files import describe_os_error
 
 TOO_LARGE = "too-large"
 PARSER_FAILURE = "parser-failure"

@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from loaders.guidance.resolve import CatalogLike, Resolver, load_default_catalog
 from loaders.jobs.azure.client import (
     Pacer,
     SyncOptions,
@@ -48,6 +47,7 @@ from loaders.jobs.azure.window import (
     split_window,
     window_start,
 )
+from loaders.jobs.guidance import CatalogLike, Resolver, load_default_catalog
 from loaders.jobs.importers import rest
 from loaders.jobs.importers.base import Parsed, RecordError
 from loaders.jobs.normalize import parse_datetime

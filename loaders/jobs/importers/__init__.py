@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from loaders.docs.textio import describe_os_error, open_regular_file
-from loaders.guidance.resolve import CatalogLike, Resolver, load_default_catalog
+from loaders.files import describe_os_error, open_regular_file
+from loaders.jobs.guidance import CatalogLike, Resolver, load_default_catalog
 from loaders.jobs.importers import loganalytics, rest
 from loaders.jobs.importers.base import Parsed, UnreadableFile, VaultDirectory
 from loaders.jobs.importers.decoding import (

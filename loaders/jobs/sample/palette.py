@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from loaders.guidance.catalog import Catalog
+from loaders.jobs.catalog import Catalog
 from loaders.jobs.sample.assumptions import (
     CATEGORY_WEIGHTS,
     CODE_WEIGHTS,

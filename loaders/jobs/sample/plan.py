@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from loaders.guidance.catalog import Catalog, load_catalog
+from loaders.jobs.catalog import Catalog, load_catalog
 from loaders.jobs.sample.assumptions import REGIONS
 from loaders.jobs.sample.jobs import block_jobs
 from loaders.jobs.sample.layout import FleetLayout, build_layout

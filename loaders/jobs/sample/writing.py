@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from loaders.guidance.catalog import Catalog
+from loaders.jobs.catalog import Catalog
 from loaders.jobs.sample.assumptions import SAMPLE_SOURCE
 from loaders.jobs.sample.plan import CHUNK_VMS, plan_sample, sample_batches
 from loaders.jobs.store import Store

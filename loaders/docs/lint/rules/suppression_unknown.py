@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from loaders.docs.lint.context import ArticleContext
 from loaders.docs.lint.findings import Hit
-from loaders.docs.lint.registry import Example, Rule, rules_by_key
+from loaders.docs.lint.registry import Example, Rule
 from loaders.docs.lint.suppress import find_suppressions
 from loaders.docs.model import Article
 
@@ -13,10 +13,7 @@ from loaders.docs.model import Article
 def check(article: Article, ctx: ArticleContext) -> Iterator[Hit]:
     if "backup-triage-disable" not in article.text:
         return
-    from loaders.docs.lint.rules import ALL_RULES
-
-    lookup = {key: rule.id for key, rule in rules_by_key(ALL_RULES).items()}
-    for suppression in find_suppressions(article.text, lookup, lambda: ctx.facts.top_level_blocks):
+    for suppression in find_suppressions(article.text, ctx.workspace.rule_names, lambda: ctx.facts.top_level_blocks):
         for name in suppression.unknown:
             yield Hit(suppression.comment_line, f"suppression names '{name}', which is no rule id or alias; "
                       "expected one of those listed by --list-rules", ctx.facts.column_of(suppression.comment_line, name))

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from loaders.guidance.catalog import load_catalog
+from loaders.jobs.catalog import load_catalog
 from loaders.jobs.schema import FAILED, UNKNOWN_CATEGORY, JobRow
 
 

@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
-from loaders.docs.frontmatter import TooManyValues, nesting_depth, plain_values
-from loaders.docs.textio import describe_os_error, read_file_bytes
+from loaders.files import describe_os_error, read_file_bytes
 from loaders.jobs.schema import OPERATIONS
+from loaders.values import TooManyValues, nesting_depth, plain_values
 
 __all__ = [
     "CATEGORIES",
