@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from loaders.docs.align import align
-from loaders.docs.graph import GuideGraph, is_stale
-from loaders.docs.model import Article
+from loaders.docs.graph import GuideGraph
+from loaders.docs.model import Article, is_stale
 from loaders.docs.slug import article_slug
 
 # source    – the source-language article itself

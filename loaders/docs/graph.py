@@ -10,7 +10,7 @@ from typing import Literal
 
 from .load import load_tree
 from .locale import DEFAULT_LOCALE, normalise_locale
-from .model import Article, Error
+from .model import Article, Error, is_stale
 from .slug import article_slug
 
 # Why the text shown is not in the locale asked for:
@@ -31,12 +31,6 @@ class GuideMatch:
     stale: bool  # the text shown is a translation older (ms.date) than its source-language article
     translation: Article | None = None  # the requested locale's article, when it has the section
     source: Article | None = None  # the source-language article of the same slug, if any
-
-
-def is_stale(translation: Article, source: Article | None) -> bool:
-    """A translation made from an earlier revision of its source: both dated, the translation older."""
-    return (source is not None and translation.date is not None and source.date is not None
-            and translation.date < source.date)
 
 
 @dataclass

@@ -164,3 +164,9 @@ class Article:
 
     def cause(self, cause_id: str) -> Cause | None:
         return next((c for c in self.causes if c.id == cause_id), None)
+
+
+def is_stale(translation: Article, source: Article | None) -> bool:
+    """A translation made from an earlier revision of its source: both dated, the translation older."""
+    return (source is not None and translation.date is not None and source.date is not None
+            and translation.date < source.date)

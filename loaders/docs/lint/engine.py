@@ -33,7 +33,7 @@ from loaders.docs.lint.tree import (
     locale_of,
     same_article,
 )
-from loaders.docs.model import Article
+from loaders.docs.model import Article, is_stale
 
 
 @dataclass
@@ -287,7 +287,7 @@ def _lint_file(
         return
     source_shown = workspace.shown(choice.path)
     report.sources[loaded.shown] = (source_shown, choice.how)
-    outdated = is_outdated(article, choice.article) and not workspace.config.compare_outdated
+    outdated = is_stale(article, choice.article) and not workspace.config.compare_outdated
     for rule in translation_rules:
         if outdated and rule.rule.same_revision_only:
             continue
@@ -314,11 +314,6 @@ def _run_rule(
     except Exception as exc:  # any defect of one rule: the other rules and files must still be checked
         failed = f"rule {rule.rule.id} {rule.rule.alias}"
         findings.append(internal_error(failed, loaded.shown, loaded.article.locale or None, exc, source_shown))
-
-
-def is_outdated(translation: Article, source: Article) -> bool:
-    """Translated from an earlier revision of the source (by ms.date)."""
-    return translation.date is not None and source.date is not None and translation.date < source.date
 
 
 def _unparsed(article: Article) -> bool:

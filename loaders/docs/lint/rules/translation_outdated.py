@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from loaders.docs.lint.context import TranslationContext
 from loaders.docs.lint.findings import Hit
 from loaders.docs.lint.registry import Example, Rule
-from loaders.docs.model import Article
+from loaders.docs.model import Article, is_stale
 
 
 def _date_line(ctx, facts) -> int:
@@ -17,7 +17,7 @@ def _date_line(ctx, facts) -> int:
 
 
 def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
-    if article.date is None or ctx.source.date is None or article.date >= ctx.source.date:
+    if not is_stale(article, ctx.source):
         return
     line = _date_line(ctx, ctx.facts)
     days = (ctx.source.date - article.date).days
