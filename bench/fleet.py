@@ -26,13 +26,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-REPO = Path(__file__).resolve().parents[1]
 from bench.results import RESULTS, machine, package_version, write_section
+
+REPO = Path(__file__).resolve().parents[1]
 
 SECTION = "## Fleet"
 DEFAULT_SIZES = ("15000x90", "56500x90")
@@ -381,7 +383,7 @@ def store_worker(vms: int, days: int, db: str, repeat: int) -> dict[str, Any]:
     queries.filter_options(con)
     out["index_s"] = time.perf_counter() - began
     for label, f in filter_states().items():
-        seconds, summary = _median_time(lambda: queries.fleet_summary(con, f, NOW), repeat)
+        seconds, summary = _median_time(partial(queries.fleet_summary, con, f, NOW), repeat)
         out["states"][label] = {"seconds": seconds, "answers": summary_as_dict(summary)}
     out["peak_mb"] = _peak_mb()
     store.close()
@@ -398,7 +400,7 @@ def pandas_worker(db: str, repeat: int) -> dict[str, Any]:
     con.close()
     out: dict[str, Any] = {"load_s": time.perf_counter() - began, "states": {}}
     for label, f in filter_states().items():
-        seconds, answers = _median_time(lambda: pandas_fleet_summary(df, f, NOW), repeat)
+        seconds, answers = _median_time(partial(pandas_fleet_summary, df, f, NOW), repeat)
         out["states"][label] = {"seconds": seconds, "answers": answers}
     out["peak_mb"] = _peak_mb()
     return out

@@ -30,9 +30,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.results import RESULTS, machine, package_version, write_section
+
 REPO = Path(__file__).resolve().parents[1]
 WORK = REPO / "bench" / ".work"
-from bench.results import RESULTS, machine, package_version, write_section
 
 SECTION = "## Fleet page"
 NOW = dt.datetime(2026, 3, 2, 14, 0)  # fixed, so every run draws the same fleets

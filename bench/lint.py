@@ -24,12 +24,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.results import cpu_model, write_section
+
 REPO = Path(__file__).resolve().parents[1]
 CORPUS_BENCH = REPO.parent / "shared" / "corpus" / "bench"
 WORK = REPO / "bench" / ".work"
 MARKDOWNLINT_VERSION = "0.24.1"
 MARKDOWNLINT = WORK / "node_modules" / ".bin" / "markdownlint-cli2"
-from bench.results import cpu_model, write_section
 
 TARGET = 0.5
 

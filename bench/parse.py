@@ -18,9 +18,10 @@ import threading
 import time
 from pathlib import Path
 
+from bench.results import cpu_model, write_section
+
 REPO = Path(__file__).resolve().parents[1]
 BENCH_TREE = REPO.parent / "shared" / "corpus" / "bench"
-from bench.results import cpu_model, write_section
 
 COLD_TARGET = 1.2
 WARM_TARGET = 0.05
