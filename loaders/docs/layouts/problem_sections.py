@@ -105,7 +105,7 @@ def recognise_problem_sections(found: Found) -> None:
     outline = found.outline
     sections = outline.sections
     children_of = outline.children()
-    for parent, siblings in children_of.items():
+    for siblings in children_of.values():
         candidates = [s for s in siblings if not found.claimed(s) and children_of.get(s)]
         roles = _roles(found, candidates, children_of) if len(candidates) >= 2 else set()
         for problem in candidates:

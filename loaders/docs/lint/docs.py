@@ -108,7 +108,7 @@ def _example(title: str, example: Example) -> list[str]:
     out = [f"{title} ({example.locale}):\n", fence(example.text)]
     if example.source is not None:
         out += ["Source article (en-us):\n", fence(example.source)]
-    for name, content in example.files.items():
+    for name in example.files:
         out += [f"With `{name}` present next to it.\n"]
     if example.config:
         settings = ", ".join(f"`{k} = {json.dumps(v)}`" for k, v in example.config.items())

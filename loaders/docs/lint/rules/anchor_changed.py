@@ -13,7 +13,7 @@ def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
     explicit = {h.line for h in article.headings if h.explicit_anchors}
     pairing = ctx.pairing
     for kind, pairs in (("error", pairing.errors.pairs), ("cause", pairing.causes.pairs)):
-        for source_item, item, how in pairs:
+        for source_item, item, _how in pairs:
             if item.id == source_item.id or item.line not in explicit:
                 continue  # no anchor of its own: a translated heading's slug is expected to differ
             column = ctx.facts.column_of(item.line, item.id)
