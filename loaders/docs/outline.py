@@ -91,7 +91,8 @@ def read_sections(doc: TokenDoc, chunks: list[Chunk]) -> Outline:
     pending: list[str] = []
     for index, chunk in enumerate(chunks):
         if is_anchor_chunk(doc, chunk):
-            html = doc.tokens[chunk.start].content if chunk.kind == "html_block" else doc.tokens[chunk.start + 1].content
+            html_token = chunk.start if chunk.kind == "html_block" else chunk.start + 1
+            html = doc.tokens[html_token].content
             pending.extend(ANCHOR_ATTR.findall(html))
             outline.skip.add(index)
             owner.append(len(sections) - 1 if sections else None)

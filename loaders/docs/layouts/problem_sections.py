@@ -64,7 +64,8 @@ def _first_sentence(outline: Outline, section: Section) -> str:
     return section.heading.text
 
 
-def _role_pairs(found: Found, sections: list[Section], children: list[int], roles: set[str]) -> tuple[list[_Pair], int | None]:
+def _role_pairs(found: Found, sections: list[Section], children: list[int],
+                roles: set[str]) -> tuple[list[_Pair], int | None]:
     """(cause/solution pair, first sub-section of the problem that belongs to a cause)."""
     role_children = [c for c in children if _role_key(sections[c]) in roles]
     if len({_role_key(sections[c]) for c in role_children}) < 2:
