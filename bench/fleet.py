@@ -26,13 +26,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-REPO = Path(__file__).resolve().parents[1]
 from bench.results import RESULTS, machine, package_version, write_section
+
+REPO = Path(__file__).resolve().parents[1]
 
 SECTION = "## Fleet"
 DEFAULT_SIZES = ("15000x90", "56500x90")
@@ -220,14 +222,16 @@ def pandas_fleet_summary(df: pd.DataFrame, f: Any, now: dt.datetime, rpo_hours: 
         "failed": by_code.size(),
         "vms": by_code["vm_id"].nunique(),
     }).reset_index().rename(columns={"code": "error_code"}).drop(columns="message_key")
-    out["top_error_codes"] = _sorted(top, ["failed", "error_code", "error_message"], [False, True, True]).head(top_errors)
+    out["top_error_codes"] = _sorted(top, ["failed", "error_code", "error_message"],
+                                     [False, True, True]).head(top_errors)
 
     heat = failed.groupby([failed["start_time"].dt.day_of_week, failed["start_time"].dt.hour]).size()
     grid = pd.MultiIndex.from_product([range(7), range(24)], names=["weekday", "hour"])
     out["failure_heatmap"] = heat.reindex(grid, fill_value=0).rename("failed").reset_index()
     location = jobs.assign(bad=jobs["status"] == "Failed").groupby(["region", "vault_name"], dropna=False)
     location = pd.DataFrame({"failed": location["bad"].sum(), "jobs": location.size()}).reset_index()
-    out["failures_by_location"] = _sorted(location, ["failed", "jobs", "region", "vault_name"], [False, False, True, True])
+    out["failures_by_location"] = _sorted(location, ["failed", "jobs", "region", "vault_name"],
+                                          [False, False, True, True])
 
     scope_vms = _scope_vms(df, key, scope)
     latest, successes = _successes(df, key, f, scope_vms.index, now)
@@ -252,8 +256,9 @@ def pandas_fleet_summary(df: pd.DataFrame, f: Any, now: dt.datetime, rpo_hours: 
     streaks = pd.DataFrame({"longest_streak": counted.groupby("vm_id")["scheduled_failures"].max()})
     streaks["current_streak"] = current.reindex(streaks.index).fillna(0).astype("int64")
     streaks = streaks[streaks["longest_streak"] > 0].join(scope_vms["vm_name"]).rename_axis("vm_id").reset_index()
-    out["failure_streaks"] = _sorted(streaks, ["current_streak", "longest_streak", "vm_name", "vm_id"],
-                                     [False, False, True, True])[["vm_id", "vm_name", "current_streak", "longest_streak"]]
+    out["failure_streaks"] = _sorted(
+        streaks, ["current_streak", "longest_streak", "vm_name", "vm_id"], [False, False, True, True]
+    )[["vm_id", "vm_name", "current_streak", "longest_streak"]]
 
     timed = runs[runs["first_failure"] >= f.start]
     timed = timed.assign(hours=(timed["recovered_at"] - timed["first_failure"]).dt.total_seconds() / 3600.0,
@@ -304,7 +309,8 @@ def compare(duck: dict[str, Any], baseline: dict[str, Any]) -> list[str]:
         for field_name, value in b.items():
             other = a[field_name]
             same = (value is None and other is None) or (
-                value is not None and other is not None and abs(float(value) - float(other)) <= 1e-9 * max(1.0, abs(float(value))))
+                value is not None and other is not None
+                and abs(float(value) - float(other)) <= 1e-9 * max(1.0, abs(float(value))))
             if not same:
                 problems.append(f"{name}.{field_name}: duckdb {other!r} vs pandas {value!r}")
     for name in ("rpo_breaches", "previous_rpo_breaches"):
@@ -381,7 +387,7 @@ def store_worker(vms: int, days: int, db: str, repeat: int) -> dict[str, Any]:
     queries.filter_options(con)
     out["index_s"] = time.perf_counter() - began
     for label, f in filter_states().items():
-        seconds, summary = _median_time(lambda: queries.fleet_summary(con, f, NOW), repeat)
+        seconds, summary = _median_time(partial(queries.fleet_summary, con, f, NOW), repeat)
         out["states"][label] = {"seconds": seconds, "answers": summary_as_dict(summary)}
     out["peak_mb"] = _peak_mb()
     store.close()
@@ -398,7 +404,7 @@ def pandas_worker(db: str, repeat: int) -> dict[str, Any]:
     con.close()
     out: dict[str, Any] = {"load_s": time.perf_counter() - began, "states": {}}
     for label, f in filter_states().items():
-        seconds, answers = _median_time(lambda: pandas_fleet_summary(df, f, NOW), repeat)
+        seconds, answers = _median_time(partial(pandas_fleet_summary, df, f, NOW), repeat)
         out["states"][label] = {"seconds": seconds, "answers": answers}
     out["peak_mb"] = _peak_mb()
     return out
@@ -432,7 +438,9 @@ class SizeResult:
 def render(results: list[SizeResult], repeat: int) -> str:
     lines = [
         SECTION, "",
-        f"Run {dt.date.today().isoformat()} on {machine('DuckDB ' + package_version('duckdb'), 'pandas ' + package_version('pandas'))}. Command: `python -m bench.fleet`.",
+        f"Run {dt.date.today().isoformat()} on "
+        f"{machine('DuckDB ' + package_version('duckdb'), 'pandas ' + package_version('pandas'))}. "
+        "Command: `python -m bench.fleet`.",
         "",
         f"Sample fleet (seed {SEED}, now {NOW:%Y-%m-%d %H:%M} UTC) generated and upserted into the DuckDB store; "
         "then every fleet view for one filter state (`fleet_summary`: KPIs and previous-period KPIs, daily "
@@ -444,7 +452,8 @@ def render(results: list[SizeResult], repeat: int) -> str:
         "The first view after the store changes builds the connection's fleet index (a compact, integer-keyed "
         "copy of the jobs; see loaders/jobs/queries/); it is timed separately and reused until the next change.",
         "",
-        "| fleet | jobs | generate + ingest | of which upsert | fleet index (once per data change) | store peak RSS | pandas peak RSS |",
+        "| fleet | jobs | generate + ingest | of which upsert | fleet index (once per data change) "
+        "| store peak RSS | pandas peak RSS |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
@@ -501,7 +510,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.worker:
         vms, days = args.sizes[0]
-        result = store_worker(vms, days, args.db, args.repeat) if args.worker == "store" else pandas_worker(args.db, args.repeat)
+        if args.worker == "store":
+            result = store_worker(vms, days, args.db, args.repeat)
+        else:
+            result = pandas_worker(args.db, args.repeat)
         with open(args.out, "wb") as handle:
             pickle.dump(result, handle)
         return 0
@@ -532,7 +544,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"    {problem}")
             result = SizeResult(label, vms, days, store["jobs"], store["generate_and_ingest_s"], store["upsert_s"],
                                 store["index_s"], store["peak_mb"], baseline["peak_mb"], baseline["load_s"], states)
-            print(f"  {result.jobs:,} jobs; generate + ingest {result.ingest_s:.1f} s (upsert {result.upsert_s:.1f} s); "
+            print(f"  {result.jobs:,} jobs; generate + ingest {result.ingest_s:.1f} s "
+                  f"(upsert {result.upsert_s:.1f} s); "
                   f"fleet index {result.index_s:.2f} s; "
                   f"peak RSS store {result.store_peak_mb:,.0f} MB, pandas {result.pandas_peak_mb:,.0f} MB", flush=True)
             results.append(result)

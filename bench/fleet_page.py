@@ -30,9 +30,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.results import RESULTS, machine, package_version, write_section
+
 REPO = Path(__file__).resolve().parents[1]
 WORK = REPO / "bench" / ".work"
-from bench.results import RESULTS, machine, package_version, write_section
 
 SECTION = "## Fleet page"
 NOW = dt.datetime(2026, 3, 2, 14, 0)  # fixed, so every run draws the same fleets
@@ -319,7 +320,8 @@ def render(reruns: Reruns, first_chart: dict[str, tuple[int, list[float]]],
     shell = statistics.median(reruns.shell_trivial_s)
     lines = [
         SECTION, "",
-        f"Run {dt.date.today().isoformat()} on {machine('Streamlit ' + package_version('streamlit'))}. Command: `python -m bench.fleet_page`.",
+        f"Run {dt.date.today().isoformat()} on {machine('Streamlit ' + package_version('streamlit'))}. "
+        "Command: `python -m bench.fleet_page`.",
         "",
         f"Reruns through Streamlit's AppTest (the real app at /fleet) on {reruns.jobs:,} jobs "
         f"({BIG[0]:,} VMs × {BIG[1]} days, seed {SEED}); medians of {len(reruns.filter_change_s)} filter changes, "
@@ -339,8 +341,8 @@ def render(reruns: Reruns, first_chart: dict[str, tuple[int, list[float]]],
     for label, values in rows:
         lines.append(f"| {label} | {_ms(values)} | {min(values) * 1000:,.0f} ms | {max(values) * 1000:,.0f} ms |")
     if browser is not None:
-        lines += ["", "The same comparison in Chromium, as the reader sees it: from the click on a new option to the end "
-                  "of the redraw (no element of the previous run left stale), on the same store.", "",
+        lines += ["", "The same comparison in Chromium, as the reader sees it: from the click on a new option "
+                  "to the end of the redraw (no element of the previous run left stale), on the same store.", "",
                   "| rerun in Chromium | median | min | max |", "|---|---:|---:|---:|"]
         for label, values in (("Fleet page, a new region picked", browser.filter_change_s),
                               ("floor: trivial page, a new option picked", browser.trivial_s)):

@@ -24,12 +24,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.results import cpu_model, write_section
+
 REPO = Path(__file__).resolve().parents[1]
 CORPUS_BENCH = REPO.parent / "shared" / "corpus" / "bench"
 WORK = REPO / "bench" / ".work"
 MARKDOWNLINT_VERSION = "0.24.1"
 MARKDOWNLINT = WORK / "node_modules" / ".bin" / "markdownlint-cli2"
-from bench.results import cpu_model, write_section
 
 TARGET = 0.5
 
@@ -53,7 +54,8 @@ def _ensure_markdownlint() -> Path | None:
     return MARKDOWNLINT
 
 
-def _timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, subprocess.CompletedProcess]:
+def _timed(command: list[str], cwd: Path,
+           env: dict[str, str] | None = None) -> tuple[float, subprocess.CompletedProcess]:
     start = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
     return time.perf_counter() - start, result
@@ -62,7 +64,8 @@ def _timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> 
 def _ours(files: list[Path], scratch: Path) -> tuple[float, int]:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     seconds, result = _timed(
-        [sys.executable, "-m", "loaders", "lint", str(CORPUS_BENCH), "--format", "json", "-o", str(scratch / "lint.json")],
+        [sys.executable, "-m", "loaders", "lint", str(CORPUS_BENCH), "--format", "json",
+         "-o", str(scratch / "lint.json")],
         cwd=scratch, env=env,
     )
     if result.returncode not in (0, 1):
@@ -126,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         f"as a fresh process (start-up included), {args.repeat} times, interleaved.\n",
         "| run | best s | median s | findings |",
         "|---|---:|---:|---:|",
-        f"| `python -m loaders lint` (parse + all {len(_rules())} rules) | {ours_best:.2f} | {ours_median:.2f} | {findings} |",
+        f"| `python -m loaders lint` (parse + all {len(_rules())} rules) "
+        f"| {ours_best:.2f} | {ours_median:.2f} | {findings} |",
     ]
     if theirs:
         theirs_best, theirs_median = min(theirs), statistics.median(theirs)

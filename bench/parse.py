@@ -18,9 +18,10 @@ import threading
 import time
 from pathlib import Path
 
+from bench.results import cpu_model, write_section
+
 REPO = Path(__file__).resolve().parents[1]
 BENCH_TREE = REPO.parent / "shared" / "corpus" / "bench"
-from bench.results import cpu_model, write_section
 
 COLD_TARGET = 1.2
 WARM_TARGET = 0.05
@@ -111,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         ("bare markdown-it-py tokenisation (baseline, 1 core)", bare, 1.0),
         (f"graph, cold cache, {cores} cores", cold_parallel, cold_parallel / bare),
         ("graph, cold cache, 1 core", cold_single, cold_single / bare),
-        (f"graph, cold cache, {cores} cores, multi-threaded process (fork server)", cold_threaded, cold_threaded / bare),
+        (f"graph, cold cache, {cores} cores, multi-threaded process (fork server)", cold_threaded,
+         cold_threaded / bare),
         ("graph, warm cache", warm, warm / bare),
     ]
     warm_vs_cold = warm / cold_parallel
@@ -120,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:55s} {seconds:8.3f} s  ratio {ratio:5.2f}")
     cold_ok = cold_parallel / bare <= COLD_TARGET
     warm_ok = warm_vs_cold <= WARM_TARGET
-    print(f"cold ratio graph/bare {cold_parallel / bare:.2f} (target <= {COLD_TARGET}): {'ok' if cold_ok else 'MISSED'}")
+    print(f"cold ratio graph/bare {cold_parallel / bare:.2f} (target <= {COLD_TARGET}): "
+          f"{'ok' if cold_ok else 'MISSED'}")
     print(f"warm/cold {warm_vs_cold:.3f} (target <= {WARM_TARGET}): {'ok' if warm_ok else 'MISSED'}")
 
     if not args.no_write:
@@ -133,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
             f"Best of {args.repeat} runs each.\n\n"
             "| run | seconds | ratio to bare |\n|---|---:|---:|\n"
             f"{table}\n\n"
-            f"- cold graph/bare: **{cold_parallel / bare:.2f}** (target ≤ {COLD_TARGET}: {'met' if cold_ok else 'missed'}); "
+            f"- cold graph/bare: **{cold_parallel / bare:.2f}** "
+            f"(target ≤ {COLD_TARGET}: {'met' if cold_ok else 'missed'}); "
             f"single core {cold_single / bare:.2f}\n"
             f"- warm/cold: **{warm_vs_cold:.3f}** (target ≤ {WARM_TARGET}: {'met' if warm_ok else 'missed'})\n\n"
         )

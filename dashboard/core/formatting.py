@@ -128,13 +128,15 @@ def format_moment(value: dt.datetime | None, locale: str | None = None, tzinfo: 
             .replace("{0}", dates.format_time(value, "short", locale=loc)))
 
 
-def format_date(value: dt.date | dt.datetime | None, locale: str | None = None, style: DateStyle | str = "medium") -> str:
+def format_date(value: dt.date | dt.datetime | None, locale: str | None = None,
+                style: DateStyle | str = "medium") -> str:
     if value is None:
         return MISSING
     return dates.format_date(value, style, locale=_locale(locale))
 
 
-def format_time(value: dt.datetime | dt.time | None, locale: str | None = None, style: DateStyle | str = "short") -> str:
+def format_time(value: dt.datetime | dt.time | None, locale: str | None = None,
+                style: DateStyle | str = "short") -> str:
     """A time of day as given, to the minute by default ('2:00 PM', '14:00')."""
     if value is None:
         return MISSING

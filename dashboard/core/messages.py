@@ -30,7 +30,7 @@ def extract() -> Catalog:
     template = Catalog(project="Backup Triage", version="0.1", copyright_holder="Backup Triage", fuzzy=False)
     with MAPPING.open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
-    for filename, _lineno, message, comments, context in extract_from_dir(
+    for _filename, _lineno, message, comments, context in extract_from_dir(
         str(REPO_DIR), method_map, options_map, keywords=KEYWORDS, comment_tags=("Translators:",),
         strip_comment_tags=True,
     ):

@@ -36,8 +36,10 @@ PAGES: tuple[PageSpec, ...] = (
              N_("Where backups fail across the fleet, and the fix for each error."), default=True),
     PageSpec("guide/page.py", "guide", N_("Guide"), ":material/menu_book:",
              N_("Causes and solutions for each backup error, in your language.")),
-    PageSpec("data/page.py", "data", N_("Data"), ":material/database:", N_("Job store: sample fleet, imported exports, rejected records, sync.")),
-    PageSpec("docs_qa/page.py", "docs-qa", N_("Docs QA"), ":material/fact_check:", N_("Lint findings and translation coverage of the docs folder.")),
+    PageSpec("data/page.py", "data", N_("Data"), ":material/database:",
+             N_("Job store: sample fleet, imported exports, rejected records, sync.")),
+    PageSpec("docs_qa/page.py", "docs-qa", N_("Docs QA"), ":material/fact_check:",
+             N_("Lint findings and translation coverage of the docs folder.")),
 )
 
 

@@ -91,7 +91,8 @@ if pending:
                            jobs=format_integer(sample_count, locale))
     else:
         st.warning(_("Delete everything in the store: {jobs} jobs and {rejected} rejected records? This cannot be "
-                     "undone.", jobs=format_integer(info.jobs, locale), rejected=format_integer(info.quarantined, locale)),
+                     "undone.", jobs=format_integer(info.jobs, locale),
+                     rejected=format_integer(info.quarantined, locale)),
                    icon=":material/warning:")
         confirm = _("Yes, empty the store")
     with st.container(horizontal=True):
@@ -123,8 +124,10 @@ with st.form("data.sample"):
 if generate:
     bar = st.progress(0.0, text=_("Generating…"))
     try:
-        report = store_actions.create_sample(path, vms=int(vms), days=int(days), seed=int(seed), progress=lambda f, _d:
-                                            bar.progress(min(f, 1.0), text=_("Generating… {percent}", percent=f"{f:.0%}")))
+        report = store_actions.create_sample(
+            path, vms=int(vms), days=int(days), seed=int(seed),
+            progress=lambda f, _d: bar.progress(min(f, 1.0), text=_("Generating… {percent}", percent=f"{f:.0%}")),
+        )
     except Exception as exc:
         st.session_state[REPORT_KEY] = ("error", _("The sample could not be created: {reason}",
                                                    reason=escape_markdown(str(exc))))

@@ -164,10 +164,11 @@ else:
             "severity": st.column_config.TextColumn(_("Severity")),
             "location": st.column_config.TextColumn(_("File:line"), help=_("Path relative to the docs folder.")),
             "locale": st.column_config.TextColumn(_("Language")),
-            "message": st.column_config.TextColumn(_("Message"), width="large",
-                                                   help=_("What is wrong and what was expected, as the lint reports it.")),
-            "source": st.column_config.TextColumn(_("Source file:line"),
-                                                  help=_("For translation findings: the source-language article compared against.")),
+            "message": st.column_config.TextColumn(
+                _("Message"), width="large", help=_("What is wrong and what was expected, as the lint reports it.")),
+            "source": st.column_config.TextColumn(
+                _("Source file:line"),
+                help=_("For translation findings: the source-language article compared against.")),
         },
         hide_index=True, width="stretch", key=table_key, on_select=remember_selection,
         selection_mode="single-row",
@@ -199,8 +200,9 @@ else:
         places = [(selected.path, selected.line, _("File: {location}", location=escape_markdown(
             qa.location(selected.path, selected.line, selected.column))))]
         if selected.source_path:
-            places.append((selected.source_path, selected.source_line or 1, _("Source: {location}", location=escape_markdown(
-                qa.location(selected.source_path, selected.source_line)))))
+            source_location = qa.location(selected.source_path, selected.source_line)
+            places.append((selected.source_path, selected.source_line or 1,
+                           _("Source: {location}", location=escape_markdown(source_location))))
         for path, line, caption in places:
             lines = qa.excerpt(path, line, report.base)
             st.caption(caption)
@@ -209,7 +211,8 @@ else:
             else:
                 st.code(lines.numbered(), language=None, wrap_lines=True)
         article = article_slug(selected.path)
-        st.markdown(_("[Open this article in the Guide]({link})", link=guide_link(locale, article, docs=shell.docs_link_value())))
+        st.markdown(_("[Open this article in the Guide]({link})",
+                      link=guide_link(locale, article, docs=shell.docs_link_value())))
 
 # -- translation coverage --------------------------------------------------------------------------
 st.header(_("Translation coverage"), anchor="coverage")
@@ -259,7 +262,8 @@ else:
                     "status": status_label(cell.status, locale),
                     "date": format_date(cell.date, locale),
                     "source_date": format_date(cell.source_date, locale),
-                    "differences": "" if cell.status == "missing" else differences_label(cell.differences.count, locale),
+                    "differences": ("" if cell.status == "missing"
+                                    else differences_label(cell.differences.count, locale)),
                     "missing_errors": ", ".join(cell.differences.missing_errors),
                     "missing_causes": ", ".join(cell.differences.missing_causes),
                     "extra": ", ".join(cell.differences.extra_errors + cell.differences.extra_causes),
@@ -276,7 +280,8 @@ else:
                     "extra": st.column_config.TextColumn(_("Not in the source"), help=_("Error and cause ids.")),
                     "reordered": st.column_config.TextColumn(_("Causes reordered"),
                                                              help=_("Errors whose causes come in another order.")),
-                    "versions": st.column_config.NumberColumn(_("Versions"), help=_("Dated versions in this language.")),
+                    "versions": st.column_config.NumberColumn(_("Versions"),
+                                                              help=_("Dated versions in this language.")),
                     "findings": st.column_config.NumberColumn(_("Findings"), help=_("Lint findings, all versions.")),
                 },
                 hide_index=True, width="stretch",
@@ -300,7 +305,8 @@ with st.expander(ngettext("Rules reference: {count} rule", "Rules reference: {co
         } for rule in all_rules]),
         column_config={
             "id": _("ID"), "alias": _("Alias"), "severity": _("Severity"), "default": _("Default severity"),
-            "scope": st.column_config.TextColumn(_("Checks"), help=_("One article, or a translation against its source.")),
+            "scope": st.column_config.TextColumn(_("Checks"),
+                                                 help=_("One article, or a translation against its source.")),
             "description": st.column_config.TextColumn(_("Description"), width="large"),
         },
         hide_index=True, width="stretch",

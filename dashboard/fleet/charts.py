@@ -85,7 +85,8 @@ def day_label(day: dt.date, locale: str | None = None, style: str = "MMMd") -> s
     return dates.format_skeleton(style, day, locale=Locale.parse(babel_locale(_loc(locale))))
 
 
-def day_ticks(days: Sequence[dt.date], locale: str | None = None, most: int = 10) -> tuple[list[dt.datetime], list[str]]:
+def day_ticks(days: Sequence[dt.date], locale: str | None = None,
+              most: int = 10) -> tuple[list[dt.datetime], list[str]]:
     """At most `most` evenly spaced date ticks with localized labels."""
     if not days:
         return [], []
@@ -196,7 +197,8 @@ def daily_failures_chart(failures_by_category: pd.DataFrame, success_rate: pd.Da
         traces.append({
             "type": "bar", "name": label, "x": [_midnight(d) for d in days_col], "y": counts,
             "marker": _bar_marker(colour, pattern, [d in partial for d in days_col]),
-            "customdata": [[day_text.get(d, str(d)), format_integer(v, locale)] for d, v in zip(days_col, counts, strict=False)],
+            "customdata": [[day_text.get(d, str(d)), format_integer(v, locale)]
+                           for d, v in zip(days_col, counts, strict=False)],
             "hovertemplate": "%{customdata[0]}<br>" + label + ": %{customdata[1]}<extra></extra>",
         })
     rate = success_rate.dropna(subset=["success_rate"])
@@ -333,8 +335,10 @@ def top_errors_chart(top_errors: pd.DataFrame, locale: str | None = None) -> go.
                      showlegend=False)
     if top_errors.empty:
         return _figure([], layout, translate("No failed jobs in this period.", locale))
-    labels = unique_labels([error_label(code, message, locale, 48)
-                            for code, message in zip(top_errors["error_code"], top_errors["error_message"], strict=False)])
+    labels = unique_labels([
+        error_label(code, message, locale, 48)
+        for code, message in zip(top_errors["error_code"], top_errors["error_message"], strict=False)
+    ])
     categories = [UNKNOWN_CATEGORY if missing(c) else str(c) for c in top_errors["category"]]
     failed = [int(v) for v in top_errors["failed"]]
     vms = [int(v) for v in top_errors["vms"]]

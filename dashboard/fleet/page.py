@@ -22,7 +22,8 @@ locale = current_locale()
 st.title(_("Fleet backups"))
 # Slots in page order, filled once the data is read. On a session's first run the first chart's slot
 # shows the chart's empty frame at once, so the browser loads its charting library meanwhile.
-caption_slot, source_slot, notice_slot, kpi_slot, daily_slot = st.empty(), st.empty(), st.empty(), st.empty(), st.empty()
+caption_slot, source_slot, notice_slot = st.empty(), st.empty(), st.empty()
+kpi_slot, daily_slot = st.empty(), st.empty()
 if not st.session_state.get(PAINTED_KEY):
     daily_slot.plotly_chart(fleet_skeleton.loading_chart(locale), config=CHART_CONFIG)
 
@@ -193,7 +194,8 @@ count = len(breach_table.frame)
 st.caption(ngettext("{count} VM has no successful backup in the last {hours} hours.",
                     "{count} VMs have no successful backup in the last {hours} hours.", count,
                     hours=format_integer(result.rpo_hours, locale))
-           + (" " + _("The oldest {shown} are listed; the CSV has all of them.", shown=format_integer(TABLE_ROWS, locale))
+           + (" " + _("The oldest {shown} are listed; the CSV has all of them.",
+                      shown=format_integer(TABLE_ROWS, locale))
               if count > TABLE_ROWS else ""))
 if count:
     st.dataframe(fleet_view.styled(breach_table, TABLE_ROWS), hide_index=True, width="stretch", key="fleet_rpo_table")

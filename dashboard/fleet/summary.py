@@ -73,7 +73,8 @@ def with_rpo(result: FleetSummary, breach: pd.DataFrame, previous_count: int, rp
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
-def figures(_result: FleetSummary, version: str, fleet: FleetFilter, now: dt.datetime, locale: str) -> dict[str, go.Figure]:
+def figures(_result: FleetSummary, version: str, fleet: FleetFilter, now: dt.datetime,
+            locale: str) -> dict[str, go.Figure]:
     """The page's charts for one filter state, in one language (the key stands for `_result`)."""
     period = (fleet.start, fleet.end)
     return {

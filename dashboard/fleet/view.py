@@ -78,7 +78,8 @@ def kpi_tiles(summary: FleetSummary, locale: str | None = None,
     rate_help = translate("Completed (also with warnings) among finished jobs; cancelled and running jobs "
                           "do not count.", locale)
     daily = summary.daily_success_rate
-    jobs_per_day = [float(v) for v in summary.daily_trend.groupby("day")["jobs"].sum()] if len(summary.daily_trend) else []
+    daily_jobs = summary.daily_trend
+    jobs_per_day = [float(v) for v in daily_jobs.groupby("day")["jobs"].sum()] if len(daily_jobs) else []
 
     def tile(key: str, label: str, value: str, change: float | None, delta_text: str | None, color: DeltaColor,
              help_text: str, raw: float | int | None, trend: list[float], compared: str | None = None) -> KpiTile:
@@ -94,8 +95,8 @@ def kpi_tiles(summary: FleetSummary, locale: str | None = None,
     compared_at = rpo_compared_at if rpo_compared_at is not None else summary.now - summary.filter.length
     return [
         tile("jobs", translate("Jobs", locale), format_integer(k.jobs, locale), jobs_change,
-             format_delta(jobs_change, locale), "off", translate("Backup, restore and other jobs started in the period.",
-                                                                  locale), k.jobs, jobs_per_day),
+             format_delta(jobs_change, locale), "off",
+             translate("Backup, restore and other jobs started in the period.", locale), k.jobs, jobs_per_day),
         tile("success_rate", translate("Success rate", locale), format_percent(k.success_rate, locale, 1), rate_change,
              format_point_delta(rate_change, locale, _change_digits(rate_change)), "normal", rate_help, k.success_rate,
              [float(v) for v in daily["success_rate"].dropna()] if len(daily) else []),
@@ -249,7 +250,8 @@ def top_failing_vms_table(vms: pd.DataFrame, locale: str | None = None) -> Table
     headers = {
         "vm": translate("VM", locale), "vault": translate("Vault", locale), "region": translate("Region", locale),
         "os": translate("OS", locale), "failed": translate("Failed jobs", locale),
-        "streak": translate("Failures in a row", locale), "last_success": translate("Last successful backup (UTC)", locale),
+        "streak": translate("Failures in a row", locale),
+        "last_success": translate("Last successful backup (UTC)", locale),
         "error": translate("Latest error code", locale), "vm_id": translate("Resource ID", locale),
     }
     never = translate("never", locale)
@@ -286,7 +288,8 @@ def rpo_breach_table(breach: pd.DataFrame, locale: str | None = None) -> Table:
         headers["vm_id"]: [_text(v) for v in breach["vm_id"]],
     })
     formats = {headers["last_success"]: lambda v: never if missing(v) else format_datetime(v, locale, "medium"),
-               headers["age"]: lambda v: never if missing(v) else format_duration(float(v) * 3600, locale, smallest="hour")}
+               headers["age"]: lambda v: (never if missing(v)
+                                          else format_duration(float(v) * 3600, locale, smallest="hour"))}
     return Table(frame, formats, "rpo-breach.csv", (headers["vm_id"],))
 
 

@@ -113,7 +113,8 @@ if selected is None:
 stale_requested = bool(st.session_state.get(STALE_KEY, False))
 view = guide_view.error_view(graph, selected, locale, prefer_stale_translation=stale_requested)
 if view is None:
-    st.error(_("The error {error} could not be found in the loaded articles.", error=escape_markdown(selected.error_id)))
+    st.error(_("The error {error} could not be found in the loaded articles.",
+               error=escape_markdown(selected.error_id)))
     st.stop()
 
 reader_language = names.get(locale) or language_name(locale, locale)

@@ -16,7 +16,9 @@ _SECTION_HEADING = re.compile(r"^ {0,3}#{2,6}(?:[ \t]|$)")
 
 
 def _shown_fence(markup: str) -> str:
-    return markup if len(markup) <= 10 else f"{markup[:3]}… ({len(markup)} {'backticks' if markup[0] == '`' else 'tildes'})"
+    if len(markup) <= 10:
+        return markup
+    return f"{markup[:3]}… ({len(markup)} {'backticks' if markup[0] == '`' else 'tildes'})"
 
 
 def _is_unclosed(token, lines: list[str]) -> bool:

@@ -11,6 +11,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .blocks import Chunk, TokenDoc, is_anchor_html
+from .inline import FlatInline
 from .model import CauseRef, Heading
 from .slug import slugify
 from .structure import Entry, cause_entries, id_message, is_cause_ref_line, label_lines
@@ -90,7 +91,8 @@ def read_sections(doc: TokenDoc, chunks: list[Chunk]) -> Outline:
     pending: list[str] = []
     for index, chunk in enumerate(chunks):
         if is_anchor_chunk(doc, chunk):
-            html = doc.tokens[chunk.start].content if chunk.kind == "html_block" else doc.tokens[chunk.start + 1].content
+            html_token = chunk.start if chunk.kind == "html_block" else chunk.start + 1
+            html = doc.tokens[html_token].content
             pending.extend(ANCHOR_ATTR.findall(html))
             outline.skip.add(index)
             owner.append(len(sections) - 1 if sections else None)
@@ -187,19 +189,32 @@ def read_entries(outline: Outline) -> None:
             if not entries or sum(1 for part in flat.text.split("\n") if part.strip()) > len(entries):
                 if flat.text.strip():
                     other_text.add(index)
-            found = label_lines(flat)
-            if found is not None:
-                section.codes.extend(code for code in found.codes if code not in section.codes)
-                section.numeric.extend(n for n in found.numeric if n not in section.numeric)
-                section.messages.extend(m for m in found.messages if m not in section.messages)
-            elif "(" in content:
-                message = id_message(flat)
-                if message is not None:
-                    section.id_messages.append(message[0])
-                    section.id_numbers.extend(n for n in message[1] if n not in section.id_numbers)
+            _read_error_lines(section, flat, content)
+    _accept_entries(outline, candidates, other_text)
+
+
+def _read_error_lines(section: Section, flat: FlatInline, content: str) -> None:
+    """Error code / message lines of one inline, and "label: message (ID: 34513)" lines without a code name."""
+    found = label_lines(flat)
+    if found is not None:
+        section.codes.extend(code for code in found.codes if code not in section.codes)
+        section.numeric.extend(n for n in found.numeric if n not in section.numeric)
+        section.messages.extend(m for m in found.messages if m not in section.messages)
+    elif "(" in content:
+        message = id_message(flat)
+        if message is not None:
+            section.id_messages.append(message[0])
+            section.id_numbers.extend(n for n in message[1] if n not in section.id_numbers)
+
+
+def _accept_entries(outline: Outline, candidates: dict[int, list[_Candidate]], other_text: set[int]) -> None:
+    """The accepted candidates become each section's cause refs; chunks holding nothing else are marked ref-only."""
+    chunks, sections = outline.chunks, outline.sections
     for position, found_entries in candidates.items():
         accepted = _accepted(sections[position], found_entries, chunks, other_text)
-        sections[position].refs.extend(CauseRef(c.entry.number, c.entry.target, c.entry.title, c.line) for c in accepted)
+        sections[position].refs.extend(
+            CauseRef(c.entry.number, c.entry.target, c.entry.title, c.line) for c in accepted
+        )
         rejected = {c.chunk for c in found_entries if c not in accepted}
         for chunk_index in {c.chunk for c in accepted}:
             if chunks[chunk_index].kind != "heading" and chunk_index not in other_text and chunk_index not in rejected:

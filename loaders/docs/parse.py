@@ -107,7 +107,8 @@ def _article_date(metadata: dict[str, object], header_lines: list[str], problems
     date = parse_date(value)
     if date is None:
         line = key_line("ms.date", header_lines)
-        problems.append(Problem(line, f"ms.date {value!r} is not a date (expected MM/DD/YYYY or YYYY-MM-DD)", kind="front-matter"))
+        problems.append(Problem(line, f"ms.date {value!r} is not a date (expected MM/DD/YYYY or YYYY-MM-DD)",
+                                kind="front-matter"))
     return date
 
 

@@ -89,7 +89,8 @@ def cause_entries(flat: FlatInline, marker: int | None = None) -> list[Entry]:
             number, kind = listed, "numbered"
         else:
             number, kind = listed, ("labelled" if label else "bare")
-        found.append(Entry(number, link.href[1:], link.text.strip(), link.line_offset, kind, label.casefold(), whole_line))
+        found.append(Entry(number, link.href[1:], link.text.strip(), link.line_offset, kind, label.casefold(),
+                           whole_line))
     return found
 
 

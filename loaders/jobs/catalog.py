@@ -221,16 +221,47 @@ def _string_list(raw: dict[str, Any], key: str, problems: list[str]) -> tuple[st
     return tuple(value)
 
 
-def _parse_entry(raw: object, problems: list[str]) -> CatalogEntry | None:
-    if not isinstance(raw, dict):
-        problems.append(f"expected a mapping with keys {', '.join(_REQUIRED)}, got {type(raw).__name__}")
-        return None
+def _check_keys(raw: dict[str, Any], problems: list[str]) -> None:
     missing = [key for key in _REQUIRED if key not in raw]
     if missing:
         problems.append(f"missing {', '.join(missing)}")
     unknown = sorted(str(key) for key in raw if key not in _REQUIRED + _OPTIONAL)
     if unknown:
         problems.append(f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(_REQUIRED + _OPTIONAL)})")
+
+
+def _operations(raw: dict[str, Any], problems: list[str]) -> list[Any]:
+    operations = raw.get("operations")
+    if not (isinstance(operations, list) and operations):
+        problems.append("'operations' must be a non-empty list")
+        return []
+    for operation in operations:
+        if operation not in OPERATIONS:
+            problems.append(f"operation {operation!r} is not one of {', '.join(OPERATIONS)}")
+    return operations
+
+
+def _numeric(raw: dict[str, Any], problems: list[str]) -> list[Any]:
+    numeric = raw.get("numeric") or []
+    if not isinstance(numeric, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in numeric):
+        problems.append("'numeric' must be a list of integers")
+        return []
+    return numeric
+
+
+def _aliases(raw: dict[str, Any], problems: list[str]) -> tuple[str, ...]:
+    aliases = _string_list(raw, "aliases", problems)
+    for alias in aliases:
+        if not _CODE_SHAPE.match(alias):
+            problems.append(f"alias {alias!r} is not a code name")
+    return aliases
+
+
+def _parse_entry(raw: object, problems: list[str]) -> CatalogEntry | None:
+    if not isinstance(raw, dict):
+        problems.append(f"expected a mapping with keys {', '.join(_REQUIRED)}, got {type(raw).__name__}")
+        return None
+    _check_keys(raw, problems)
     code, message = raw.get("code"), raw.get("message", "")
     article, error_id, category = raw.get("article"), raw.get("error"), raw.get("category")
     if not (isinstance(code, str) and _CODE_SHAPE.match(code)):
@@ -245,22 +276,10 @@ def _parse_entry(raw: object, problems: list[str]) -> CatalogEntry | None:
         problems.append(f"error {error_id!r} is not an error id (lower-case anchor)")
     if category not in CATEGORIES:
         problems.append(f"category {category!r} is not one of {', '.join(CATEGORIES)}")
-    operations = raw.get("operations")
-    if not (isinstance(operations, list) and operations):
-        problems.append("'operations' must be a non-empty list")
-        operations = []
-    for operation in operations:
-        if operation not in OPERATIONS:
-            problems.append(f"operation {operation!r} is not one of {', '.join(OPERATIONS)}")
-    numeric = raw.get("numeric") or []
-    if not isinstance(numeric, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in numeric):
-        problems.append("'numeric' must be a list of integers")
-        numeric = []
+    operations = _operations(raw, problems)
+    numeric = _numeric(raw, problems)
     variants = _string_list(raw, "variants", problems)
-    aliases = _string_list(raw, "aliases", problems)
-    for alias in aliases:
-        if not _CODE_SHAPE.match(alias):
-            problems.append(f"alias {alias!r} is not a code name")
+    aliases = _aliases(raw, problems)
     if problems:
         return None
     return CatalogEntry(

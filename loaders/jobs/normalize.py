@@ -68,7 +68,8 @@ def parse_vault_id(arm_id: str | None) -> VaultRef | None:
 
 def vm_arm_id(subscription_id: str, resource_group: str, vm_name: str, classic: bool = False) -> str:
     provider = "microsoft.classiccompute" if classic else "microsoft.compute"
-    return f"/subscriptions/{subscription_id}/resourcegroups/{resource_group}/providers/{provider}/virtualmachines/{vm_name}".lower()
+    return (f"/subscriptions/{subscription_id}/resourcegroups/{resource_group}"
+            f"/providers/{provider}/virtualmachines/{vm_name}").lower()
 
 
 _VM_ID = re.compile(
@@ -103,7 +104,8 @@ def vm_from_container(container_name: str | None, subscription_id: str | None) -
             i = lowered.index(kind)
             if len(parts) >= i + 3:
                 rg, vm = parts[i + 1], parts[i + 2]
-                vm_id = vm_arm_id(subscription_id, rg, vm, classic=kind == "iaasvmcontainer") if subscription_id else None
+                classic = kind == "iaasvmcontainer"
+                vm_id = vm_arm_id(subscription_id, rg, vm, classic=classic) if subscription_id else None
                 return vm_id, vm
     return None, None
 

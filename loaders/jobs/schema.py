@@ -33,7 +33,9 @@ UNKNOWN_CATEGORY = "unknown"
 
 @dataclass
 class JobRow:
-    vault_id: str  # lower-cased ARM id of the vault: /subscriptions/<sub>/resourcegroups/<rg>/providers/microsoft.recoveryservices/vaults/<name>
+    # lower-cased ARM id of the vault:
+    # /subscriptions/<sub>/resourcegroups/<rg>/providers/microsoft.recoveryservices/vaults/<name>
+    vault_id: str
     job_id: str  # job GUID (JobResource.name / JobUniqueId)
     subscription_id: str
     resource_group: str

@@ -361,7 +361,8 @@ def _merged_column(name: str) -> str:
         return f'b."{name}"'
     if name in _GUIDE_COLUMNS:
         return f'CASE WHEN {_TAKE_NEW_GUIDE} THEN b."{name}" ELSE e."{name}" END'
-    return f'CASE WHEN e.vault_id IS NULL OR e.source = b.source THEN b."{name}" ELSE coalesce(b."{name}", e."{name}") END'
+    return (f'CASE WHEN e.vault_id IS NULL OR e.source = b.source THEN b."{name}" '
+            f'ELSE coalesce(b."{name}", e."{name}") END')
 
 
 _MERGED_SELECT = ", ".join(_merged_column(c) for c in JOB_COLUMNS)

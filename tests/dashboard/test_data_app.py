@@ -52,7 +52,8 @@ def test_store_status_is_shown_in_the_reader_language(open_data, tmp_path) -> No
     text = " ".join(m.value for m in app.markdown).replace("\\", "")
     assert translate("Last sync: {time}", "es-es", time=translate("never", "es-es")) in text
     assert translate("Store: {path}", "es-es", path=str(db)) in text
-    assert translate("Sources: {sources}", "es-es", sources=f"{translate('sample fleet', 'es-es')} ({format_integer(jobs, 'es-es')})") in text
+    sources = f"{translate('sample fleet', 'es-es')} ({format_integer(jobs, 'es-es')})"
+    assert translate("Sources: {sources}", "es-es", sources=sources) in text
     assert translate("Rejected records", "es-es") in subheaders(app)
 
 
@@ -164,7 +165,8 @@ def test_deleting_asks_first_and_a_cancel_deletes_nothing(open_data, tmp_path) -
 
 def test_no_sample_no_remove_button(open_data, tmp_path) -> None:
     db = tmp_path / "fleet.duckdb"
-    store_actions.import_uploads([store_actions.Upload("az-cli-list.json", (JOBS_DATA / "az-cli-list.json").read_bytes())], db)
+    upload = store_actions.Upload("az-cli-list.json", (JOBS_DATA / "az-cli-list.json").read_bytes())
+    store_actions.import_uploads([upload], db)
     app = open_data(db)
     assert button(app, "Remove the sample fleet") is None
     assert button(app, "Clear the store") is not None

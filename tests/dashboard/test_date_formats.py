@@ -84,7 +84,8 @@ def test_times_are_the_medium_date_with_the_time(run_app, monkeypatch, store, lo
     with open_store(store, read_only=True) as reading:
         info = reading.info()
         rejected = reading.quarantine(limit=1)[0]
-    fleet = " ".join(shown(run_app, monkeypatch, store, page="fleet", lang=locale)).replace("\\", "")  # markdown escapes
+    # markdown escapes taken out
+    fleet = " ".join(shown(run_app, monkeypatch, store, page="fleet", lang=locale)).replace("\\", "")
     assert format_moment(info.last_ingest_time, locale) in fleet
     data = shown(run_app, monkeypatch, store, page="data", lang=locale)
     assert format_datetime(rejected.quarantined_at, locale, "medium") in data

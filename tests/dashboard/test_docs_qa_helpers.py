@@ -195,7 +195,8 @@ def test_differences_find_reordered_and_extra_ids() -> None:
     source = parse_text(ARTICLE.format(date="05/01/2024"), "en-us/x.md", "en-us")
     reordered = ARTICLE.replace("Cause 1: [A](#a)**\n- **Cause 2: [B](#b)",
                                 "Cause 1: [B](#b)**\n- **Cause 2: [A](#a)", 1)
-    reordered = reordered.replace("### <a name=\"b\"></a>B", "### <a name=\"c\"></a>C\n\nMore.\n\n### <a name=\"b\"></a>B")
+    reordered = reordered.replace("### <a name=\"b\"></a>B",
+                                  "### <a name=\"c\"></a>C\n\nMore.\n\n### <a name=\"b\"></a>B")
     translation = parse_text(reordered.format(date="06/01/2024"), "it-it/x.md", "it-it")
     diff = differences(source, translation)
     assert diff.reordered_errors == ("e1",)

@@ -147,7 +147,8 @@ def test_changing_filters_changes_the_kpis_as_the_queries_say(open_fleet, sample
 
     picker(app, "os_types").set_value([os_type]).run()
     picker(app, "operations").set_value(["Backup"]).run()
-    narrowed = FleetFilter.last_days(as_of(sample_db), 30, regions=(region,), os_types=(os_type,), operations=("Backup",))
+    narrowed = FleetFilter.last_days(as_of(sample_db), 30, regions=(region,), os_types=(os_type,),
+                                     operations=("Backup",))
     assert tiles(app) == expected(sample_db, narrowed)
     assert (app.query_params["os"], app.query_params["op"]) == (os_type, "Backup")
 

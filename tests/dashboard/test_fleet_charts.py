@@ -148,11 +148,13 @@ def test_location_chart_shows_the_vaults_with_most_failures_by_region(sample) ->
     _fleet, result = sample
     by_location = result.failures_by_location
     figure = charts.failures_by_location_chart(by_location, "en-us", top=5)
-    plotted = {(trace.name, vault): value for trace in bars(figure) for vault, value in zip(trace.y, trace.x, strict=False)}
+    plotted = {(trace.name, vault): value
+               for trace in bars(figure) for vault, value in zip(trace.y, trace.x, strict=False)}
     expected = by_location[by_location["failed"] > 0].sort_values(["failed", "jobs"], ascending=False).head(5)
     assert sorted(plotted.values(), reverse=True) == list(expected["failed"])
     assert {name for name, _vault in plotted} == set(expected["region"])
-    assert figure.layout.title.text == translate("Failed jobs by vault and region (top {count} vaults)", "en-us", count=5)
+    assert figure.layout.title.text == translate("Failed jobs by vault and region (top {count} vaults)", "en-us",
+                                                 count=5)
 
 
 def test_heatmap_has_every_weekday_and_hour(hand_built) -> None:
@@ -172,7 +174,8 @@ def test_time_to_recover_bars_are_medians_with_a_whisker_to_p90(hand_built) -> N
     trace = figure.data[0]
     shown = recovery[recovery["incidents"] > 0]
     assert list(trace.x) == pytest.approx(list(shown["median_hours"]))
-    assert [m + e for m, e in zip(trace.x, trace.error_x.array, strict=False)] == pytest.approx(list(shown["p90_hours"]))
+    p90 = [m + e for m, e in zip(trace.x, trace.error_x.array, strict=False)]
+    assert p90 == pytest.approx(list(shown["p90_hours"]))
     assert set(trace.error_x.arrayminus) == {0}
     # The axis title keeps its key to bar and line on a second line, in every language.
     for locale in ("en-us", "de-de", "ja-jp"):
@@ -186,13 +189,15 @@ def test_time_to_recover_bars_are_medians_with_a_whisker_to_p90(hand_built) -> N
 @pytest.mark.parametrize("build", [
     lambda: charts.top_errors_chart(pd.DataFrame(columns=["error_code", "error_message", "category", "guide_article",
                                                           "guide_error_id", "failed", "vms"]), "de-de"),
-    lambda: charts.failures_by_location_chart(pd.DataFrame(columns=["region", "vault_name", "failed", "jobs"]), "de-de"),
+    lambda: charts.failures_by_location_chart(pd.DataFrame(columns=["region", "vault_name", "failed", "jobs"]),
+                                              "de-de"),
     lambda: charts.time_to_recover_chart(pd.DataFrame(columns=["error_code", "incidents", "median_hours", "p90_hours",
                                                                "open_incidents", "error_message"]), "de-de"),
     lambda: charts.failure_heatmap_chart(pd.DataFrame({"weekday": [0], "hour": [0], "failed": [0]}), "de-de"),
-    lambda: charts.daily_failures_chart(pd.DataFrame(columns=["day", "category", "failed"]),
-                                        pd.DataFrame(columns=["day", "finished", "succeeded", "failed", "success_rate"]),
-                                        (dt.datetime(2026, 1, 1), dt.datetime(2026, 1, 8)), "de-de"),
+    lambda: charts.daily_failures_chart(
+        pd.DataFrame(columns=["day", "category", "failed"]),
+        pd.DataFrame(columns=["day", "finished", "succeeded", "failed", "success_rate"]),
+        (dt.datetime(2026, 1, 1), dt.datetime(2026, 1, 8)), "de-de"),
 ])
 def test_empty_periods_say_so_in_the_language(build) -> None:
     figure = build()
@@ -256,7 +261,8 @@ def test_partial_days_are_drawn_lighter_with_a_dotted_success_rate_and_a_legend_
     assert {x.date() for x in solid.x} == {d.date() for d in result.daily_success_rate["day"]} - partial
     dotted_days = {x.date() for x in dotted.x if x is not None}
     assert partial <= dotted_days
-    rates = dict(zip((d.date() for d in result.daily_success_rate["day"]), result.daily_success_rate["success_rate"], strict=False))
+    daily = result.daily_success_rate
+    rates = dict(zip((d.date() for d in daily["day"]), daily["success_rate"], strict=False))
     for x, y in zip(dotted.x, dotted.y, strict=False):
         if x is not None:
             assert y == pytest.approx(rates[x.date()])

@@ -45,7 +45,8 @@ def test_label_adds_codes_missing_from_the_heading() -> None:
     from loaders.docs.model import Error
 
     assert gv.error_label(Error("x", "Agent is down", 1, 2, codes=["AgentDown"])) == "AgentDown — Agent is down"
-    assert gv.error_label(Error("x", "AgentDown - Agent is down", 1, 2, codes=["AgentDown"])) == "AgentDown - Agent is down"
+    labelled = Error("x", "AgentDown - Agent is down", 1, 2, codes=["AgentDown"])
+    assert gv.error_label(labelled) == "AgentDown - Agent is down"
     assert gv.error_label(Error("x-id", "", 1, 2)) == "x-id"
 
 

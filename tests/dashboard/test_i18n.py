@@ -58,7 +58,8 @@ def test_the_check_command_agrees() -> None:
 def test_catalog_problems_are_reported(tmp_path, monkeypatch) -> None:
     """The checker itself finds an empty translation and a broken placeholder."""
     pot = tmp_path / "messages.pot"
-    pot.write_text('msgid ""\nmsgstr ""\n\nmsgid "Hello {name}"\nmsgstr ""\n\nmsgid "Bye"\nmsgstr ""\n', encoding="utf-8")
+    pot.write_text('msgid ""\nmsgstr ""\n\nmsgid "Hello {name}"\nmsgstr ""\n\nmsgid "Bye"\nmsgstr ""\n',
+                   encoding="utf-8")
     good = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
     for locale in LOCALES:
         path = tmp_path / i18n.language_code(locale) / "LC_MESSAGES" / "messages.po"

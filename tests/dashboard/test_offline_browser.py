@@ -29,7 +29,8 @@ def an_article_error(docs_source_dir) -> str:
     for article in graph.articles("en-us"):
         for error in article.errors:
             if error.causes:
-                return f"guide?lang=en-us&article={article.path.rsplit('/', 1)[-1].removesuffix('.md')}&error={error.id}"
+                slug = article.path.rsplit("/", 1)[-1].removesuffix(".md")
+                return f"guide?lang=en-us&article={slug}&error={error.id}"
     raise AssertionError("docs_source has no error with causes")
 
 

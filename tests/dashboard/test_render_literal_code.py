@@ -44,7 +44,8 @@ BLOCKS = {
 
 def fragments(segments: list[Segment]) -> list[str]:
     """The strings the page hands to st.markdown."""
-    return [callout_box(s, "Note") if s.kind == "callout" else s.html for s in segments if s.kind in ("html", "callout")]
+    return [callout_box(s, "Note") if s.kind == "callout" else s.html
+            for s in segments if s.kind in ("html", "callout")]
 
 
 @pytest.mark.parametrize("block", BLOCKS)

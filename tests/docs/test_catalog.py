@@ -153,7 +153,10 @@ def test_numeric_codes(catalog: Catalog) -> None:
 
 
 def test_codes_for_error(catalog: Catalog) -> None:
-    assert codes_for_error(catalog, "vm-backup-job-errors", "resourcenotfound") == ["ResourceNotFound", "BCMV2VMNotFound"]
+    assert codes_for_error(catalog, "vm-backup-job-errors", "resourcenotfound") == [
+        "ResourceNotFound",
+        "BCMV2VMNotFound",
+    ]
     assert codes_for_error(catalog, "vm-agent-extension-failures", "backupoperationfailed") == [
         "BackUpOperationFailed",
         "BackUpOperationFailedV2",
@@ -236,7 +239,8 @@ def test_match_by_exact_message(catalog: Catalog) -> None:
     ("message", "code"),
     [
         ("VM AGENT UNABLE TO COMMUNICATE WITH AZURE BACKUP", "UserErrorGuestAgentStatusUnavailable"),
-        ("  snapshot operation failed because   VSS writers\nwere in a bad state ", "ExtensionFailedVssWriterInBadState"),
+        ("  snapshot operation failed because   VSS writers\nwere in a bad state ",
+         "ExtensionFailedVssWriterInBadState"),
         ("The virtual machine doesn\u2019t exist.", "BCMV2VMNotFound"),
         ("Copying backed up data from vault timed out.<br>", "CopyingVHDsFromBackUpVaultTakingLongTime"),
         ('"VM creation failed as VM size selected is not available"', "UserErrorSkuNotAvailable"),
@@ -277,7 +281,8 @@ def test_match_by_message_with_a_recommendation_tail(catalog: Catalog, message: 
 def test_longest_known_message_wins(catalog: Catalog) -> None:
     # "VMSnapshot extension operation failed" is a prefix of the longer 2018 variant; both lead to the
     # same code, and a longer message must never be claimed by an unrelated shorter one.
-    entry = catalog.match(message="VMSnapshot extension operation failed for managed disks - Retry the backup operation.")
+    entry = catalog.match(
+        message="VMSnapshot extension operation failed for managed disks - Retry the backup operation.")
     assert entry.code == "ExtensionOperationFailedForManagedDisks"
 
 

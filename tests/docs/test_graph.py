@@ -74,7 +74,8 @@ def test_cache_is_used_and_invalidated_by_content(cache_dir: Path, tmp_path: Pat
     assert again.article("widget-errors", "en-us").text == first.article("widget-errors", "en-us").text
 
     source = tree / "en-us" / "widget-errors.md"
-    source.write_text(source.read_text(encoding="utf-8").replace('name="widget-full"', 'name="widget-is-full"'), encoding="utf-8")
+    renamed = source.read_text(encoding="utf-8").replace('name="widget-full"', 'name="widget-is-full"')
+    source.write_text(renamed, encoding="utf-8")
     changed = load_graph(tree)
     assert [e.id for e in changed.article("widget-errors", "en-us").errors] == ["widget-offline", "widget-is-full"]
     assert len(list(cache_dir.rglob("*.pickle"))) == 4

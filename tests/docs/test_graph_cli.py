@@ -35,7 +35,8 @@ def test_seed_json(corpus_dir: Path, tmp_path: Path) -> None:
     assert set(first) >= {"id", "title", "codes", "causes"}
     assert first["id"] == "vm-agent-unable-to-communicate-with-azure-backup"
     assert first["causes"][0] == "the-vm-has-no-internet-access"
-    linux = next(c for c in article["causes"] if c["id"] == "the-agent-installed-in-the-vm-is-out-of-date-for-linux-vms")
+    linux = next(c for c in article["causes"]
+                 if c["id"] == "the-agent-installed-in-the-vm-is-out-of-date-for-linux-vms")
     assert linux["platforms"] == ["linux"]
     assert "ps -e" in linux["commands"]
     assert set(linux) >= {"id", "title", "platforms", "commands", "links"}

@@ -23,7 +23,9 @@ SNAPSHOT = "the-snapshot-status-cannot-be-retrieved-or-a-snapshot-cannot-be-take
 EXTENSION = "the-backup-extension-fails-to-update-or-load"
 SEED_ERRORS = {
     "vm-agent-unable-to-communicate-with-azure-backup": [NO_INTERNET, AGENT_WINDOWS, AGENT_LINUX, SNAPSHOT, EXTENSION],
-    "snapshot-operation-failed-due-to-no-network-connectivity-on-the-virtual-machine": [NO_INTERNET, SNAPSHOT, EXTENSION],
+    "snapshot-operation-failed-due-to-no-network-connectivity-on-the-virtual-machine": [
+        NO_INTERNET, SNAPSHOT, EXTENSION,
+    ],
     "vmsnapshot-extension-operation-failed": [SNAPSHOT, EXTENSION, NO_INTERNET, AGENT_WINDOWS, AGENT_LINUX],
     "unable-to-perform-the-operation-as-the-vm-agent-is-not-responsive": [AGENT_WINDOWS, AGENT_LINUX, NO_INTERNET],
     "backup-failed-with-an-internal-error---please-retry-the-operation-in-a-few-minutes": [
@@ -143,10 +145,13 @@ def test_includes_folder_is_not_an_article(corpus_dir: Path) -> None:
 def test_cjk_cause_numbers_as_written(corpus_dir: Path) -> None:
     # "原因 1：" … "原因4：" (no space before the 4) in the 2020 Simplified Chinese article
     article = parse_article(next((corpus_dir / "articles" / "zh-cn").glob(f"*/articles/backup/{TARGET}")))
-    error = article.error("guestagentsnapshottaskstatuserror---could-not-communicate-with-the-vm-agent-for-snapshot-status")
+    error = article.error(
+        "guestagentsnapshottaskstatuserror---could-not-communicate-with-the-vm-agent-for-snapshot-status")
     assert error is not None and error.codes == ["GuestAgentSnapshotTaskStatusError"]
     assert [ref.number for ref in error.cause_refs] == [1, 2, 3, 4]
-    assert error.causes == [AGENT_WINDOWS, AGENT_LINUX, SNAPSHOT, "vm-agent-configuration-options-are-not-set-for-linux-vms"]
+    assert error.causes == [
+        AGENT_WINDOWS, AGENT_LINUX, SNAPSHOT, "vm-agent-configuration-options-are-not-set-for-linux-vms",
+    ]
     assert all(ref.cause_id for ref in error.cause_refs)
 
 
@@ -159,4 +164,6 @@ def test_2018_error_message_and_code_lines(corpus_dir: Path) -> None:
     internal = article.error("backup-fails-with-an-internal-error")
     assert internal.codes == ["BackUpOperationFailed", "BackUpOperationFailedV2"]
     assert len(internal.causes) == 6
-    assert internal.causes[-1] == "backup-service-does-not-have-permission-to-delete-the-old-restore-points-due-to-resource-group-lock"
+    assert internal.causes[-1] == (
+        "backup-service-does-not-have-permission-to-delete-the-old-restore-points-due-to-resource-group-lock"
+    )

@@ -48,7 +48,8 @@ def _cause_view(cause: Cause) -> dict:
         "steps": [[step.number for step in block.steps] for block in cause.blocks if block.steps],
         "rows": next((block.rows for block in cause.blocks if block.kind == "table"), []),
         "commands": [command.text for command in cause.commands],
-        "links": [[link.kind, link.target.lstrip("#") if link.kind == "anchor" else link.target] for link in cause.links],
+        "links": [[link.kind, link.target.lstrip("#") if link.kind == "anchor" else link.target]
+                  for link in cause.links],
         "markdown": cause.markdown,
     }
 

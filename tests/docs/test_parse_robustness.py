@@ -13,8 +13,9 @@ PIECES = [
     "---\n", "# ", "## ", "##### ", "<a name=\"x\"></a>", "<a id='y'></a>\n", "Cause 1: ", "原因4：", "[t](#x)",
     "**Error code**: ", "ErrorCodeToken", "<br>", "\r\n", "\n", "> [!NOTE]\n", ">[!Note]", "> [AZURE.NOTE]",
     "1. ", "4. ", "- ", "   ", "| a | b |\n|---|---|\n", "```", "~~~", "[!INCLUDE [x](../i.md)]", "<properties\n",
-    "pageTitle=\"t\"/>", "<tags ms.date=\"99/99/9999\"/>", "ms.date: 02/30/2017\n", "title: 'x\n", "<span class=\"sxs-lookup\">",
-    "<span data-ttu-id=\"1\">", "</span>", "\ufeff", "\x00", "\u00a0", "Причина 1. ", "**", "*", "`", "<", ">", "[", "]", "(", ")",
+    "pageTitle=\"t\"/>", "<tags ms.date=\"99/99/9999\"/>", "ms.date: 02/30/2017\n", "title: 'x\n",
+    "<span class=\"sxs-lookup\">", "<span data-ttu-id=\"1\">", "</span>", "\ufeff", "\x00", "\u00a0", "Причина 1. ",
+    "**", "*", "`", "<", ">", "[", "]", "(", ")",
 ]
 
 

@@ -211,9 +211,12 @@ def test_a_long_first_sync_reads_consecutive_windows(store, azure, vaults, catal
     assert report.ok
     filters = list(dict.fromkeys(r.param("$filter") for r in azure.job_list_requests(vault)))
     assert filters == [
-        "backupManagementType eq 'AzureIaasVM' and startTime eq '2026-08-22 12:00:00 PM' and endTime eq '2026-09-21 12:00:00 PM'",
-        "backupManagementType eq 'AzureIaasVM' and startTime eq '2026-09-21 12:00:00 PM' and endTime eq '2026-10-21 12:00:00 PM'",
-        "backupManagementType eq 'AzureIaasVM' and startTime eq '2026-10-21 12:00:00 PM' and endTime eq '2026-11-20 12:00:00 PM'",
+        "backupManagementType eq 'AzureIaasVM' and startTime eq '2026-08-22 12:00:00 PM' "
+        "and endTime eq '2026-09-21 12:00:00 PM'",
+        "backupManagementType eq 'AzureIaasVM' and startTime eq '2026-09-21 12:00:00 PM' "
+        "and endTime eq '2026-10-21 12:00:00 PM'",
+        "backupManagementType eq 'AzureIaasVM' and startTime eq '2026-10-21 12:00:00 PM' "
+        "and endTime eq '2026-11-20 12:00:00 PM'",
     ]
     assert JOB(9) in stored_jobs(store)  # 2026-09-01, only in the first window
 
@@ -292,7 +295,8 @@ def test_a_damaged_page_is_quarantined_and_the_rest_of_the_list_still_read(store
     assert JOB(2) in jobs and JOB(6) in jobs and JOB(1) not in jobs
     pages_requested = [q.param("$skiptoken") for q in azure.job_list_requests(vault)]
     assert len(pages_requested) == 4 and pages_requested[1] == pages_requested[2]  # the damaged page, asked twice
-    [damage] = [q for q in store.quarantine(limit=None, source=SYNC_SOURCE) if q.location.startswith("rsv-prod-weu/page 2 [")]
+    [damage] = [q for q in store.quarantine(limit=None, source=SYNC_SOURCE)
+                if q.location.startswith("rsv-prod-weu/page 2 [")]
     assert "not a readable job list" in damage.reason and "2 intact job(s) kept" in damage.reason
     assert JOB(1) in damage.raw
     assert store.get_watermark(SYNC_SOURCE, vault.key) == "2026-11-20T10:15:00"
@@ -319,7 +323,8 @@ def test_a_cut_off_page_without_its_next_link_fails_the_vault_and_keeps_what_it_
     jobs = stored_jobs(store)
     assert JOB(5) in jobs and JOB(3) not in jobs  # the first job of the page survived the cut
     assert vault_report(report, "rsv-dr-neu").ok
-    assert [q for q in store.quarantine(limit=None, source=SYNC_SOURCE) if q.location.startswith("rsv-prod-weu/page 1 [")]
+    assert [q for q in store.quarantine(limit=None, source=SYNC_SOURCE)
+            if q.location.startswith("rsv-prod-weu/page 1 [")]
 
 
 def test_no_credential_fails_every_vault_without_reaching_the_service(store, azure, vaults, catalog) -> None:
@@ -359,7 +364,8 @@ def test_a_subscription_scope_syncs_every_vault_it_lists(store, azure, vaults, c
     listing = [r for r in azure.requests if r.path.lower().endswith("/providers/microsoft.recoveryservices/vaults")]
     assert len(listing) == 2 and listing[0].param("api-version") == "2026-11-01"
     # The list gave each vault's region: no extra request per vault.
-    assert not [r for r in azure.requests if r.path.lower() in (vaults["rsv-prod-weu"].key, vaults["rsv-prod-weu-2"].key)]
+    vault_paths = (vaults["rsv-prod-weu"].key, vaults["rsv-prod-weu-2"].key)
+    assert not [r for r in azure.requests if r.path.lower() in vault_paths]
     assert {row["region"] for row in stored_jobs(store).values()} == {"westeurope"}
 
 
@@ -418,7 +424,8 @@ def test_a_client_factory_replaces_the_default_client(store, azure, vaults, cata
     report = sync_vaults(store, None, [v.arm_id for v in vaults.values()], client_factory=factory,
                          catalog=catalog, options=FAST, now=NOW)
     assert report.ok, report.lines()
-    assert made == ["3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b", "8e1d7b3a-2c4f-4a6e-9b8d-0f1e2d3c4b5a"]  # one per subscription
+    # one per subscription
+    assert made == ["3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b", "8e1d7b3a-2c4f-4a6e-9b8d-0f1e2d3c4b5a"]
     assert store.job_count() == 9
 
 

@@ -23,9 +23,12 @@ def test_import_prints_counts_that_add_up_and_reimport_updates(tmp_path: Path) -
     db = tmp_path / "fleet.duckdb"
     first = run("import", str(DATA / "az-cli-list.json"), str(DATA / "la-export.csv"), "--db", str(db))
     assert first.returncode == 0, first.stderr
-    assert "az-cli-list.json (az backup job JSON): read 4 = 4 inserted + 0 updated + 0 quarantined + 0 duplicates" in first.stdout
-    assert "la-export.csv (Log Analytics CSV): read 5 = 4 inserted + 0 updated + 0 quarantined + 1 duplicates" in first.stdout
-    assert "total: read 9 = 8 inserted + 0 updated + 0 quarantined + 1 duplicates (2 of 2 files imported)" in first.stdout
+    assert ("az-cli-list.json (az backup job JSON): read 4 = 4 inserted + 0 updated + 0 quarantined "
+            "+ 0 duplicates") in first.stdout
+    assert ("la-export.csv (Log Analytics CSV): read 5 = 4 inserted + 0 updated + 0 quarantined "
+            "+ 1 duplicates") in first.stdout
+    assert ("total: read 9 = 8 inserted + 0 updated + 0 quarantined + 1 duplicates "
+            "(2 of 2 files imported)") in first.stdout
 
     again = run("import", str(DATA / "az-cli-list.json"), "--db", str(db))
     assert again.returncode == 0, again.stderr
@@ -157,13 +160,15 @@ def test_files_no_one_can_read_and_files_named_twice(tmp_path: Path) -> None:
     errors = result.stderr.strip().splitlines()
     assert errors == [
         f"error: {pipe}: not imported: nothing came through this named pipe (no program was writing to it)",
-        f"error: {broken}: not imported: cannot read: broken symbolic link (its target {tmp_path / 'gone.csv'} does not exist)",
+        f"error: {broken}: not imported: cannot read: broken symbolic link "
+        f"(its target {tmp_path / 'gone.csv'} does not exist)",
         f"error: {folder}: not imported: cannot read: a folder, not a regular file",
     ]
     assert "rest-page.json (REST backupJobs JSON): read 3 = 3 inserted" in result.stdout
     assert f"{again}: skipped: the same file as {DATA / 'rest-page.json'}, imported above" in result.stdout
     assert result.stdout.count("skipped: the same file") == 2
-    assert "total: read 3 = 3 inserted + 0 updated + 0 quarantined + 0 duplicates (1 of 6 files imported, 2 named twice)" in result.stdout
+    assert ("total: read 3 = 3 inserted + 0 updated + 0 quarantined + 0 duplicates "
+            "(1 of 6 files imported, 2 named twice)") in result.stdout
 
 
 def test_an_export_piped_in_is_imported(tmp_path: Path) -> None:
@@ -173,7 +178,8 @@ def test_an_export_piped_in_is_imported(tmp_path: Path) -> None:
     os.close(write_end)
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "loaders", "jobs", "import", f"/dev/fd/{read_end}", "--db", str(tmp_path / "f.duckdb")],
+            [sys.executable, "-m", "loaders", "jobs", "import", f"/dev/fd/{read_end}",
+             "--db", str(tmp_path / "f.duckdb")],
             cwd=REPO, capture_output=True, text=True, timeout=120, pass_fds=(read_end,),
             env={k: v for k, v in os.environ.items() if k != "BACKUP_TRIAGE_DB"},
         )

@@ -151,7 +151,8 @@ def test_error_codes() -> None:
     assert parse_error_code(400094) == ErrorCode(400094, None)
     assert parse_error_code("400094") == ErrorCode(400094, None)
     assert parse_error_code(400094.0) == ErrorCode(400094, None)
-    assert parse_error_code("UserErrorGuestAgentStatusUnavailable") == ErrorCode(None, "UserErrorGuestAgentStatusUnavailable")
+    assert parse_error_code("UserErrorGuestAgentStatusUnavailable") == ErrorCode(
+        None, "UserErrorGuestAgentStatusUnavailable")
     assert parse_error_code(None) == ErrorCode(None, None)
     assert parse_error_code("  ") == ErrorCode(None, None)
     for bad in ({"value": 1}, [1], True, 1.5):

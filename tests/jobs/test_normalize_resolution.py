@@ -67,7 +67,8 @@ def test_no_error_means_no_resolution_unless_the_job_failed(catalog) -> None:
 
 def test_resolver_fills_rows_and_keeps_raw_text(catalog) -> None:
     resolver = Resolver(catalog)
-    rest_row = resolver.apply(job("r1", status="Failed", error_code_int=400094, error_message="The virtual machine doesn't exist"))
+    rest_row = resolver.apply(job("r1", status="Failed", error_code_int=400094,
+                                  error_message="The virtual machine doesn't exist"))
     assert (rest_row.error_code, rest_row.guide_article, rest_row.error_category) == (
         "BCMV2VMNotFound", "vm-backup-job-errors", "platform")
     odd = resolver.apply(job("r2", status="Failed", error_code="UserErrorBrandNewCondition", error_message="raw text"))

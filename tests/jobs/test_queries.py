@@ -81,7 +81,8 @@ def test_previous_period_has_the_same_length_and_filters() -> None:
 
 
 def test_filter_normalises_its_values() -> None:
-    aware = FleetFilter(dt.datetime(2026, 1, 4, 1, tzinfo=dt.timezone(dt.timedelta(hours=1))), END, regions=["b", "a", "a"])
+    aware = FleetFilter(dt.datetime(2026, 1, 4, 1, tzinfo=dt.timezone(dt.timedelta(hours=1))), END,
+                        regions=["b", "a", "a"])
     assert aware.start == START and aware.start.tzinfo is None
     assert aware.regions == ("a", "b")
     assert FleetFilter(START, END, vaults="v-weu").vaults == ("v-weu",)
@@ -176,7 +177,8 @@ def test_top_error_codes_keep_unknown_codes_with_their_raw_message(con: duckdb.D
     assert pd.isna(unknown["guide_article"])
     assert top[top["error_code"] == N].iloc[0]["error_message"] == "Internal error 130002."
     known = top[top["error_code"] == X].iloc[0]
-    assert (known["guide_article"], known["guide_error_id"]) == ("vm-agent-extension-failures", "usererrorguestagentstatusunavailable")
+    assert (known["guide_article"], known["guide_error_id"]) == (
+        "vm-agent-extension-failures", "usererrorguestagentstatusunavailable")
     assert list(q.top_error_codes(con, WEEK, limit=3)["error_code"]) == [Y, X, N]
 
 
@@ -293,7 +295,8 @@ def test_region_filter_narrows_every_view(con: duckdb.DuckDBPyConnection) -> Non
     assert (k.jobs, k.completed, k.warnings, k.failed, k.affected_vms) == (21, 11, 1, 7, 3)
     assert k.success_rate == pytest.approx(12 / 19)
     assert records(q.top_error_codes(con, f), "error_code", "failed") == [(X, 4), (N, 2), (U, 1)]
-    assert records(q.failure_streaks(con, f), "vm_name", "current_streak", "longest_streak") == [("vm-d", 2, 2), ("vm-g", 0, 2)]
+    assert records(q.failure_streaks(con, f), "vm_name", "current_streak", "longest_streak") == [
+        ("vm-d", 2, 2), ("vm-g", 0, 2)]
     assert list(q.rpo_breach(con, f, NOW)["vm_name"]) == ["vm-d", "vm-c"]
     assert list(q.top_failing_vms(con, f)["vm_name"]) == ["vm-g", "vm-d", "vm-c"]
     assert records(q.time_to_recover(con, f), "error_code", "incidents", "open_incidents") == [(X, 3, 0), (N, 0, 1)]
@@ -343,7 +346,8 @@ def test_status_filter(con: duckdb.DuckDBPyConnection) -> None:
 # ---------------------------------------------------------------------------------------------------------
 # Everything at once
 # ---------------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("f", [WEEK, FleetFilter(START, END, regions=("eastus",)), FleetFilter(dt.datetime(2026, 1, 8), END),
+@pytest.mark.parametrize("f", [WEEK, FleetFilter(START, END, regions=("eastus",)),
+                               FleetFilter(dt.datetime(2026, 1, 8), END),
                                FleetFilter(START, END, statuses=("Completed",), os_types=("Linux", "Windows"))])
 def test_fleet_summary_matches_the_single_views(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> None:
     summary = q.fleet_summary(con, f, NOW, rpo_hours=24, top_errors=10, top_vms=50)
@@ -432,9 +436,9 @@ def test_history_follows_a_vm_across_vaults_and_codeless_failures_keep_their_mes
     ]
     for job_id, vault, region, status, day, code, message in rows:
         scratch.execute(
-            "INSERT INTO jobs (vault_id, job_id, subscription_id, vault_name, region, vm_id, vm_name, os_type, operation,"
-            " status, is_scheduled, start_time, error_code, error_message, source) VALUES (?, ?, 's1', ?, ?, ?, 'mover',"
-            " 'Linux', 'Backup', ?, true, ?, ?, ?, 'test')",
+            "INSERT INTO jobs (vault_id, job_id, subscription_id, vault_name, region, vm_id, vm_name, os_type,"
+            " operation, status, is_scheduled, start_time, error_code, error_message, source)"
+            " VALUES (?, ?, 's1', ?, ?, ?, 'mover', 'Linux', 'Backup', ?, true, ?, ?, ?, 'test')",
             [f"/subscriptions/s1/resourcegroups/rg/providers/microsoft.recoveryservices/vaults/{vault}", job_id, vault,
              region, mover, status, dt.datetime(2026, 1, day, 22), code, message])
     with open_store(tmp_path / "mover.duckdb") as store:
@@ -442,15 +446,16 @@ def test_history_follows_a_vm_across_vaults_and_codeless_failures_keep_their_mes
         con = store.connection
         east = FleetFilter(START, END, vaults=("v-eus",))
         assert records(q.failure_streaks(con, east), "vm_name", "current_streak", "longest_streak") == [("mover", 3, 3)]
-        assert records(q.rpo_breach(con, east, NOW), "vm_name", "vault_name", "last_success") == [("mover", "v-eus", at(4, 22))]
+        assert records(q.rpo_breach(con, east, NOW), "vm_name", "vault_name", "last_success") == [
+            ("mover", "v-eus", at(4, 22))]
         # The run began in v-weu with X; the two failures in v-eus carry no code at all, only a message.
         assert records(q.time_to_recover(con, east), "error_code", "incidents", "open_incidents") == [(X, 0, 1)]
         top = q.top_error_codes(con, east)
         assert records(top, "error_code", "error_message", "category", "failed") == [
             (None, "Something went wrong and nobody said what.", "unknown", 2)]
         assert q.kpis(con, east).jobs == 2
-        assert records(q.top_failing_vms(con, east), "vm_name", "vault_name", "failed", "current_streak", "last_error_code") == [
-            ("mover", "v-eus", 2, 3, None)]
+        assert records(q.top_failing_vms(con, east), "vm_name", "vault_name", "failed", "current_streak",
+                       "last_error_code") == [("mover", "v-eus", 2, 3, None)]
 
 
 @pytest.mark.parametrize("start, end", [
@@ -462,7 +467,8 @@ def test_periods_that_cut_days_count_exactly_the_jobs_inside(con: duckdb.DuckDBP
                                                              end: dt.datetime) -> None:
     f = FleetFilter(start, end)
     raw = dict(con.execute(
-        "SELECT status, count(*) FROM jobs WHERE start_time >= ? AND start_time < ? GROUP BY 1", [start, end]).fetchall())
+        "SELECT status, count(*) FROM jobs WHERE start_time >= ? AND start_time < ? GROUP BY 1",
+        [start, end]).fetchall())
     k = q.kpis(con, f)
     assert k.jobs == sum(raw.values()) and k.failed == raw.get("Failed", 0) and k.completed == raw.get("Completed", 0)
     previous = q.kpis(con, f.previous())

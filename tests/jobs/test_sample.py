@@ -77,7 +77,8 @@ def test_columns_follow_the_job_schema(fleet: pa.Table, jobs: pd.DataFrame) -> N
                       + "/providers/microsoft.recoveryservices/vaults/" + jobs["vault_name"])
     assert (jobs["vault_id"] == expected_vault).all()
     vms = jobs.drop_duplicates("vm_id")
-    assert all(i.endswith(f"/providers/microsoft.compute/virtualmachines/{n}") for i, n in zip(vms["vm_id"], vms["vm_name"], strict=False))
+    assert all(i.endswith(f"/providers/microsoft.compute/virtualmachines/{n}")
+               for i, n in zip(vms["vm_id"], vms["vm_name"], strict=False))
     assert (jobs["start_time"] < NOW).all()
     assert (jobs["start_time"] >= dt.datetime(2026, 1, 2)).all()  # 60 days ending today
     finished = jobs["status"] != "InProgress"
@@ -160,7 +161,8 @@ def test_failures_carry_catalog_fields(jobs: pd.DataFrame) -> None:
     for code, group in known.groupby("error_code"):
         entry = catalog.entries[code]
         row = group.iloc[0]
-        assert (row["error_category"], row["guide_article"], row["guide_error_id"]) == (entry.category, entry.article, entry.error_id)
+        assert (row["error_category"], row["guide_article"], row["guide_error_id"]) == (
+            entry.category, entry.article, entry.error_id)
         assert (group["error_message"].fillna("") == entry.message).all()  # none when the docs give none
     # Agent and extension problems lead, as the weights say.
     top = failed["error_category"].value_counts()
@@ -222,7 +224,8 @@ def test_jobs_still_running_only_near_now(jobs: pd.DataFrame) -> None:
 def test_generate_sample_into_the_store_is_idempotent(tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     with open_store(tmp_path / "fleet.duckdb") as store:
-        report = generate_sample(store, vms=2100, days=5, seed=5, now=NOW, progress=lambda done, total: seen.append((done, total)))
+        report = generate_sample(store, vms=2100, days=5, seed=5, now=NOW,
+                                 progress=lambda done, total: seen.append((done, total)))
         assert store.job_count() == report.jobs
         assert (report.inserted, report.updated) == (report.jobs, 0)
         again = generate_sample(store, vms=2100, days=5, seed=5, now=NOW)
@@ -265,8 +268,8 @@ def test_sample_command(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "generating sample fleet" in done.stderr and "40/40 VMs" in done.stderr
-    match = re.search(r"sample fleet: (\d+) jobs \((\d+) inserted, 0 updated\) for 40 VMs over 7 days up to 2026-03-02 14:00 UTC",
-                      done.stdout)
+    match = re.search(r"sample fleet: (\d+) jobs \((\d+) inserted, 0 updated\) "
+                      r"for 40 VMs over 7 days up to 2026-03-02 14:00 UTC", done.stdout)
     assert match, done.stdout
     with open_store(db, read_only=True) as store:
         assert store.job_count() == int(match.group(1)) == int(match.group(2))

@@ -31,7 +31,8 @@ START = dt.datetime(2024, 5, 2, 22, 30)
 def job(job_id: str, **changes: object) -> JobRow:
     row = JobRow(
         vault_id=VAULT, job_id=job_id, subscription_id="sub-a", resource_group="rg-a", vault_name="vault-a",
-        region="westeurope", vm_id=f"/subscriptions/sub-a/resourcegroups/rg-a/providers/microsoft.compute/virtualmachines/{job_id}",
+        region="westeurope",
+        vm_id=f"/subscriptions/sub-a/resourcegroups/rg-a/providers/microsoft.compute/virtualmachines/{job_id}",
         vm_name=f"vm-{job_id}", os_type="Linux", backup_management_type="AzureIaasVM", operation="Backup",
         status="Completed", is_scheduled=True, start_time=START, end_time=START + dt.timedelta(minutes=20),
         duration_s=1200.0, error_code_int=None, error_code=None, error_message=None, guide_article=None,
@@ -159,7 +160,8 @@ def test_quarantine_keeps_location_reason_and_raw_text(store) -> None:
     ])
     assert store.quarantine_count() == 3
     rows = store.quarantine(limit=None, source="log-analytics:a.csv")
-    assert {(r.location, r.reason) for r in rows} == {("a.csv:3", "expected 13 fields"), ("a.csv:7", "JobUniqueId is empty")}
+    assert {(r.location, r.reason) for r in rows} == {("a.csv:3", "expected 13 fields"),
+                                                      ("a.csv:7", "JobUniqueId is empty")}
     [long] = store.quarantine(source="rest:p.json")
     assert len(long.raw) < 2100 and "more characters" in long.raw
     assert len(store.quarantine(limit=1)) == 1
@@ -225,7 +227,8 @@ def test_migrates_a_store_from_before_versioning(tmp_path: Path) -> None:
         columns = [r[0] for r in store.connection.execute("DESCRIBE jobs").fetchall()]
         assert set(columns) == set(JOB_COLUMNS)
         old = stored(store, "old-1")
-        assert (old["status"], old["error_code"], old["region"]) == ("Failed", "UserErrorGuestAgentStatusUnavailable", None)
+        assert (old["status"], old["error_code"], old["region"]) == (
+            "Failed", "UserErrorGuestAgentStatusUnavailable", None)
         result = store.upsert_jobs([job("old-1", status="Failed", error_code=None, region="westeurope",
                                         source="rest:new.json")], "rest")
         assert (result.inserted, result.updated) == (0, 1)

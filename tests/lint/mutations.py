@@ -55,7 +55,8 @@ def adjacent_entries(article: Article) -> list[tuple[Error, int]]:
 
 
 def adjacent_causes(article: Article) -> list[tuple[Cause, Cause]]:
-    return [(a, b) for a, b in zip(article.causes, article.causes[1:], strict=False) if a.heading_level == b.heading_level]
+    return [(a, b) for a, b in zip(article.causes, article.causes[1:], strict=False)
+            if a.heading_level == b.heading_level]
 
 
 def anchored_causes(article: Article) -> list[Cause]:

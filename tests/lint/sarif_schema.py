@@ -14,7 +14,8 @@ GITHUB_SARIF = {
                     "type": "object", "required": ["name", "rules"],
                     "properties": {"rules": {"type": "array", "items": {
                         "type": "object",
-                        "required": ["id", "name", "shortDescription", "fullDescription", "helpUri", "defaultConfiguration"],
+                        "required": ["id", "name", "shortDescription", "fullDescription", "helpUri",
+                                     "defaultConfiguration"],
                         "properties": {
                             "shortDescription": {"type": "object", "required": ["text"]},
                             "fullDescription": {"type": "object", "required": ["text"]},

@@ -16,7 +16,8 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "data" / "lint"
 HEADER = "---\ntitle: Backup\ndescription: Causes and fixes.\nms.date: 03/02/2026\n---\n\n"
 GAP = HEADER + "# Backup\n\n1. Stop the agent.\n2. Remove the agent.\n4. Start the agent.\n"
-BROKEN = HEADER + "# Backup\n\n## Backup fails\n\n**Cause 1: [Agent stopped](#agent-stoped)**\n\n## Causes\n\n### Agent stopped\n\nStart it.\n"
+BROKEN = (HEADER + "# Backup\n\n## Backup fails\n\n**Cause 1: [Agent stopped](#agent-stoped)**\n\n"
+          "## Causes\n\n### Agent stopped\n\nStart it.\n")
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -41,7 +42,8 @@ def test_text_format_is_path_line_col_rule_alias_message(tree):
     assert result.returncode == 1  # the broken cause link is an error
     lines = result.stdout.splitlines()
     assert "docs/en-us/gap.md:11:1: TS003 step-numbering step 3 missing in 'Backup': numbering goes 1, 2, 4" in lines
-    assert any(re.match(r"^docs/en-us/broken\.md:11:\d+: TS001 cause-link-target .*#agent-stoped", line) for line in lines)
+    assert any(re.match(r"^docs/en-us/broken\.md:11:\d+: TS001 cause-link-target .*#agent-stoped", line)
+               for line in lines)
     assert "finding(s)" in result.stderr  # the summary goes to stderr, findings only on stdout
 
 
@@ -79,7 +81,8 @@ def test_sarif_is_what_github_code_scanning_reads(tree):
 def test_github_annotations(tree):
     result = run("docs", "--format", "github", cwd=tree)
     lines = result.stdout.splitlines()
-    assert "::warning file=docs/en-us/gap.md,line=11,col=1,title=TS003 step-numbering::step 3 missing in 'Backup': numbering goes 1, 2, 4" in lines
+    assert ("::warning file=docs/en-us/gap.md,line=11,col=1,title=TS003 step-numbering::"
+            "step 3 missing in 'Backup': numbering goes 1, 2, 4") in lines
     assert any(line.startswith("::error file=docs/en-us/broken.md,line=11,") for line in lines)
 
 
@@ -192,7 +195,8 @@ def test_suppression_covers_the_next_block_only(tree):
 
 
 def test_file_suppression_and_unknown_names(tree):
-    (tree / "doc.md").write_text("# Backup\n\n1. One.\n3. Three.\n\n<!-- backup-triage-disable-file TS003, metadata-required -->\n")
+    (tree / "doc.md").write_text("# Backup\n\n1. One.\n3. Three.\n\n"
+                                 "<!-- backup-triage-disable-file TS003, metadata-required -->\n")
     assert json.loads(run("doc.md", "--format", "json", cwd=tree).stdout)["findings"] == []
     (tree / "other.md").write_text(GAP + "\n<!-- backup-triage-disable-file no-such-rule -->\n")
     findings = json.loads(run("other.md", "--format", "json", cwd=tree).stdout)["findings"]
@@ -253,7 +257,8 @@ def test_unreadable_entries_are_input_errors_and_the_rest_is_linted(tree):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("lint: ")]
     assert sorted(errors) == sorted([
-        f"lint: docs/en-us/gone.md: cannot read: broken symbolic link (its target {en / 'missing-target.md'} does not exist)",
+        f"lint: docs/en-us/gone.md: cannot read: broken symbolic link "
+        f"(its target {en / 'missing-target.md'} does not exist)",
         "lint: docs/en-us/loop.md: cannot read: symbolic link loop (the link leads back to itself)",
         "lint: docs/en-us/pipe.md: cannot read: a named pipe (FIFO), not a regular file",
         "lint: docs/en-us/pipe.md: a named pipe (FIFO), not a regular file",

@@ -12,6 +12,7 @@ from loaders.docs.lint import LintConfig, lint
 pytestmark = pytest.mark.corpus
 
 ST = "articles/backup/backup-azure-troubleshoot-vm-backup-fails-snapshot-timeout.md"
+CLASSIC_VM_CAUSE = "azure-classic-vms-may-require-additional-step-to-complete-registration"
 
 
 @pytest.fixture(scope="module")
@@ -28,12 +29,13 @@ TRUE_FINDINGS = [
     # the Italian 2017 article numbers the Windows agent steps 1, 2, 4, 5, 6, 7 (line 101 is "4.")
     ("TS003", f"it-it/2017-10-05/{ST}", 101, ["step 3 missing", "1, 2, 4, 5, 6, 7"]),
     # "Cause 6" links to an anchor no heading of these translations carries
-    ("TS001", f"cs-cz/2018-01-29/{ST}", 44, ["#azure-classic-vms-may-require-additional-step-to-complete-registration"]),
-    ("TS001", f"nl-nl/2018-01-29/{ST}", 44, ["#azure-classic-vms-may-require-additional-step-to-complete-registration"]),
-    ("TS001", f"pl-pl/2018-01-29/{ST}", 44, ["#azure-classic-vms-may-require-additional-step-to-complete-registration"]),
-    ("TS001", f"sv-se/2018-01-29/{ST}", 44, ["#azure-classic-vms-may-require-additional-step-to-complete-registration"]),
+    ("TS001", f"cs-cz/2018-01-29/{ST}", 44, [f"#{CLASSIC_VM_CAUSE}"]),
+    ("TS001", f"nl-nl/2018-01-29/{ST}", 44, [f"#{CLASSIC_VM_CAUSE}"]),
+    ("TS001", f"pl-pl/2018-01-29/{ST}", 44, [f"#{CLASSIC_VM_CAUSE}"]),
+    ("TS001", f"sv-se/2018-01-29/{ST}", 44, [f"#{CLASSIC_VM_CAUSE}"]),
     # the localization mirror turned "the" into "hello" in the anchors (line 72) but not in the links
-    ("TS001", f"cs-cz/2017-10-09/{ST}", 32, ["#the-vm-has-no-internet-access", "did you mean #hello-vm-has-no-internet-access"]),
+    ("TS001", f"cs-cz/2017-10-09/{ST}", 32,
+     ["#the-vm-has-no-internet-access", "did you mean #hello-vm-has-no-internet-access"]),
     # the include of line 28 names ../../includes/support-disclaimer.md; that commit had no includes folder
     ("TS010", f"it-it/2017-10-05/{ST}", 28, ["support-disclaimer.md"]),
     # CRLF front matter (from line 2) over an LF body
@@ -43,7 +45,7 @@ TRUE_FINDINGS = [
     # the German 2016-format article opens a ``` fence at line 78 that is never closed
     ("TS017", f"de-de/2017-04-20/{ST}", 78, ["never closed"]),
     # same revision as en-us 2018-01-09 (both ms.date 01/09/2018), but the classic-VM cause section is gone
-    ("TS102", f"cs-cz/2018-01-29/{ST}", 174, ["azure-classic-vms-may-require-additional-step-to-complete-registration"]),
+    ("TS102", f"cs-cz/2018-01-29/{ST}", 174, [CLASSIC_VM_CAUSE]),
     # ... and the snapshot table lost the row about CPU usage over 90 percent
     ("TS107", f"cs-cz/2018-01-29/{ST}", 162, ["number 90"]),
     # translated from the 08/17/2017 revision; the nearest source revision is 01/09/2018
@@ -51,7 +53,8 @@ TRUE_FINDINGS = [
 ]
 
 
-@pytest.mark.parametrize("rule,path,line,words", TRUE_FINDINGS, ids=[f"{r}-{p.split('/')[0]}-{l}" for r, p, l, _ in TRUE_FINDINGS])
+@pytest.mark.parametrize("rule,path,line,words", TRUE_FINDINGS,
+                         ids=[f"{rule}-{path.split('/')[0]}-{line}" for rule, path, line, _ in TRUE_FINDINGS])
 def test_finds_the_real_defect(report, rule, path, line, words):
     found = _at(report, rule, path, line)
     assert len(found) == 1, [f"{f.rule}:{f.line} {f.message}" for f in report.findings if f.path == path]
@@ -69,7 +72,8 @@ def test_translation_findings_name_their_source(report):
 
 def test_gap_free_and_lazy_lists_are_not_reported(report):
     # the 2016-format and 2025 articles number their steps without gaps (2025 uses 1. 1. 1.)
-    for path in (f"it-it/2017-04-13/{ST}", f"de-de/2017-04-20/{ST}", f"en-us/2025-11-12/{ST}", f"zh-cn/2020-03-05/{ST}"):
+    for path in (f"it-it/2017-04-13/{ST}", f"de-de/2017-04-20/{ST}", f"en-us/2025-11-12/{ST}",
+                 f"zh-cn/2020-03-05/{ST}"):
         assert not [f for f in report.findings if f.path == path and f.rule == "TS003"]
 
 

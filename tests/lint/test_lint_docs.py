@@ -29,7 +29,8 @@ def _lint_example(tmp_path: Path, rule, example: Example) -> list[str]:
         _write(article.parent / name, content)
     config = config_from_table(dict(example.config), "example")
     report = lint([tmp_path], config=config, rules=[rule], base=tmp_path)
-    return [f"{f.path}:{f.line} {f.message}" for f in report.findings if f.rule == rule.id and f.locale == example.locale]
+    return [f"{f.path}:{f.line} {f.message}" for f in report.findings
+            if f.rule == rule.id and f.locale == example.locale]
 
 
 def test_rules_page_is_generated_from_the_rules():

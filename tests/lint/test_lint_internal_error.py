@@ -80,7 +80,8 @@ def test_internal_error_names_rule_file_and_exception_without_a_traceback(tree):
     midway = internal[("rule TS990 fails-midway", "docs/en-us/gap.md")]
     assert midway.alias == "internal-error" and midway.severity == "error" and midway.line == 1
     assert midway.locale == "en-us" and midway.source_path is None
-    assert "failed on docs/en-us/gap.md: ValueError: deliberate failure on docs/en-us/gap.md at failing_rules.py:" in midway.message
+    assert ("failed on docs/en-us/gap.md: ValueError: deliberate failure on docs/en-us/gap.md "
+            "at failing_rules.py:") in midway.message
     at_once = internal[("rule TS991 fails-at-once", TRANSLATION)]
     assert "KeyError: 'agent-unreachable' at failing_rules.py:" in at_once.message
     assert at_once.locale == "it-it" and at_once.source_path == "docs/en-us/agent.md"
@@ -103,9 +104,11 @@ def test_a_failure_outside_the_rules_costs_only_that_file(tree, monkeypatch):
     monkeypatch.setattr(engine, "find_suppressions", fails_on_the_translation)
     report = lint([tree / "docs"], config=LintConfig(), base=tree)
     internal = [f for f in report.findings if f.rule == "TS000"]
-    assert [(f.path, f.message.split(":")[0]) for f in internal] == [(TRANSLATION, "the lint failed on docs/it-it/agent.md")]
+    assert [(f.path, f.message.split(":")[0]) for f in internal] == [
+        (TRANSLATION, "the lint failed on docs/it-it/agent.md")]
     assert "OSError: suppressions unreadable" in internal[0].message
-    assert [f for f in report.findings if f.path != TRANSLATION] == [f for f in baseline.findings if f.path != TRANSLATION]
+    assert [f for f in report.findings if f.path != TRANSLATION] == [
+        f for f in baseline.findings if f.path != TRANSLATION]
     assert report.exit_code == 1
 
 
@@ -185,5 +188,6 @@ def test_junit(tree):
     suites = {s.get("name"): s for s in root.findall("testsuite")}
     assert suites[TRANSLATION].get("errors") == "3"
     assert any(case.get("name").startswith("TS019 cause-duplicate") for case in suites[TRANSLATION].findall("testcase"))
-    assert any(case.get("name").startswith("TS003 step-numbering") for case in suites["docs/en-us/gap.md"].findall("testcase"))
+    assert any(case.get("name").startswith("TS003 step-numbering")
+               for case in suites["docs/en-us/gap.md"].findall("testcase"))
 

@@ -58,7 +58,8 @@ def test_dropped_step_is_reported(docs):
     def change(text: str) -> str:
         lines = text.split("\n")
         for index in range(len(lines) - 2):
-            if re.match(r"^1\. ", lines[index]) and re.match(r"^2\. ", lines[index + 1]) and re.match(r"^3\. ", lines[index + 2]):
+            if (re.match(r"^1\. ", lines[index]) and re.match(r"^2\. ", lines[index + 1])
+                    and re.match(r"^3\. ", lines[index + 2])):
                 del lines[index + 1]
                 position = index + 1
                 number = 2
@@ -89,7 +90,8 @@ def test_outdated_translation_is_reported_once(docs):
 def test_reordered_causes_are_reported(docs):
     # swap the first two "**Causa N: [...](#...)**" entries of the first error that lists two or more
     def change(text: str) -> str:
-        entries = list(re.finditer(r"^(.*?\b1\b.*?)(\[[^\]]+\]\(#[^)]+\))(.*)\n(.*?\b2\b.*?)(\[[^\]]+\]\(#[^)]+\))(.*)$", text, re.M))
+        entries = list(re.finditer(r"^(.*?\b1\b.*?)(\[[^\]]+\]\(#[^)]+\))(.*)\n"
+                                   r"(.*?\b2\b.*?)(\[[^\]]+\]\(#[^)]+\))(.*)$", text, re.M))
         assert entries, "no two-cause list"
         m = entries[0]
         swapped = f"{m.group(1)}{m.group(5)}{m.group(3)}\n{m.group(4)}{m.group(2)}{m.group(6)}"

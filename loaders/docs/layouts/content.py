@@ -7,7 +7,10 @@ from ..blocks import build_blocks, commands_in, links_in
 from ..model import Block, Cause, Command, Error, ErrorLayout, Link
 from ..outline import Outline, Section
 
-_PLATFORM_WORDS = {"windows": re.compile(r"\bwindows\b", re.IGNORECASE), "linux": re.compile(r"\blinux\b", re.IGNORECASE)}
+_PLATFORM_WORDS = {
+    "windows": re.compile(r"\bwindows\b", re.IGNORECASE),
+    "linux": re.compile(r"\blinux\b", re.IGNORECASE),
+}
 _ID_SEPARATORS = re.compile(r"[-_\s.]+")
 
 

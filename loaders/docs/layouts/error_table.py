@@ -271,7 +271,8 @@ def _table_starts(outline: Outline) -> list[tuple[int, int]]:
         if chunk.kind == "table":
             found.append((chunk.start, position))
         elif chunk.kind in _CONTAINERS:
-            found.extend((token, position) for token in range(chunk.start, chunk.end) if tokens[token].type == "table_open")
+            found.extend((token, position) for token in range(chunk.start, chunk.end)
+                         if tokens[token].type == "table_open")
     return found
 
 

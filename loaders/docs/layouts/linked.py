@@ -58,8 +58,9 @@ def numbered_children(sections: list[Section]) -> dict[int, list[int]]:
             continue
         siblings = groups.setdefault(section.parent, [])
         if siblings:
-            previous = numbered_heading(sections[siblings[-1]].heading.text)
-            if previous is None or numbered[0] <= previous[0] or sections[siblings[-1]].heading.level != section.heading.level:
+            previous_heading = sections[siblings[-1]].heading
+            previous = numbered_heading(previous_heading.text)
+            if previous is None or numbered[0] <= previous[0] or previous_heading.level != section.heading.level:
                 continue
         elif numbered[0] != 1:
             continue

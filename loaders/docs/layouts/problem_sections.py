@@ -64,7 +64,8 @@ def _first_sentence(outline: Outline, section: Section) -> str:
     return section.heading.text
 
 
-def _role_pairs(found: Found, sections: list[Section], children: list[int], roles: set[str]) -> tuple[list[_Pair], int | None]:
+def _role_pairs(found: Found, sections: list[Section], children: list[int],
+                roles: set[str]) -> tuple[list[_Pair], int | None]:
     """(cause/solution pair, first sub-section of the problem that belongs to a cause)."""
     role_children = [c for c in children if _role_key(sections[c]) in roles]
     if len({_role_key(sections[c]) for c in role_children}) < 2:
@@ -105,7 +106,7 @@ def recognise_problem_sections(found: Found) -> None:
     outline = found.outline
     sections = outline.sections
     children_of = outline.children()
-    for parent, siblings in children_of.items():
+    for siblings in children_of.values():
         candidates = [s for s in siblings if not found.claimed(s) and children_of.get(s)]
         roles = _roles(found, candidates, children_of) if len(candidates) >= 2 else set()
         for problem in candidates:

@@ -26,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "links) and compare each translation with its source-language article.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="Markdown files or folders (searched recursively)")
-    parser.add_argument("--source-locale", metavar="LOCALE", help="language translations are compared with (default en-us)")
+    parser.add_argument("--source-locale", metavar="LOCALE",
+                        help="language translations are compared with (default en-us)")
     parser.add_argument("--format", choices=FORMAT_NAMES, default="text", help="output format (default text)")
     parser.add_argument("--config", metavar="FILE", help="TOML file with the lint settings (default: pyproject.toml)")
     parser.add_argument("--list-rules", action="store_true", help="print the rules and exit")

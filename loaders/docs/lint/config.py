@@ -145,34 +145,48 @@ def check_locale(tag: str, where: str = "source locale") -> str:
     return normalise_locale(tag)
 
 
+def _source_vintage(value: Any, where: str) -> str:
+    _expect(value, str, where)
+    if value not in SOURCE_VINTAGES:
+        raise ConfigError(f"{where} must be one of {', '.join(SOURCE_VINTAGES)}; got {value!r}")
+    return value
+
+
+def _help_uri(value: Any, where: str) -> str:
+    _expect(value, str, where)
+    if not re.match(r"^[a-z][a-z0-9+.-]*://", value, re.IGNORECASE):
+        raise ConfigError(f"{where} must be an absolute URI; got {value!r}")
+    return value
+
+
+def _max_file_size(value: Any, where: str) -> int:
+    _expect(value, int, where)
+    if value <= 0:
+        raise ConfigError(f"{where} must be positive; got {value}")
+    return value
+
+
 def config_from_table(table: Mapping[str, Any], origin: str) -> LintConfig:
     unknown = sorted(set(table) - KNOWN_KEYS)
     if unknown:
-        raise ConfigError(f"{origin}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(KNOWN_KEYS))})")
+        raise ConfigError(
+            f"{origin}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(KNOWN_KEYS))})"
+        )
     values: dict[str, Any] = {"origin": origin}
     if "source-locale" in table:
         values["source_locale"] = check_locale(_expect(table["source-locale"], str, f"{origin}: source-locale"),
                                                f"{origin}: source-locale")
     if "source-vintage" in table:
-        vintage = _expect(table["source-vintage"], str, f"{origin}: source-vintage")
-        if vintage not in SOURCE_VINTAGES:
-            raise ConfigError(f"{origin}: source-vintage must be one of {', '.join(SOURCE_VINTAGES)}; got {vintage!r}")
-        values["source_vintage"] = vintage
+        values["source_vintage"] = _source_vintage(table["source-vintage"], f"{origin}: source-vintage")
     for key, attr in (("enable", "enable"), ("disable", "disable"), ("exclude", "exclude")):
         if key in table:
             values[attr] = _string_list(table[key], f"{origin}: {key}")
     if "compare-outdated" in table:
         values["compare_outdated"] = _expect(table["compare-outdated"], bool, f"{origin}: compare-outdated")
     if "help-uri" in table:
-        uri = _expect(table["help-uri"], str, f"{origin}: help-uri")
-        if not re.match(r"^[a-z][a-z0-9+.-]*://", uri, re.IGNORECASE):
-            raise ConfigError(f"{origin}: help-uri must be an absolute URI; got {uri!r}")
-        values["help_uri"] = uri
+        values["help_uri"] = _help_uri(table["help-uri"], f"{origin}: help-uri")
     if "max-file-size" in table:
-        size = _expect(table["max-file-size"], int, f"{origin}: max-file-size")
-        if size <= 0:
-            raise ConfigError(f"{origin}: max-file-size must be positive; got {size}")
-        values["max_file_size"] = size
+        values["max_file_size"] = _max_file_size(table["max-file-size"], f"{origin}: max-file-size")
     severity: dict[str, str] = {}
     if "heading-jump" in table:
         severity["heading-jump"] = _severity(table["heading-jump"], f"{origin}: heading-jump")

@@ -39,7 +39,8 @@ class TranslationContext(ArticleContext):
         """Errors and causes of this translation paired with the source's (computed once per pair)."""
         article = self.facts.article
         return self.workspace.memo(
-            ("pairing", id(self.source), id(article)), lambda: pair_articles(self.source, article, self.source_facts, self.facts)
+            ("pairing", id(self.source), id(article)),
+            lambda: pair_articles(self.source, article, self.source_facts, self.facts),
         )
 
     def source_hit_fields(self, line: int | None) -> dict[str, object]:

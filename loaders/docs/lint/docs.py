@@ -108,7 +108,7 @@ def _example(title: str, example: Example) -> list[str]:
     out = [f"{title} ({example.locale}):\n", fence(example.text)]
     if example.source is not None:
         out += ["Source article (en-us):\n", fence(example.source)]
-    for name, content in example.files.items():
+    for name in example.files:
         out += [f"With `{name}` present next to it.\n"]
     if example.config:
         settings = ", ".join(f"`{k} = {json.dumps(v)}`" for k, v in example.config.items())
@@ -119,7 +119,8 @@ def _example(title: str, example: Example) -> list[str]:
 def rule_section(rule: Rule) -> str:
     parts = [f"### {rule.id} {rule.alias}\n", f"{rule.description}\n"]
     default = rule.severity if rule.enabled_by_default else "off"
-    facts = [f"default severity **{default}**", "compares a translation with its source" if rule.scope == "translation" else "checks one article"]
+    scope = "compares a translation with its source" if rule.scope == "translation" else "checks one article"
+    facts = [f"default severity **{default}**", scope]
     if rule.options:
         facts.append("options: " + ", ".join(f"`{k} = {json.dumps(v)}`" for k, v in rule.options.items()))
     sentence = "; ".join(facts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from loaders.docs.lint.anchors import anchor_ids
@@ -278,7 +279,7 @@ def _lint_file(
         if unparsed and rule.rule.needs_parsed_article:
             continue
         ctx = ArticleContext(loaded.path, loaded.shown, rule.options, facts, workspace)
-        _run_rule(rule, lambda: rule.rule.run_article(article, ctx), loaded, suppressions, report.findings)
+        _run_rule(rule, partial(rule.rule.run_article, article, ctx), loaded, suppressions, report.findings)
     source_locale = workspace.source_locale
     if not translation_rules or not article.locale or article.locale == source_locale or unparsed:
         return
@@ -296,7 +297,7 @@ def _lint_file(
             source=choice.article, source_path=choice.path, source_shown_path=source_shown,
             source_facts=workspace.facts(choice.article), source_how=choice.how,
         )
-        _run_rule(rule, lambda: rule.rule.run_translation(article, ctx), loaded, suppressions, report.findings,
+        _run_rule(rule, partial(rule.rule.run_translation, article, ctx), loaded, suppressions, report.findings,
                   source_shown)
 
 

@@ -105,7 +105,8 @@ def pair(
     # have no heading; their ids come from the structure and already say which row is which)
     headed_left = [s for s in left if s.heading_level]
     headed_right = [t for t in right if t.heading_level]
-    if headed_left and len(headed_left) == len(headed_right) and not any(t.line in translation_explicit for t in headed_right):
+    if (headed_left and len(headed_left) == len(headed_right)
+            and not any(t.line in translation_explicit for t in headed_right)):
         for s, t in zip(headed_left, headed_right, strict=False):
             result.pairs.append((s, t, "position"))
         left = [s for s in left if not s.heading_level]

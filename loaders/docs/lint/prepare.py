@@ -40,11 +40,12 @@ def block_facts(article: Article) -> dict[str, object] | None:
 
 def _prepared(loaded: LoadedArticle, locale: str | None, max_size: int) -> Prepared:
     if loaded.size is not None:
-        problem = Problem(1, f"file is {loaded.size:,} bytes, over the {max_size:,}-byte limit (max-file-size); not parsed",
-                          kind=TOO_LARGE)
+        problem = Problem(1, f"file is {loaded.size:,} bytes, over the {max_size:,}-byte limit (max-file-size); "
+                          "not parsed", kind=TOO_LARGE)
         return Prepared(loaded.path, placeholder(loaded.path, locale, problem), None)
     if loaded.article is None:
-        reason = describe_os_error(loaded.read_error, loaded.path) if loaded.read_error is not None else "cannot be read"
+        reason = ("cannot be read" if loaded.read_error is None
+                  else describe_os_error(loaded.read_error, loaded.path))
         return Prepared(loaded.path, None, None, f"cannot read: {reason}")
     return Prepared(loaded.path, loaded.article, loaded.derived)
 

@@ -426,7 +426,8 @@ def _store_page(store: Store, client: Any, call_kwargs: dict[str, Any], target: 
     return rows
 
 
-def _stored_errors(store: Store, rows: list[JobRow]) -> dict[tuple[str, str], tuple[int | None, str | None, str | None]]:
+def _stored_errors(store: Store,
+                   rows: list[JobRow]) -> dict[tuple[str, str], tuple[int | None, str | None, str | None]]:
     """Error fields the store already holds for these jobs, keyed by (vault id, lower-cased job id)."""
     if not rows:
         return {}

@@ -103,7 +103,8 @@ def run_sync(args: argparse.Namespace) -> int:
     else:
         print("\n".join(report.lines()))
         if report.total("quarantined"):
-            print(f"see quarantined records: python -m loaders jobs quarantine --source {SYNC_SOURCE} --db {store.path}")
+            print(f"see quarantined records: "
+                  f"python -m loaders jobs quarantine --source {SYNC_SOURCE} --db {store.path}")
     if report.credential_error:
         return EXIT_UNREADABLE
     return EXIT_OK if report.ok else EXIT_VAULT_FAILED

@@ -16,6 +16,7 @@ import re
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -96,14 +97,8 @@ def import_files(store: Store, paths: Iterable[str | os.PathLike[str]], catalog:
     reports = []
     seen: dict[tuple[int, int], str] = {}
     for path in paths:
-        directory: list[VaultDirectory] = []
-
-        def vaults() -> VaultDirectory:
-            # Built on first need for each file, so it includes vaults of files imported before.
-            if not directory:
-                directory.append(known_vaults(store))
-            return directory[0]
-
+        # Built on first need for each file, so it includes vaults of files imported before.
+        vaults = cache(partial(known_vaults, store))
         identity = _file_identity(Path(path))
         if identity is not None and identity in seen:
             report = ImportReport(path=str(path), skipped=f"the same file as {seen[identity]}, imported above")

@@ -153,6 +153,41 @@ def _path_part(key_or_index: str | int) -> str:
     return "[" + json.dumps(key_or_index[:60]) + "]"
 
 
+def _object_key(quoted: str) -> str:
+    """The key a JSON string token names; "?" when it does not decode."""
+    try:
+        return json.loads(quoted)
+    except ValueError:
+        return "?"
+
+
+def _follow_token(stack: list[list[Any]], match: re.Match[str]) -> None:
+    """The open containers after one token outside any value being cut: opened, closed, key or index moved on."""
+    token = match.group(0)
+    first = token[0]
+    if first == '"':
+        if match.group(1) and stack and stack[-1][0] == "{":
+            stack[-1][1] = _object_key(token[:match.start(1) - match.start()])
+    elif first in "[{":
+        stack.append([first, 0 if first == "[" else None])
+    elif first == ",":
+        if stack and stack[-1][0] == "[":
+            stack[-1][1] += 1
+    elif stack:
+        stack.pop()
+
+
+def _replace_with_null(text: str, cuts: list[tuple[int, int]]) -> str:
+    """`text` with each (start, end) span replaced by `null` plus the line breaks it held."""
+    pieces, position = [], 0
+    for start, end in cuts:
+        pieces.append(text[position:start])
+        pieces.append("null" + "\n" * text.count("\n", start, end))
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 def bound_depth(text: str, limit: int = MAX_DEPTH) -> Bounded:
     """`text` with each value that would open nesting level `limit + 1` replaced by `null`.
 
@@ -178,35 +213,17 @@ def bound_depth(text: str, limit: int = MAX_DEPTH) -> Bounded:
                     cuts.append((cut_start, match.end()))
                     cut_start = -1
             continue
-        if first == '"':
-            if match.group(1) and stack and stack[-1][0] == "{":
-                try:
-                    stack[-1][1] = json.loads(token[:match.start(1) - match.start()])
-                except ValueError:
-                    stack[-1][1] = "?"
-        elif first in "[{":
-            if len(stack) == limit:
-                parts = tuple(_path_part(entry[1]) for entry in stack if entry[1] is not None)
-                too_deep.append(TooDeep("$" + "".join(parts), parts, lines.line_of(match.start())))
-                cut_start, cut_depth = match.start(), 1
-                continue
-            stack.append([first, 0 if first == "[" else None])
-        elif first == ",":
-            if stack and stack[-1][0] == "[":
-                stack[-1][1] += 1
-        elif stack:
-            stack.pop()
+        if first in "[{" and len(stack) == limit:
+            parts = tuple(_path_part(entry[1]) for entry in stack if entry[1] is not None)
+            too_deep.append(TooDeep("$" + "".join(parts), parts, lines.line_of(match.start())))
+            cut_start, cut_depth = match.start(), 1
+        else:
+            _follow_token(stack, match)
     if cut_start >= 0:
         cuts.append((cut_start, len(text)))
     if not cuts:
         return Bounded(text, [])
-    pieces, position = [], 0
-    for start, end in cuts:
-        pieces.append(text[position:start])
-        pieces.append("null" + "\n" * text.count("\n", start, end))
-        position = end
-    pieces.append(text[position:])
-    return Bounded("".join(pieces), too_deep)
+    return Bounded(_replace_with_null(text, cuts), too_deep)
 
 
 @dataclass(frozen=True)

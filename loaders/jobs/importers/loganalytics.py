@@ -131,7 +131,8 @@ def column_warnings(check: ColumnCheck) -> list[str]:
     out = []
     for name, positions in check.repeated.items():
         out.append(f"column {DISPLAY_NAMES.get(name, name)} appears {len(positions)} times (columns "
-                   f"{', '.join(str(i + 1) for i in positions)}); read once, rows whose copies disagree are quarantined")
+                   f"{', '.join(str(i + 1) for i in positions)}); "
+                   "read once, rows whose copies disagree are quarantined")
     if check.unknown:
         out.append(f"ignored columns not in AddonAzureBackupJobs: {', '.join(check.unknown)}")
     if check.local_time:

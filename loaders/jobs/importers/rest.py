@@ -4,9 +4,9 @@ Resource Graph rows) to JobRows.
 The same JobResource shape arrives in several envelopes: a list page `{"value": [...],
 "nextLink": ...}`, a single job, a JSON list of pages, a plain list of jobs (`az backup job list`),
 a Resource Graph response `{"data": [...]}`, or an example of the REST API specification
-(`{"parameters": {...}, "responses": {"200": {"body": <one of the above>}}}`). Field quirks handled: `/Subscriptions/` ids,
-integer or string `errorCode`, `errorDetails` missing/null/[], ISO-8601, .NET or str(timedelta)
-durations, `+00:00`/`Z`/7-digit fractions, flat Resource Graph rows without `properties`.
+(`{"parameters": {...}, "responses": {"200": {"body": <one of the above>}}}`). Field quirks handled:
+`/Subscriptions/` ids, integer or string `errorCode`, `errorDetails` missing/null/[], ISO-8601, .NET or
+str(timedelta) durations, `+00:00`/`Z`/7-digit fractions, flat Resource Graph rows without `properties`.
 """
 from __future__ import annotations
 

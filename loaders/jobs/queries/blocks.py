@@ -119,7 +119,8 @@ class Blocks:
         SELECT vm, start_time, job_id, error_code, error_message, error_category, guide_article, guide_error_id,
                {flags}
         FROM fleet_failed
-        WHERE start_time >= {timestamp_literal(self._first())} AND start_time < {timestamp_literal(f.end)} AND {ix.entity(f)})"""
+        WHERE start_time >= {timestamp_literal(self._first())} AND start_time < {timestamp_literal(f.end)}
+              AND {ix.entity(f)})"""
 
     def _vm_facts(self) -> str:
         ix, f = self.index, self.f

@@ -55,7 +55,8 @@ class FleetIndex:
 
     def scope(self, f: FleetFilter) -> str:
         """Period and operation/status conditions of `f` (the entity conditions are separate)."""
-        return f"(start_time >= {timestamp_literal(f.start)} AND start_time < {timestamp_literal(f.end)} AND {self.jobs(f)})"
+        return (f"(start_time >= {timestamp_literal(f.start)} AND start_time < {timestamp_literal(f.end)} "
+                f"AND {self.jobs(f)})")
 
 
 def _data_version(con: duckdb.DuckDBPyConnection) -> str:

@@ -90,7 +90,8 @@ def _kpis(con: duckdb.DuckDBPyConnection, blocks: Blocks) -> list[Kpis]:
                coalesce(t.warnings, 0), coalesce(t.in_progress, 0), coalesce(t.cancelled, 0),
                CASE WHEN p.previous THEN a.previous_vms ELSE a.current_vms END
         FROM (VALUES (false), (true)) AS p(previous) CROSS JOIN affected a LEFT JOIN totals t USING (previous)
-        ORDER BY p.previous""", ("previous", "jobs", "completed", "failed", "warnings", "in_progress", "cancelled", "affected"))
+        ORDER BY p.previous""",
+        ("previous", "jobs", "completed", "failed", "warnings", "in_progress", "cancelled", "affected"))
     out = []
     for row in rows.itertuples(index=False):
         jobs, completed, failed_jobs, warnings, running, cancelled, affected = (int(v) for v in row[1:])
@@ -122,7 +123,8 @@ def daily_success_rate(con: duckdb.DuckDBPyConnection, f: FleetFilter) -> pd.Dat
 def _daily_success_rate(con: duckdb.DuckDBPyConnection, blocks: Blocks) -> pd.DataFrame:
     return run_view(con, blocks, ("cube",), f"""
         SELECT day,
-               coalesce(sum(jobs) FILTER (WHERE status IN {in_list(SUCCESS_STATUSES)} OR status = '{FAILED}'), 0)::BIGINT AS finished,
+               coalesce(sum(jobs) FILTER (
+                   WHERE status IN {in_list(SUCCESS_STATUSES)} OR status = '{FAILED}'), 0)::BIGINT AS finished,
                coalesce(sum(jobs) FILTER (WHERE status IN {in_list(SUCCESS_STATUSES)}), 0)::BIGINT AS succeeded,
                coalesce(sum(jobs) FILTER (WHERE status = '{FAILED}'), 0)::BIGINT AS failed,
                succeeded / nullif(finished, 0) AS success_rate
@@ -245,7 +247,8 @@ def _failure_streaks(con: duckdb.DuckDBPyConnection, blocks: Blocks) -> pd.DataF
             SELECT vm,
                    coalesce(max(scheduled_failures) FILTER (WHERE recovered_at IS NULL), 0) AS current_streak,
                    coalesce(max(scheduled_failures) FILTER (
-                       WHERE last_failure >= {timestamp_literal(blocks.f.start)} OR recovered_at IS NULL), 0) AS longest_streak
+                       WHERE last_failure >= {timestamp_literal(blocks.f.start)} OR recovered_at IS NULL), 0)
+                       AS longest_streak
             FROM runs GROUP BY vm HAVING longest_streak > 0)
         SELECT v.vm_id, v.vm_name, s.current_streak, s.longest_streak
         FROM streaks s JOIN scope_vms v USING (vm)
@@ -274,7 +277,8 @@ def _time_to_recover(con: duckdb.DuckDBPyConnection, blocks: Blocks) -> pd.DataF
         TIME_TO_RECOVER_COLUMNS)
 
 
-def rpo_breach(con: duckdb.DuckDBPyConnection, f: FleetFilter, now: dt.datetime, threshold_hours: float = 24) -> pd.DataFrame:
+def rpo_breach(con: duckdb.DuckDBPyConnection, f: FleetFilter, now: dt.datetime,
+               threshold_hours: float = 24) -> pd.DataFrame:
     """VMs in scope whose latest successful backup before `now` is more than `threshold_hours` old, or
     that never had one (last_success and hours_since are then missing). Oldest first."""
     return _rpo_breach(con, blocks_for(con, f, now), threshold_hours)

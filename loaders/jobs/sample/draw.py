@@ -16,7 +16,8 @@ def _guid_strings(raw: np.ndarray) -> pa.Array:
     hexed[:, 0::2] = digits[raw >> 4]
     hexed[:, 1::2] = digits[raw & 0x0F]
     text = np.full((n, 36), ord("-"), dtype=np.uint8)
-    for (a, b), (c, d) in zip(((0, 8), (9, 13), (14, 18), (19, 23), (24, 36)), ((0, 8), (8, 12), (12, 16), (16, 20), (20, 32)), strict=False):
+    for (a, b), (c, d) in zip(((0, 8), (9, 13), (14, 18), (19, 23), (24, 36)),
+                              ((0, 8), (8, 12), (12, 16), (16, 20), (20, 32)), strict=False):
         text[:, a:b] = hexed[:, c:d]
     offsets = np.arange(0, 36 * (n + 1), 36, dtype=np.int32)
     return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(text.tobytes())])

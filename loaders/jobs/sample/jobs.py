@@ -87,7 +87,8 @@ class BlockJobs:
 _PARALLEL_FIELDS = tuple(BlockJobs.__dataclass_fields__)
 
 
-def _outcomes(rng: np.random.Generator, n: int, failure_rate: float, weights: np.ndarray, palette: ErrorPalette) -> tuple[np.ndarray, np.ndarray]:
+def _outcomes(rng: np.random.Generator, n: int, failure_rate: float, weights: np.ndarray,
+              palette: ErrorPalette) -> tuple[np.ndarray, np.ndarray]:
     """Status and error of jobs meeting no known problem: mostly fine, a few one-off failures."""
     u = rng.random(n)
     status = np.full(n, StatusCode.COMPLETED, dtype=np.int8)
@@ -196,10 +197,11 @@ def block_jobs(layout: FleetLayout, palette: ErrorPalette, block: np.ndarray, da
         r, c = np.nonzero(alive & (rng.random((n, days)) < rate * rate_factor))
         parts.append(_people_jobs(rng, layout, palette, block, r, c, operation, problem, slot))
     onboarded = np.nonzero(first > 0)[0]
-    parts.append(_people_jobs(rng, layout, palette, block, onboarded, first[onboarded], OperationCode.CONFIGURE, problem,
-                              "onboarding"))
+    parts.append(_people_jobs(rng, layout, palette, block, onboarded, first[onboarded], OperationCode.CONFIGURE,
+                              problem, "onboarding"))
     # After a streak is fixed, someone often checks the fix with an on-demand backup the next day.
-    ends = np.array([(row_of[int(vm)], start + length) for vm, start, length, _ in block_streaks], dtype=np.int64).reshape(-1, 2)
+    ends = np.array([(row_of[int(vm)], start + length) for vm, start, length, _ in block_streaks],
+                    dtype=np.int64).reshape(-1, 2)
     ends = ends[ends[:, 1] < days]
     if len(ends):
         ends = ends[(rng.random(len(ends)) < FIX_CHECK_SHARE) & (problem[ends[:, 0], ends[:, 1]] == NO_ERROR_KIND)]

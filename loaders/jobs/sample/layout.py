@@ -110,14 +110,17 @@ def build_layout(vms: int, days: int, seed: int, palette: ErrorPalette) -> Fleet
                 if env == "prod" and s > 0 and profiles[0].environment == "prod":
                     name = f"rsv-{env}{s + 1}-{code}-{k + 1:02d}"
                     rg = f"rg-backup-{env}{s + 1}-{code}"
-                vault_id = f"/subscriptions/{sub_ids[s]}/resourcegroups/{rg}/providers/microsoft.recoveryservices/vaults/{name}"
+                vault_id = (f"/subscriptions/{sub_ids[s]}/resourcegroups/{rg}"
+                            f"/providers/microsoft.recoveryservices/vaults/{name}")
                 vm_vault[members[k::parts]] = len(vaults)
                 vaults.append(Vault(vault_id, name, rg, sub_ids[s], region))
-                times = np.array([p.minutes for p in POLICY_TIMES] + [-1])[choice(rng, policy_shares + [spread], POLICIES_PER_VAULT)]
+                picked = choice(rng, policy_shares + [spread], POLICIES_PER_VAULT)
+                times = np.array([p.minutes for p in POLICY_TIMES] + [-1])[picked]
                 anytime = rng.integers(0, 48, POLICIES_PER_VAULT) * 30
                 vault_policies.append(np.where(times < 0, anytime, times))
     policy_pick = rng.integers(0, POLICIES_PER_VAULT, vms)
-    policy_minutes = np.array([vault_policies[v][p] for v, p in zip(vm_vault, policy_pick, strict=False)], dtype=np.int64)
+    policy_minutes = np.array([vault_policies[v][p] for v, p in zip(vm_vault, policy_pick, strict=False)],
+                              dtype=np.int64)
 
     # Names: <workload>-<environment>-<nn>, numbered per workload and environment across the estate.
     envs = [profiles[s].environment for s in vm_sub]
@@ -147,10 +150,14 @@ def build_layout(vms: int, days: int, seed: int, palette: ErrorPalette) -> Fleet
     second = streak_vm[rng.random(len(streak_vm)) < SECOND_STREAK_SHARE]
     episode_vm = np.concatenate([streak_vm, second])
     n_eps = len(episode_vm)
-    lengths = np.minimum(STREAK_MIN_DAYS + rng.geometric(1.0 / (1.0 + STREAK_MEAN_EXTRA_DAYS), n_eps) - 1, STREAK_MAX_DAYS)
+    lengths = np.minimum(STREAK_MIN_DAYS + rng.geometric(1.0 / (1.0 + STREAK_MEAN_EXTRA_DAYS), n_eps) - 1,
+                         STREAK_MAX_DAYS)
     starts = rng.integers(0, max(days, 1), n_eps)
     kinds = choice(rng, palette.streak, n_eps)
-    streaks = np.stack([episode_vm, starts, lengths, kinds], axis=1).astype(np.int64) if n_eps else np.zeros((0, 4), dtype=np.int64)
+    if n_eps:
+        streaks = np.stack([episode_vm, starts, lengths, kinds], axis=1).astype(np.int64)
+    else:
+        streaks = np.zeros((0, 4), dtype=np.int64)
 
     present_regions = np.unique(vm_region)
     incident_region = int(present_regions[rng.integers(0, len(present_regions))])

@@ -90,7 +90,8 @@ def build_palette(catalog: Catalog) -> ErrorPalette:
         return w
 
     def by_phase(phase: str) -> np.ndarray:
-        w = np.array([1.0 if phase in phases[i] else 0.0 for i in range(len(entries))] + [0.0] * (len(kinds) - unknown_start))
+        w = np.array([1.0 if phase in phases[i] else 0.0 for i in range(len(entries))]
+                     + [0.0] * (len(kinds) - unknown_start))
         return w
 
     def by_codes(codes: tuple[str, ...]) -> np.ndarray:

@@ -8,7 +8,9 @@ from loaders.docs.lint.engine import LintReport
 
 def report_dict(report: LintReport) -> dict[str, object]:
     summary = report.summary()
-    summary["sources"] = {path: {"source": source, "chosen_by": how} for path, (source, how) in sorted(report.sources.items())}
+    summary["sources"] = {
+        path: {"source": source, "chosen_by": how} for path, (source, how) in sorted(report.sources.items())
+    }
     summary["notes"] = list(report.notes)
     summary["rules"] = {
         active.rule.id: {"alias": active.rule.alias, "severity": active.severity} for active in report.rules

@@ -49,7 +49,8 @@ def _internal_error_entry(help_base: str) -> dict[str, object]:
         "shortDescription": {"text": internal_error.DESCRIPTION},
         "fullDescription": {"text": internal_error.RATIONALE},
         "helpUri": f"{help_base}#{internal_error.ANCHOR}",
-        "help": {"text": internal_error.DESCRIPTION, "markdown": f"{internal_error.DESCRIPTION}\n\n{internal_error.RATIONALE}"},
+        "help": {"text": internal_error.DESCRIPTION,
+                 "markdown": f"{internal_error.DESCRIPTION}\n\n{internal_error.RATIONALE}"},
         "defaultConfiguration": {"level": LEVELS[internal_error.SEVERITY]},
         "properties": {"tags": ["tool"]},
     }

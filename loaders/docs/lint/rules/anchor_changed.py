@@ -13,7 +13,7 @@ def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
     explicit = {h.line for h in article.headings if h.explicit_anchors}
     pairing = ctx.pairing
     for kind, pairs in (("error", pairing.errors.pairs), ("cause", pairing.causes.pairs)):
-        for source_item, item, how in pairs:
+        for source_item, item, _how in pairs:
             if item.id == source_item.id or item.line not in explicit:
                 continue  # no anchor of its own: a translated heading's slug is expected to differ
             column = ctx.facts.column_of(item.line, item.id)
@@ -22,7 +22,10 @@ def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
                       column, ctx.source_shown_path, source_item.line)
 
 
-SOURCE = "## <a name=\"agent-unreachable\"></a>Agent unreachable\n\n**Error code**: UserErrorAgentUnreachable\n\nRestart the agent.\n"
+SOURCE = (
+    "## <a name=\"agent-unreachable\"></a>Agent unreachable\n\n**Error code**: UserErrorAgentUnreachable\n\n"
+    "Restart the agent.\n"
+)
 RULE = Rule(
     id="TS110",
     alias="anchor-changed",
@@ -34,11 +37,11 @@ RULE = Rule(
     scope="translation",
     check=check,
     bad=Example(
-        "## <a name=\"agent-is-unreachable\"></a>Agente non raggiungibile\n\n**Codice errore**: UserErrorAgentUnreachable\n\n"
-        "Riavviare l'agente.\n", source=SOURCE, locale="it-it",
+        "## <a name=\"agent-is-unreachable\"></a>Agente non raggiungibile\n\n"
+        "**Codice errore**: UserErrorAgentUnreachable\n\nRiavviare l'agente.\n", source=SOURCE, locale="it-it",
     ),
     good=Example(
-        "## <a name=\"agent-unreachable\"></a>Agente non raggiungibile\n\n**Codice errore**: UserErrorAgentUnreachable\n\n"
-        "Riavviare l'agente.\n", source=SOURCE, locale="it-it",
+        "## <a name=\"agent-unreachable\"></a>Agente non raggiungibile\n\n"
+        "**Codice errore**: UserErrorAgentUnreachable\n\nRiavviare l'agente.\n", source=SOURCE, locale="it-it",
     ),
 )

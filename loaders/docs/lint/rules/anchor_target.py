@@ -52,5 +52,6 @@ RULE = Rule(
     scope="article",
     check=check,
     bad=Example("# Backup\n\nFirst [check the network](#network-check).\n\n## Check the network\n\nOpen port 443.\n"),
-    good=Example("# Backup\n\nFirst [check the network](#check-the-network).\n\n## Check the network\n\nOpen port 443.\n"),
+    good=Example("# Backup\n\nFirst [check the network](#check-the-network).\n\n"
+                 "## Check the network\n\nOpen port 443.\n"),
 )

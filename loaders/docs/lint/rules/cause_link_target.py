@@ -23,7 +23,8 @@ def check(article: Article, ctx: ArticleContext) -> Iterator[Hit]:
         column = fragment_column(ctx.facts.line(ref.line), target)
         where = f"cause {ref.number} of '{title}'" if ref.number is not None else f"a cause of '{title}'"
         if len(refs) > 1:
-            where += f" (and {plural(len(refs) - 1, 'other cause link')}, lines {sequence([r.line for r, _ in refs[1:]])})"
+            others = sequence([r.line for r, _ in refs[1:]])
+            where += f" (and {plural(len(refs) - 1, 'other cause link')}, lines {others})"
         if target.lower() in folded:
             yield Hit(ref.line, f"{where} links to #{target}, but the anchor is #{folded[target.lower()]} "
                       "(anchors are case-sensitive)", column)

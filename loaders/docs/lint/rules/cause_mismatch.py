@@ -38,8 +38,8 @@ def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
     for cause in pairing.causes.extra:
         first = repeated(pairing.causes, cause)
         if first is not None:
-            yield Hit(cause.line, f"cause section '{cause.title}' #{cause.id} repeats the section of line {first.line}; "
-                      "expected each of the source's causes once", 1, ctx.source_shown_path, None)
+            yield Hit(cause.line, f"cause section '{cause.title}' #{cause.id} repeats the section of line "
+                      f"{first.line}; expected each of the source's causes once", 1, ctx.source_shown_path, None)
             continue
         yield Hit(cause.line, f"cause section '{cause.title}' #{cause.id} is not in the source; expected only the "
                   "source's causes", 1, ctx.source_shown_path, None)

@@ -44,11 +44,13 @@ RULE = Rule(
     scope="article",
     check=check,
     bad=Example(
-        "## Backup fails\n\n**Cause 1: [No network](#no-network)**<br>\n**Cause 3: [Agent stopped](#agent-stopped)**\n\n"
+        "## Backup fails\n\n**Cause 1: [No network](#no-network)**<br>\n"
+        "**Cause 3: [Agent stopped](#agent-stopped)**\n\n"
         "## Causes and solutions\n\n### No network\n\nOpen the firewall.\n\n### Agent stopped\n\nStart the agent.\n"
     ),
     good=Example(
-        "## Backup fails\n\n**Cause 1: [No network](#no-network)**<br>\n**Cause 2: [Agent stopped](#agent-stopped)**\n\n"
+        "## Backup fails\n\n**Cause 1: [No network](#no-network)**<br>\n"
+        "**Cause 2: [Agent stopped](#agent-stopped)**\n\n"
         "## Causes and solutions\n\n### No network\n\nOpen the firewall.\n\n### Agent stopped\n\nStart the agent.\n"
     ),
 )

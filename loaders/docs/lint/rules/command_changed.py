@@ -38,9 +38,9 @@ def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
                 what = "code block" if code.kind == "block" else "inline code"
                 if best is not None and difflib.SequenceMatcher(None, code.text, best.text).ratio() >= SIMILAR:
                     spare.remove(best)
-                    yield Hit(best.line, f"{what} `{_short(best.text)}` differs from the source's `{_short(code.text)}` "
-                              f"in {kind} '{item.title}'; expected it unchanged", ctx.facts.column_of(best.line, best.text[:20]),
-                              ctx.source_shown_path, code.line)
+                    yield Hit(best.line, f"{what} `{_short(best.text)}` differs from the source's "
+                              f"`{_short(code.text)}` in {kind} '{item.title}'; expected it unchanged",
+                              ctx.facts.column_of(best.line, best.text[:20]), ctx.source_shown_path, code.line)
                 else:
                     yield Hit(item.line, f"{what} `{_short(code.text)}` of the source is missing from {kind} "
                               f"'{item.title}'; expected it unchanged", None, ctx.source_shown_path, code.line)
@@ -61,8 +61,10 @@ RULE = Rule(
     "reported as changed, otherwise as missing.",
     scope="translation",
     check=check,
-    bad=Example(HEAD + "### <a name=\"agent-stopped\"></a>Agente arrestato\n\nRiavviare l'agente: `servizio waagent riavvia`\n",
+    bad=Example(HEAD + "### <a name=\"agent-stopped\"></a>Agente arrestato\n\n"
+                "Riavviare l'agente: `servizio waagent riavvia`\n",
                 source=SOURCE, locale="it-it"),
-    good=Example(HEAD + "### <a name=\"agent-stopped\"></a>Agente arrestato\n\nRiavviare l'agente: `service waagent restart`\n",
+    good=Example(HEAD + "### <a name=\"agent-stopped\"></a>Agente arrestato\n\n"
+                 "Riavviare l'agente: `service waagent restart`\n",
                  source=SOURCE, locale="it-it"),
 )

@@ -19,7 +19,8 @@ def check(article: Article, ctx: ArticleContext) -> Iterator[Hit]:
         if ctx.workspace.exists(path):
             continue
         yield Hit(include.line, f"included file {include.target} does not exist (looked for "
-                  f"{ctx.workspace.shown(path)}); expected a file at that path", ctx.facts.column_of(include.line, include.target))
+                  f"{ctx.workspace.shown(path)}); expected a file at that path",
+                  ctx.facts.column_of(include.line, include.target))
 
 
 RULE = Rule(

@@ -31,7 +31,8 @@ def normalise_url(target: str, site_hosts: frozenset[str] = frozenset()) -> str:
         return target
     parts = urlsplit(target)
     path = "/".join(p for p in parts.path.split("/") if not LOCALE_PART.match(p)).rstrip("/")
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in LANGUAGE_PARAMS])
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if k.lower() not in LANGUAGE_PARAMS])
     host = parts.netloc.lower()
     if not absolute or host in site_hosts:
         return urlunsplit(("", "", path or "/", query, parts.fragment))
@@ -59,18 +60,21 @@ def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
         for source_item, item, _ in pairs:
             wanted = _checked(links_of(ctx.source, source_item), source_causes)
             got = _checked(links_of(article, item), causes)
-            missing = Counter(normalise(l.target) for l in wanted) - Counter(normalise(l.target) for l in got)
+            wanted_targets = Counter(normalise(link.target) for link in wanted)
+            got_targets = Counter(normalise(link.target) for link in got)
+            missing = wanted_targets - got_targets
             if not missing:
                 continue
-            extra = Counter(normalise(l.target) for l in got) - Counter(normalise(l.target) for l in wanted)
-            spare = [l for l in got if extra.get(normalise(l.target), 0) > 0]
+            extra = got_targets - wanted_targets
+            spare = [link for link in got if extra.get(normalise(link.target), 0) > 0]
             reported: Counter = Counter()
             for link in wanted:
                 key = normalise(link.target)
                 if reported[key] >= missing.get(key, 0):
                     continue
                 reported[key] += 1
-                best = max(spare, key=lambda l: difflib.SequenceMatcher(None, key, normalise(l.target)).ratio(), default=None)
+                best = max(spare, default=None,
+                           key=lambda other: difflib.SequenceMatcher(None, key, normalise(other.target)).ratio())
                 if best is not None and difflib.SequenceMatcher(None, key, normalise(best.target)).ratio() >= SIMILAR:
                     spare.remove(best)
                     yield Hit(best.line, f"link target {best.target} differs from the source's {link.target} in {kind} "
@@ -83,7 +87,8 @@ def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
 
 SOURCE = (
     "## Backup fails\n\n**Cause 1: [Agent stopped](#agent-stopped)**\n\n## Causes and solutions\n\n"
-    "### <a name=\"agent-stopped\"></a>Agent stopped\n\nInstall the [latest agent](https://go.microsoft.com/fwlink/?LinkID=394789&clcid=0x409).\n"
+    "### <a name=\"agent-stopped\"></a>Agent stopped\n\n"
+    "Install the [latest agent](https://go.microsoft.com/fwlink/?LinkID=394789&clcid=0x409).\n"
 )
 HEAD = "## Backup non riuscito\n\n**Causa 1: [Agente arrestato](#agent-stopped)**\n\n## Cause e soluzioni\n\n"
 RULE = Rule(
@@ -97,8 +102,10 @@ RULE = Rule(
     scope="translation",
     check=check,
     options={"site-hosts": ["learn.microsoft.com", "docs.microsoft.com"]},
-    bad=Example(HEAD + "### <a name=\"agent-stopped\"></a>Agente arrestato\n\nInstallare l'[agente più recente](https://go.microsoft.com/fwlink/?LinkID=394788).\n",
+    bad=Example(HEAD + "### <a name=\"agent-stopped\"></a>Agente arrestato\n\n"
+                "Installare l'[agente più recente](https://go.microsoft.com/fwlink/?LinkID=394788).\n",
                 source=SOURCE, locale="it-it"),
-    good=Example(HEAD + "### <a name=\"agent-stopped\"></a>Agente arrestato\n\nInstallare l'[agente più recente](https://go.microsoft.com/fwlink/?LinkID=394789&clcid=0x410).\n",
+    good=Example(HEAD + "### <a name=\"agent-stopped\"></a>Agente arrestato\n\n"
+                 "Installare l'[agente più recente](https://go.microsoft.com/fwlink/?LinkID=394789&clcid=0x410).\n",
                  source=SOURCE, locale="it-it"),
 )

@@ -52,7 +52,8 @@ def check(article: Article, ctx: ArticleContext) -> Iterator[Hit]:
         first = min(places[0][0] for places in missing.values())
         listed = ", ".join(f"{target} (line {places[0][0]})" for target, places in list(missing.items())[:10])
         more = "" if len(missing) <= 10 else f" and {len(missing) - 10} more"
-        yield Hit(first, f"{len(missing)} relative link or image targets do not exist in the tree: {listed}{more}", None)
+        yield Hit(first, f"{len(missing)} relative link or image targets do not exist in the tree: {listed}{more}",
+                  None)
         return
     for local, places in missing.items():
         line, column, what = places[0]

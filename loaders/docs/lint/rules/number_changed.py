@@ -77,13 +77,16 @@ RULE = Rule(
     id="TS107",
     alias="number-changed",
     severity="warning",
-    description="A number in the source's text (a port, version, size, registry value) is missing or different in the translation.",
+    description="A number in the source's text (a port, version, size, registry value) is missing or different "
+    "in the translation.",
     rationale="Numbers are compared per error and cause, outside code and URLs; a decimal comma counts as the "
     "same number as a decimal point. A changed port or version number sends the reader in the wrong direction.",
     scope="translation",
     check=check,
-    bad=Example(HEAD + "### <a name=\"port-blocked\"></a>Porta bloccata\n\nAprire la porta 8080 per Managed Disks e installare .NET 4,5.\n",
+    bad=Example(HEAD + "### <a name=\"port-blocked\"></a>Porta bloccata\n\n"
+                "Aprire la porta 8080 per Managed Disks e installare .NET 4,5.\n",
                 source=SOURCE, locale="it-it"),
-    good=Example(HEAD + "### <a name=\"port-blocked\"></a>Porta bloccata\n\nAprire la porta 8443 per Managed Disks e installare .NET 4,5.\n",
+    good=Example(HEAD + "### <a name=\"port-blocked\"></a>Porta bloccata\n\n"
+                 "Aprire la porta 8443 per Managed Disks e installare .NET 4,5.\n",
                  source=SOURCE, locale="it-it"),
 )

@@ -27,7 +27,8 @@ def check(article: Article, ctx: TranslationContext) -> Iterator[Hit]:
             line = first_list.line if first_list is not None and got else item.line
             detail = ""
             if len(wanted) > 1 or len(got) > 1:
-                detail = f" (lists of {'+'.join(map(str, got)) or '0'} here, {'+'.join(map(str, wanted)) or '0'} in the source)"
+                here, there = "+".join(map(str, got)) or "0", "+".join(map(str, wanted)) or "0"
+                detail = f" (lists of {here} here, {there} in the source)"
             yield Hit(line, f"{kind} '{item.title}' has {sum(got)} numbered steps, the source has "
                       f"{sum(wanted)}{detail}; expected the same steps", None, ctx.source_shown_path, source_item.line)
 

@@ -82,8 +82,8 @@ def check(article: Article, ctx: ArticleContext) -> Iterator[Hit]:
             what = f"step {first} repeated"
         else:
             what = f"numbering goes back from {last} to {first}"
-        yield Hit(item.line, f"{what}{_section_title(article, item.line)}: this list continues the one ending at {last} (line "
-                  f"{before.items[-1].line}) with {sequence(numbers)}", item.column)
+        yield Hit(item.line, f"{what}{_section_title(article, item.line)}: this list continues the one ending at "
+                  f"{last} (line {before.items[-1].line}) with {sequence(numbers)}", item.column)
 
 
 RULE = Rule(

@@ -16,7 +16,8 @@ def check(article: Article, ctx: ArticleContext) -> Iterator[Hit]:
     for suppression in find_suppressions(article.text, ctx.workspace.rule_names, lambda: ctx.facts.top_level_blocks):
         for name in suppression.unknown:
             yield Hit(suppression.comment_line, f"suppression names '{name}', which is no rule id or alias; "
-                      "expected one of those listed by --list-rules", ctx.facts.column_of(suppression.comment_line, name))
+                      "expected one of those listed by --list-rules",
+                      ctx.facts.column_of(suppression.comment_line, name))
 
 
 RULE = Rule(

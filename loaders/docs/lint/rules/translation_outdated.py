@@ -31,7 +31,8 @@ def _drift(ctx: TranslationContext) -> str:
     """How far the structures are apart, so the size of the update is visible in one finding."""
     pairing = ctx.pairing
     parts = []
-    for name, items, paired in (("errors", ctx.source.errors, pairing.errors), ("causes", ctx.source.causes, pairing.causes)):
+    for name, items, paired in (("errors", ctx.source.errors, pairing.errors),
+                                ("causes", ctx.source.causes, pairing.causes)):
         if paired.missing or paired.extra:
             parts.append(f"{len(paired.missing)} of {len(items)} source {name} missing here, {len(paired.extra)} extra")
     if not parts:
