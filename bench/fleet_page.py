@@ -25,7 +25,6 @@ import json
 import os
 import re
 import statistics
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,8 +53,6 @@ st.write("A trivial page: the floor of a rerun.")
 """
 
 SHELL_TRIVIAL_APP = """
-import sys
-sys.path.insert(0, {repo!r})
 import streamlit as st
 from dashboard.core import shell
 
@@ -192,7 +189,7 @@ def measure_reruns(store: Path, repeat: int) -> Reruns:
     trivial = WORK / "trivial_page.py"
     trivial.write_text(TRIVIAL_PAGE)
     shell_trivial = WORK / "shell_trivial_app.py"
-    shell_trivial.write_text(SHELL_TRIVIAL_APP.format(repo=str(REPO)))
+    shell_trivial.write_text(SHELL_TRIVIAL_APP)
     trivial_s = time_trivial(trivial, repeat)
     shell_s = time_trivial(shell_trivial, repeat)
     first, changes, same, states = time_fleet(store, repeat)
@@ -206,9 +203,9 @@ def measure_reruns(store: Path, repeat: int) -> Reruns:
 # -- cold start -----------------------------------------------------------------------------------------------
 def measure_first_chart(store: Path, runs: int) -> list[float]:
     """Seconds from starting `streamlit run` to the first Plotly chart drawn in Chromium, per run."""
-    sys.path.insert(0, str(REPO / "tests"))
-    from browser import StreamlitServer, launch_chromium
     from playwright.sync_api import sync_playwright
+
+    from tests.support.browser import StreamlitServer, launch_chromium
 
     env = {name: value for name, value in os.environ.items() if name != "BACKUP_TRIAGE_DOCS"}
     env["BACKUP_TRIAGE_DB"] = str(store)
@@ -246,14 +243,13 @@ def _rerun_done(page) -> None:
 def measure_browser_reruns(store: Path, repeat: int) -> BrowserReruns:
     """The same comparison as the reader sees it in Chromium: from the click on a new option to the end
     of the redraw (websocket round trip, script run, rendering), Fleet page and trivial page alike."""
-    sys.path.insert(0, str(REPO / "tests"))
-    from browser import StreamlitServer, launch_chromium
     from playwright.sync_api import expect, sync_playwright
 
     from dashboard.core.formatting import format_integer
     from dashboard.fleet.filters import FilterState, fleet_filter, reference_time
     from loaders.jobs import queries
     from loaders.jobs.store import open_store
+    from tests.support.browser import StreamlitServer, launch_chromium
 
     with open_store(store, read_only=True) as opened:
         options = queries.filter_options(opened.connection)
@@ -385,8 +381,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="skip the cold start in Chromium")
     parser.add_argument("--no-write", action="store_true", help="do not rewrite bench/RESULTS.md")
     args = parser.parse_args(argv)
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
 
     big = ensure_store(*BIG)
     sample = ensure_store(*SAMPLE)
