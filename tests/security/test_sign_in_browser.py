@@ -16,12 +16,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-try:
-    import oidc_provider_mock
-    import werkzeug.serving
-except ImportError as exc:  # a dev requirement: a missing one fails, it does not skip
-    raise ImportError(f"{exc}: install requirements-dev.txt (oidc-provider-mock) to run the sign-in tests") from exc
-
 from dashboard.core.docs_root import ENV_VAR as DOCS_ENV_VAR
 from loaders.jobs.store import DB_ENV_VAR
 from tests.support.browser import StreamlitServer, launch_chromium, require_chromium, screenshot
@@ -51,6 +45,12 @@ class TokenRecorder:
 
 @pytest.fixture(scope="module")
 def provider() -> Iterator[tuple[str, TokenRecorder]]:
+    # Imported here, so that collecting the suite does not need it; a missing one fails, it does not skip.
+    try:
+        import oidc_provider_mock
+        import werkzeug.serving
+    except ImportError as exc:
+        pytest.fail(f"{exc}: install requirements-dev.txt (oidc-provider-mock) to run the sign-in tests")
     users = [oidc_provider_mock.User(sub=sub, claims=claims) for sub, claims in USERS.items()]
     recorder = TokenRecorder(oidc_provider_mock.app(user_claims=users))
     server = werkzeug.serving.make_server("localhost", 0, recorder, threaded=True)
