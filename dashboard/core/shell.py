@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from dashboard.core import docs_root, registry, url_state, widgets
+from dashboard.core import docs_root, registry, sign_in, url_state, widgets
 from dashboard.core.i18n import (
     LOCALE_STATE_KEY,
     SOURCE_LOCALE,
@@ -100,7 +100,11 @@ def usable_docs_root() -> docs_root.DocsRoot:
 
 def docs_source() -> None:
     """The docs folder field, kept in `?docs=` so a view of another docs tree can be shared by link;
-    pages read the choice with `current_docs_root()`."""
+    pages read the choice with `current_docs_root()`. On a shared deployment only a user whose role
+    allows it gets the field, or a folder from a link: the others read the configured folder."""
+    if not sign_in.current_access().may_change_docs:
+        st.session_state[DOCS_STATE_KEY] = None
+        return
     url_state.adopt_from_url(st.query_params, st.session_state, (DOCS_PARAM,), DOCS_STATE_KEY,
                              normalize=lambda values: (values[0] or "").strip() or None)
     chosen, origin = docs_root.choose_docs_path(st.session_state.get(DOCS_STATE_KEY))

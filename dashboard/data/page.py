@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.core import fleet_store, store_actions, widgets
+from dashboard.core import fleet_store, sign_in, store_actions, widgets
 from dashboard.core.formatting import format_integer, format_megabytes
 from dashboard.core.i18n import _, current_locale, ngettext
 from dashboard.core.render import escape_markdown
@@ -68,6 +68,12 @@ if last is not None:
                      scopes=format_integer(payload.sync_scopes, locale)), icon=":material/check_circle:")
     elif kind == "error":
         st.error(payload)
+
+# -- what only a user allowed to change the store sees -----------------------------------------------------
+if not sign_in.current_access().may_change_store:
+    st.info(_("Importing, syncing, generating or deleting jobs needs the team lead or admin role. You are signed in "
+              "as {user}.", user=escape_markdown(sign_in.current_access().user or "")), icon=":material/lock:")
+    st.stop()
 
 # -- removing data ----------------------------------------------------------------------------------------
 sample_count = store_actions.sample_jobs(info)

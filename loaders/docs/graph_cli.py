@@ -115,7 +115,7 @@ def readable_inputs(paths: list[str]) -> tuple[list[str], dict[str, str]]:
 def input_problems(paths: list[str], unreadable: dict[str, str], found: Discovery) -> list[str]:
     """One line for each named path that yields no article, in the order named: missing,
     unreadable, or a folder without any *.md (files unreadable inside folders are reported from
-    their articles)."""
+    their articles), then each link inside a folder that leads out of it (not read)."""
     folders = {error.path: error for error in found.errors if error.kind in ("no-articles", "unlistable")}
     messages: list[str] = []
     for name in paths:
@@ -123,6 +123,7 @@ def input_problems(paths: list[str], unreadable: dict[str, str], found: Discover
             messages.append(f"graph: cannot read {name}: {unreadable[name]}")
         elif name in folders:
             messages.append(f"graph: {name}: {folders[name].message}")
+    messages += [f"graph: {error.path} {error.message}" for error in found.errors if error.kind == "outside"]
     return messages
 
 

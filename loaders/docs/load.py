@@ -38,7 +38,7 @@ MAX_WORKERS = 8
 # body's after them: an article re-placed under another path or locale keeps that order.
 _HEADER_PROBLEMS = frozenset({"encoding", "yaml", "front-matter"})
 
-InputErrorKind = Literal["missing", "unreadable", "no-articles", "unlistable"]
+InputErrorKind = Literal["missing", "unreadable", "no-articles", "unlistable", "outside"]
 Derive = Callable[[Article], object]
 
 
@@ -69,6 +69,16 @@ def file_key(path: Path) -> Path:
         return Path(os.path.abspath(path))
 
 
+def is_within(path: Path, root: Path) -> bool:
+    """Whether `path`, symlinks resolved, lies inside the folder `root` (symlinks resolved too)."""
+    return file_key(path).is_relative_to(file_key(root))
+
+
+def _outside(candidate: Path, folder: str | os.PathLike[str]) -> InputError:
+    # The message names the link inside the folder, never where it points.
+    return InputError(str(candidate), f"is a link to a file outside {folder}; it is not read", "outside")
+
+
 def discover(
     paths: Iterable[str | os.PathLike[str]],
     *,
@@ -83,7 +93,9 @@ def discover(
     In a folder, entries that are not regular files are kept when their name fits (a broken
     symlink, a named pipe): reading them fails with a message naming them, so they are reported
     rather than silently left out. `skip_includes` leaves out files under an `includes/` folder;
-    `one_entry_per_file` lists a file reached through several paths (symlinks) once.
+    `one_entry_per_file` lists a file reached through several paths (symlinks) once. A file found
+    in a folder through a symlink that leads outside that folder is not listed but reported
+    ("outside"), so that a docs tree cannot make the reader open files elsewhere on the machine.
     """
     wanted = tuple(suffix.lower() for suffix in suffixes)
     found = Discovery()
@@ -112,6 +124,9 @@ def discover(
             found.errors.append(InputError(str(raw), reason or "not a regular file or folder", "unreadable"))
             continue
         for candidate in candidates:
+            if path.is_dir() and not is_within(candidate, path):
+                found.errors.append(_outside(candidate, raw))
+                continue
             key = file_key(candidate) if one_entry_per_file else candidate
             if key in seen or (exclude is not None and exclude(candidate)):
                 continue
@@ -199,9 +214,30 @@ def load_tree(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], 
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    found = discover(paths)
+    roots = [Path(p) for p in paths]
+    found = discover(roots)
     named = [Path(error.path) for error in found.errors if error.kind in ("missing", "unreadable")]
-    return load_articles(sorted(set(found.files) | set(named)), use_cache=cache)
+    articles = load_articles(sorted(set(found.files) | set(named)), use_cache=cache)
+    for article in articles:
+        _confine_includes(article, [root for root in roots if root.is_dir()])
+    outside = [_outside_article(error) for error in found.errors if error.kind == "outside"]
+    return sorted(articles + outside, key=lambda article: Path(article.path)) if outside else articles
+
+
+def _confine_includes(article: Article, folders: list[Path]) -> None:
+    """An include that leads out of the folders being read is left unresolved (never pointed at)."""
+    if not folders:
+        return
+    article.includes = [
+        include if not include.resolved or any(is_within(Path(include.resolved), f) for f in folders)
+        else dataclasses.replace(include, resolved="")
+        for include in article.includes
+    ]
+
+
+def _outside_article(error: InputError) -> Article:
+    return Article(path=error.path, locale=resolve_locale({}, error.path, None), title="", date=None, metadata={},
+                   problems=[Problem(0, f"{error.path} {error.message}", kind="io")])
 
 
 def parse_article(path: str | os.PathLike[str], locale: str | None = None) -> Article:

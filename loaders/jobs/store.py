@@ -220,9 +220,37 @@ def _transaction(con: duckdb.DuckDBPyConnection, path: object = None) -> Iterato
             con.rollback()
         except duckdb.Error:
             pass  # no transaction left to roll back
+        if isinstance(exc, duckdb.Error) and _is_damage(exc):
+            raise _damaged(path, exc) from exc
         if isinstance(exc, duckdb.Error):
             raise StoreError(f"{_where(path)}cannot write to the store: {_first_line(exc)}") from exc
         raise
+
+
+# What DuckDB says about a file that is not a database, or one whose blocks no longer check out.
+_DAMAGE_SIGNS = ("not a valid duckdb database", "corrupt database", "could not read enough bytes", "checksum")
+
+
+def _is_damage(exc: BaseException) -> bool:
+    return any(sign in str(exc).lower() for sign in _DAMAGE_SIGNS)
+
+
+def _damaged(path: object, exc: BaseException) -> StoreError:
+    return StoreError(
+        f"{path} is damaged or is not a job store ({_first_line(exc)}). It was left as it is: restore a copy, "
+        "or move it aside and the next import or sample starts a new store at this path"
+    )
+
+
+@contextmanager
+def _reading(path: object) -> Iterator[None]:
+    """Queries of the store: a DuckDB error (a damaged block) becomes one StoreError naming the file."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        if _is_damage(exc):
+            raise _damaged(path, exc) from exc
+        raise StoreError(f"{path}: cannot read the store: {_first_line(exc)}") from exc
 
 
 def _where(path: object) -> str:
@@ -511,10 +539,12 @@ class Store:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(int(limit))
-        return [QuarantineRow(*r) for r in self.connection.execute(sql, params).fetchall()]
+        with _reading(self.path):
+            return [QuarantineRow(*r) for r in self.connection.execute(sql, params).fetchall()]
 
     def quarantine_count(self) -> int:
-        return _scalar(self.connection, "SELECT count(*) FROM quarantine")
+        with _reading(self.path):
+            return _scalar(self.connection, "SELECT count(*) FROM quarantine")
 
     # -- sync state ---------------------------------------------------------------------------
     def get_watermark(self, source: str, scope: str = "") -> str | None:
@@ -587,7 +617,12 @@ class Store:
 
     def info(self) -> StoreInfo:
         con = self.connection
-        sources = dict(con.execute("SELECT source, count(*) FROM jobs GROUP BY source").fetchall())
+        with _reading(self.path):
+            sources = dict(con.execute("SELECT source, count(*) FROM jobs GROUP BY source").fetchall())
+            return self._info(sources)
+
+    def _info(self, sources: dict[str, int]) -> StoreInfo:
+        con = self.connection
         return StoreInfo(
             path=str(self.path),
             schema_version=self.schema_version(),
@@ -625,6 +660,11 @@ def _is_lock_error(exc: Exception) -> bool:
     return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
 
 
+def _is_write_refused(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "read-only file system" in text or "permission denied" in text
+
+
 def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait
     delay = 0.05
@@ -639,6 +679,11 @@ def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnect
                 break
             raise StoreError(f"{path}: {exc}") from exc
         except duckdb.IOException as exc:
+            if _is_damage(exc):
+                raise _damaged(path, exc) from exc
+            if not read_only and _is_write_refused(exc):
+                raise StoreError(f"{path}: cannot open the store for writing: {_first_line(exc)}; what it holds "
+                                 "is unchanged and can still be read (python -m loaders jobs info)") from exc
             if not _is_lock_error(exc):
                 raise StoreError(f"{path}: cannot open store: {exc}") from exc
             if time.monotonic() >= deadline:
@@ -648,6 +693,8 @@ def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnect
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
         except duckdb.Error as exc:
+            if _is_damage(exc):
+                raise _damaged(path, exc) from exc
             raise StoreError(f"{path}: cannot open store: {exc}") from exc
     con.execute("SET TimeZone = 'UTC'")
     return con
@@ -671,6 +718,15 @@ def open_store(path: str | os.PathLike[str] | None = None, read_only: bool = Fal
             reason = ("a file is in the way" if isinstance(exc, (FileExistsError, NotADirectoryError))
                       else exc.strerror or str(exc))
             raise StoreError(f"{target}: cannot create its folder {target.parent}: {reason}") from exc
+    try:
+        return _open(target, read_only, lock_wait)
+    except duckdb.Error as exc:  # reading the schema version of a file that opened but is damaged
+        if _is_damage(exc):
+            raise _damaged(target, exc) from exc
+        raise StoreError(f"{target}: cannot open store: {_first_line(exc)}") from exc
+
+
+def _open(target: Path, read_only: bool, lock_wait: float) -> Store:
     applied: list[Migration] = []
     if read_only and str(target) != ":memory:":
         if not target.exists():
@@ -694,5 +750,7 @@ def open_store(path: str | os.PathLike[str] | None = None, read_only: bool = Fal
         raise StoreError(f"{target}: {exc}") from exc
     except duckdb.Error as exc:
         con.close()
+        if _is_damage(exc):
+            raise _damaged(target, exc) from exc
         raise StoreError(f"{target}: cannot prepare store: {exc}") from exc
     return Store(target, con, read_only=False, applied_migrations=applied)
