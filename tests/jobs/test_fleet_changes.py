@@ -36,10 +36,10 @@ def monday_fleet() -> list[NightlyVm]:
         if i == 1:
             failures.update({1: "A", 11: "A"})
         vms.append(NightlyVm(f"r1-{i:02d}", "v1" if i <= 3 else "v2", "r1", failures))
-    # Region r2: vault v3 (r2-01..04) fails with B on nights 11 and 12 — one vault's two-day incident;
-    # vault v4: two VMs fail with A on night 8 (too few VMs for an incident).
-    vms += [NightlyVm(f"r2-{i:02d}", "v3", "r2", {11: "B", 12: "B"}) for i in range(1, 5)]
-    vms += [NightlyVm(f"r2-{i:02d}", "v4", "r2", {8: "A"}) for i in (5, 6)]
+    # Region r2: vault v3 (r2-01..06) fails with B on nights 11 and 12 — one vault's incident, six VMs
+    # starting to fail together; vault v4: two VMs fail with A on night 8 (too few VMs for an incident).
+    vms += [NightlyVm(f"r2-{i:02d}", "v3", "r2", {11: "B", 12: "B"}) for i in range(1, 7)]
+    vms += [NightlyVm(f"r2-{i:02d}", "v4", "r2", {8: "A"}) for i in (7, 8)]
     # Region r3, vault v5: R rises from 2 failures on 2 VMs (nights 2, 3) to 12 on 10 VMs (all ten on night
     # 8, r3-01 and r3-02 again on night 10); r3-streak fails with C every night of the period.
     for i in range(1, 11):
@@ -62,6 +62,8 @@ def monday_fleet() -> list[NightlyVm]:
         if k == 1:
             failures.update({12: "F", 5: "G"})
         vms.append(NightlyVm(f"r4-{k:02d}", "v6", "r4", failures))
+    # Region r6, vault v8: six VMs start failing with M on night 10, six others on night 11 (one night each).
+    vms += [NightlyVm(f"r6-{i:02d}", "v8", "r6", {10 if i <= 6 else 11: "M"}) for i in range(1, 13)]
     # Region r5, vault v7: backed up on nights 0–4 only, then silent.
     vms.append(NightlyVm("r5-gone", "v7", "r5", nights=(0, 5)))
     return vms
@@ -82,7 +84,8 @@ def test_error_code_changes_with_the_significance_guard(con: duckdb.DuckDBPyConn
     got = {row.error_code: (row.trend, row.failed, row.previous_failed, row.vms, row.previous_vms)
            for row in changes.itertuples()}
     assert got == {
-        "B": ("new", 8, 0, 4, 0),
+        "M": ("new", 12, 0, 12, 0),
+        "B": ("new", 12, 0, 6, 0),
         "C": ("new", 7, 0, 1, 0),
         "A": ("rising", 9, 1, 8, 1),  # failed z = 8/√10 = 2.53, VMs z = 7/√9 = 2.33
         "R": ("rising", 12, 2, 10, 2),  # 10/√14 = 2.67, 8/√12 = 2.31
@@ -90,7 +93,7 @@ def test_error_code_changes_with_the_significance_guard(con: duckdb.DuckDBPyConn
         "Q": ("steady", 6, 3, 6, 3),  # 3/√9 = 1.0: noise
         "G": ("gone", 0, 1, 0, 1),
     }
-    assert list(changes["error_code"]) == ["B", "C", "A", "R", "F", "Q", "G"]  # new by VMs, rising by VMs' z
+    assert list(changes["error_code"]) == ["M", "B", "C", "A", "R", "F", "Q", "G"]  # new by VMs, rising by VMs' z
     a = changes.set_index("error_code").loc["A"]
     assert math.isclose(a["failed_z"], 8 / math.sqrt(10)) and math.isclose(a["vms_z"], 7 / 3)
     assert a["error_message"] == "A happened" and a["category"] == "network"
@@ -130,19 +133,28 @@ def test_incidents_found_with_their_scope(con: duckdb.DuckDBPyConnection) -> Non
     got = [(r.error_code, r.scope, r.region, None if pd.isna(r.vault_name) else r.vault_name, r.start, r.end,
             r.failed, r.vms, r.vaults) for r in found.itertuples()]
     assert got == [
+        ("M", "vault", "r6", "v8", night(10), night(11), 12, 12, 1),  # spikes on two nights in a row: one
         ("R", "vault", "r3", "v5", night(8), night(8), 10, 10, 1),  # only one vault in r3
+        ("B", "vault", "r2", "v3", night(11), night(12), 12, 6, 1),  # ends with the runs' last failure
         ("A", "region", "r1", None, night(9), night(9), 6, 6, 2),  # v1 and v2: listed once, for the region
-        ("B", "vault", "r2", "v3", night(11), night(12), 8, 4, 1),  # two nights in a row: one incident
     ]
-    # A in r1: 6 failures on a day against a median of 0 and a MAD of 0, floored at 0.5.
-    assert math.isclose(found.set_index("error_code").loc["A", "peak_z"], 6 / (1.4826 * 0.5))
-    # Not incidents: A's two VMs in v4 (night 8), the streak C (one VM a night), Q and F spread over nights.
+    # A in r1: 6 VMs starting to fail on a day against a median of 0 and a MAD of 0, floored at 1.
+    assert math.isclose(found.set_index("error_code").loc["A", "peak_z"], 6 / 1.4826)
+    # Not incidents: A's two VMs in v4 (night 8), the streak C (one VM, one onset), Q and F spread over nights.
     assert not set(found["error_code"]) & {"C", "Q", "F"}
+    assert found.set_index("error_code").loc["A", "error_message"] == "A happened"
+
+
+def test_a_lasting_problem_counts_once(con: duckdb.DuckDBPyConnection) -> None:
+    # B's six VMs fail on nights 11 and 12: six onsets on night 11, none on night 12. Looked at from
+    # night 12 on, nothing starts: no incident.
+    from_night_12 = FleetFilter(dt.datetime(2026, 1, 13), dt.datetime(2026, 1, 15))
+    assert "B" not in set(q.incidents(con, from_night_12)["error_code"])
 
 
 def test_an_incident_needs_several_vms(con: duckdb.DuckDBPyConnection) -> None:
     only_v4 = q.incidents(con, FleetFilter(PERIOD.start, PERIOD.end, vaults=("v4",)))
-    assert only_v4.empty  # two VMs failing together on night 8: below MIN_VMS
+    assert only_v4.empty  # two VMs starting to fail together on night 8: below MIN_VMS
     assert q.MIN_VMS == 3
 
 
@@ -167,6 +179,6 @@ def test_protection_gaps_are_vms_without_any_job(con: duckdb.DuckDBPyConnection)
 
 def test_fleet_stores_write_the_whole_fleet(tmp_path: Path) -> None:
     frame = nightly_jobs(monday_fleet(), FIRST_NIGHT, 14)
-    assert len(frame) == 33 * 14 + 5  # 33 VMs every night, r5-gone five nights
+    assert len(frame) == 47 * 14 + 5  # 47 VMs every night, r5-gone five nights
     with open_store(make_frame_store(tmp_path / "x.duckdb", frame), read_only=True) as store:
         assert store.job_count() == len(frame)

@@ -4,7 +4,7 @@ Every function takes a DuckDB connection and a `FleetFilter` and returns a panda
 dataclass; `fleet_summary` answers all of them for one filter state (what the Fleet page and the benchmark
 call). All SQL of the fleet views lives in this package: `index` (the compact copy of the jobs every view
 reads), `blocks` (the relations the views share), `views` (the views themselves and `fleet_summary`),
-`changes` (what changed against the previous period), `incidents` (failures that spike together), `gaps`
+`changes` (what changed against the previous period), `incident_detection` (VMs that start failing together), `gaps`
 (VMs without any job in the period),
 `filters` (`FleetFilter`) and `sql` (literals and keys).
 
@@ -59,7 +59,7 @@ from loaders.jobs.queries.changes import (
 )
 from loaders.jobs.queries.filters import FleetFilter
 from loaders.jobs.queries.gaps import GAP_COLUMNS, protection_gaps
-from loaders.jobs.queries.incidents import INCIDENT_COLUMNS, MIN_VMS, SPIKE_Z, incidents
+from loaders.jobs.queries.incident_detection import INCIDENT_COLUMNS, MIN_VMS, SPIKE_Z, incidents
 from loaders.jobs.queries.index import INDEX_TABLES, drop_index
 from loaders.jobs.queries.views import (
     DAILY_RATE_COLUMNS,

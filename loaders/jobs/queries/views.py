@@ -11,7 +11,7 @@ from loaders.jobs.queries.blocks import Blocks, blocks_for, run_view
 from loaders.jobs.queries.changes import _error_code_changes, _vm_changes
 from loaders.jobs.queries.filters import FleetFilter
 from loaders.jobs.queries.gaps import _protection_gaps
-from loaders.jobs.queries.incidents import _incidents
+from loaders.jobs.queries.incident_detection import _incidents
 from loaders.jobs.queries.index import ENTITY_FIELDS, JOB_FIELDS, fleet_index
 from loaders.jobs.queries.sql import in_list, latest_value, timestamp_literal
 from loaders.jobs.schema import (
@@ -327,7 +327,7 @@ class FleetSummary:
     failures_by_location: pd.DataFrame = field(repr=False)
     error_code_changes: pd.DataFrame = field(repr=False)  # against the previous period (queries.changes)
     vm_changes: pd.DataFrame = field(repr=False)
-    incidents: pd.DataFrame = field(repr=False)  # queries.incidents
+    incidents: pd.DataFrame = field(repr=False)  # queries.incident_detection
     protection_gaps: pd.DataFrame = field(repr=False)  # queries.gaps
 
 
