@@ -84,8 +84,8 @@ def _incidents(con: duckdb.DuckDBPyConnection, blocks: Blocks) -> pd.DataFrame:
             FROM daily d JOIN spread s USING (error_code, region, vault_name)
             WHERE d.day >= {_day(f.start)} AND d.vms >= {MIN_VMS}),
         spikes AS (
-            SELECT *, day - CAST(row_number() OVER (PARTITION BY error_code, region, vault_name ORDER BY day) AS INTEGER)
-                       AS island
+            SELECT *, day - CAST(row_number() OVER (PARTITION BY error_code, region, vault_name ORDER BY day)
+                                 AS INTEGER) AS island
             FROM scored WHERE z >= {SPIKE_Z}),
         windows AS (
             SELECT error_code, region, vault_name, min(day) AS first_day, max(day) AS last_day, max(z) AS peak_z
@@ -107,7 +107,8 @@ def _incidents(con: duckdb.DuckDBPyConnection, blocks: Blocks) -> pd.DataFrame:
             GROUP BY k.error_code, k.region, k.vault_name, k.first_day, k.peak_z),
         errors AS (
             SELECT error_code, min(error_message) AS error_message,
-                   coalesce(min(error_category), '{UNKNOWN_CATEGORY}') AS category, min(guide_article) AS guide_article, min(guide_error_id) AS guide_error_id
+                   coalesce(min(error_category), '{UNKNOWN_CATEGORY}') AS category,
+                   min(guide_article) AS guide_article, min(guide_error_id) AS guide_error_id
             FROM fleet_failed WHERE error_code IN (SELECT error_code FROM hit) GROUP BY error_code)
         SELECT h.error_code, e.error_message, e.category, e.guide_article, e.guide_error_id,
                CASE WHEN h.vaults = 1 THEN '{VAULT}' ELSE '{REGION}' END AS scope, h.region,
