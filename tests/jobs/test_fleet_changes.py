@@ -1,8 +1,9 @@
 """What changed, incidents and protection gaps on a hand-built fleet of nightly backups.
 
-The fleet (`monday_fleet`): 14 nights from 1 January 2026, one scheduled backup per VM at 22:00 UTC; the
-period is [Jan 8, Jan 15), the previous one [Jan 1, Jan 8). Night n is Jan (n + 1) at 22:00, so the period
-holds nights 7–13. Every expected value below is worked out from the list of VMs in `monday_fleet`.
+The fleet (`tests.support.fleet_stores.monday_fleet`): 14 nights from 1 January 2026, one scheduled backup
+per VM at 22:00 UTC; the period is [Jan 8, Jan 15), the previous one [Jan 1, Jan 8). Night n is Jan (n + 1)
+at 22:00, so the period holds nights 7–13. Every expected value below is worked out from the list of VMs in
+`monday_fleet`.
 """
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ import pytest
 from loaders.jobs import queries as q
 from loaders.jobs.queries import FleetFilter
 from loaders.jobs.store import open_store
-from tests.support.fleet_stores import NightlyVm, make_frame_store, nightly_jobs
+from tests.support.fleet_stores import MONDAY_FIRST_NIGHT as FIRST_NIGHT
+from tests.support.fleet_stores import make_frame_store, make_monday_store, monday_fleet, nightly_jobs
 
-FIRST_NIGHT = dt.date(2026, 1, 1)
 PERIOD = FleetFilter(dt.datetime(2026, 1, 8), dt.datetime(2026, 1, 15))
 
 
@@ -27,52 +28,9 @@ def night(n: int) -> pd.Timestamp:
     return pd.Timestamp(FIRST_NIGHT + dt.timedelta(days=n)) + pd.Timedelta(hours=22)
 
 
-def monday_fleet() -> list[NightlyVm]:
-    vms = []
-    # Region r1, vaults v1 (r1-01..03) and v2 (r1-04..06): all six fail with A on night 9 (Jan 10) — a
-    # regional incident; r1-01 also fails with A on nights 1 and 11 (noise).
-    for i in range(1, 7):
-        failures = {9: "A"}
-        if i == 1:
-            failures.update({1: "A", 11: "A"})
-        vms.append(NightlyVm(f"r1-{i:02d}", "v1" if i <= 3 else "v2", "r1", failures))
-    # Region r2: vault v3 (r2-01..06) fails with B on nights 11 and 12 — one vault's incident, six VMs
-    # starting to fail together; vault v4: two VMs fail with A on night 8 (too few VMs for an incident).
-    vms += [NightlyVm(f"r2-{i:02d}", "v3", "r2", {11: "B", 12: "B"}) for i in range(1, 7)]
-    vms += [NightlyVm(f"r2-{i:02d}", "v4", "r2", {8: "A"}) for i in (7, 8)]
-    # Region r3, vault v5: R rises from 2 failures on 2 VMs (nights 2, 3) to 12 on 10 VMs (all ten on night
-    # 8, r3-01 and r3-02 again on night 10); r3-streak fails with C every night of the period.
-    for i in range(1, 11):
-        failures = {8: "R"}
-        if i in (1, 2):
-            failures.update({i + 1: "R", 10: "R"})
-        vms.append(NightlyVm(f"r3-{i:02d}", "v5", "r3", failures))
-    vms.append(NightlyVm("r3-streak", "v5", "r3", {n: "C" for n in range(7, 14)}))
-    # Region r4, vault v6: F falls from 10 failures on 10 VMs (r4-k on night (k - 1) % 7) to 1 (r4-01, night
-    # 12); Q stays noise: 3 on 3 VMs before (r4-08, r4-09 night 5, r4-10 night 6), 6 on 6 VMs now; G is
-    # gone (r4-01, night 5).
-    q_now = {2: 8, 3: 9, 4: 10, 5: 11, 6: 12, 7: 8}
-    q_before = {8: 5, 9: 5, 10: 6}
-    for k in range(1, 11):
-        failures = {(k - 1) % 7: "F"}
-        if k in q_now:
-            failures[q_now[k]] = "Q"
-        if k in q_before:
-            failures[q_before[k]] = "Q"
-        if k == 1:
-            failures.update({12: "F", 5: "G"})
-        vms.append(NightlyVm(f"r4-{k:02d}", "v6", "r4", failures))
-    # Region r6, vault v8: six VMs start failing with M on night 10, six others on night 11 (one night each).
-    vms += [NightlyVm(f"r6-{i:02d}", "v8", "r6", {10 if i <= 6 else 11: "M"}) for i in range(1, 13)]
-    # Region r5, vault v7: backed up on nights 0–4 only, then silent.
-    vms.append(NightlyVm("r5-gone", "v7", "r5", nights=(0, 5)))
-    return vms
-
-
 @pytest.fixture(scope="module")
 def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    path = make_frame_store(tmp_path_factory.mktemp("monday") / "fleet.duckdb",
-                            nightly_jobs(monday_fleet(), FIRST_NIGHT, 14))
+    path = make_monday_store(tmp_path_factory.mktemp("monday") / "fleet.duckdb")
     store = open_store(path, read_only=True)
     yield store.connection
     store.close()

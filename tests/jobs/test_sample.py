@@ -324,3 +324,13 @@ def test_some_problems_are_not_fixed_within_the_period(con: duckdb.DuckDBPyConne
     deleted_vm_codes = {"ResourceNotFound", "BCMV2VMNotFound"}
     unfixed = vms[(vms["current_streak"] > 21) & ~vms["last_error_code"].isin(deleted_vm_codes)]
     assert len(unfixed) >= 3  # longer than any streak episode: a lasting problem nobody fixed
+
+
+def test_the_regional_incident_is_the_incident_found(con: duckdb.DuckDBPyConnection) -> None:
+    plan = plan_sample(vms=2000, days=60, seed=7, now=NOW)
+    found = q.incidents(con, q.FleetFilter.last_days(NOW, 60))
+    assert len(found) >= 1
+    assert set(found["region"]) == {plan.incident_region}  # lasting problems elsewhere do not look like one
+    assert {d.date() for d in found["start"]} == {plan.incident_day}
+    top = found.iloc[0]
+    assert top["scope"] == "region" and top["vaults"] >= 2 and top["category"] in ("network", "extension")

@@ -98,7 +98,7 @@ def _incidents(con: duckdb.DuckDBPyConnection, blocks: Blocks) -> pd.DataFrame:
                   AND r.first_day <= w.last_day AND w.first_day <= r.last_day)),
         hit AS (
             SELECT k.error_code, k.region, k.vault_name AS group_vault, k.first_day, k.peak_z,
-                   min(c.start_time) AS start, max(c.last_failure) AS end, sum(c.scheduled_failures) AS failed,
+                   min(c.start_time) AS start, max(c.last_failure) AS end, sum(c.scheduled_failures)::BIGINT AS failed,
                    count(DISTINCT c.vm) AS vms,
                    count(DISTINCT c.vault_name) AS vaults, min(c.vault_name) AS one_vault
             FROM kept k JOIN coded c
