@@ -6,6 +6,8 @@ Deep link: fleet?lang=..&range=7d|14d|30d|90d|custom&from=YYYY-MM-DD&to=YYYY-MM-
 """
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from dashboard.core.i18n import _, current_locale, ngettext
@@ -258,3 +260,17 @@ st.caption(ngettext("{count} VM the store knows has no job at all in this period
                     "policy removed, or the VM deleted while the vault still lists it.", len(gaps_table.frame)))
 if len(gaps_table.frame):
     table_with_links(gaps_table, "fleet_gaps", TABLE_ROWS)
+
+# -- the report that travels ------------------------------------------------------------------------------
+st.subheader(_("Report"), anchor=False)
+st.caption(_("This view, its period and filters, as one HTML file with its charts that opens anywhere without a "
+             "network, or as a Markdown digest for a chat or a ticket."))
+with st.container(horizontal=True):
+    for report_format, label, name, mime in (("html", _("Download HTML report"), "fleet-report.html", "text/html"),
+                                             ("markdown", _("Download Markdown digest"), "fleet-report.md",
+                                              "text/markdown")):
+        # Built only when clicked (a callable): the HTML carries the whole charting library.
+        st.download_button(label, functools.partial(fleet_data.report, result, snapshot.version, fleet, now,
+                                                    result.rpo_hours, locale, report_format),
+                           file_name=name, mime=mime, key=f"fleet_report_{report_format}",
+                           icon=":material/description:", on_click="ignore")

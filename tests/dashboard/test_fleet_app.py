@@ -98,9 +98,15 @@ def test_default_view_shows_the_last_30_days_as_the_queries_count_them(open_flee
     # 60 days of sample data: every tile compares with the 30 days before.
     assert all(metric.proto.delta for metric in app.metric)
     assert app.query_params.get("lang") == "en-us" and "region" not in app.query_params
-    headers = [list(frame.value.columns) for frame in app.dataframe]
-    assert headers[1][:3] == ["VM", "Vault", "Region"] and headers[2][:3] == ["VM", "Vault", "Region"]
-    assert len(app.get("download_button")) == 3
+    # After the top errors: the top failing VMs and the RPO breach (then the VMs without any job, if any).
+    keys = [frame.key or "" for frame in app.dataframe]
+    top = next(i for i, key in enumerate(keys) if key.startswith("fleet_top_errors_table_"))
+    headers = [list(frame.value.columns) for frame in app.dataframe][top + 1:top + 3]
+    assert headers[0][:3] == ["VM", "Vault", "Region"] and headers[1][:3] == ["VM", "Vault", "Region"]
+    # Every table has its CSV; the view has its HTML report and Markdown digest.
+    labels = [button.proto.label for button in app.get("download_button")]
+    assert labels.count("Download CSV") == len(app.dataframe)
+    assert labels[-2:] == ["Download HTML report", "Download Markdown digest"]
 
 
 def test_the_root_url_opens_the_fleet_and_keeps_the_link_parameters(open_fleet, sample_db) -> None:
@@ -191,13 +197,16 @@ def test_filters_with_nothing_in_common_say_so_instead_of_empty_tables(open_flee
     assert tiles(app)[translate("Jobs", "it-it")] == "0"
     notices = [i.value for i in app.info]
     assert any(translate("Reset filters", "it-it") in text for text in notices), notices
-    # No table that would only say "empty" (Streamlit's word, in English), no CSV of nothing.
-    assert not app.dataframe and not app.get("download_button")
+    # No table that would only say "empty" (Streamlit's word, in English), no CSV of nothing; only the report.
+    assert not app.dataframe
+    assert [b.proto.label for b in app.get("download_button")] == [
+        translate("Download HTML report", "it-it"), translate("Download Markdown digest", "it-it")]
     assert translate("No VM has a failed job in this period.", "it-it") in notices
 
     app.button[0].click().run()  # reset filters
     assert not any(translate("Reset filters", "it-it") in i.value for i in app.info)
-    assert len(app.dataframe) == 3
+    assert any((frame.key or "").startswith("fleet_top_errors_table_") for frame in app.dataframe)
+    assert len(app.dataframe) >= 3  # top errors, top failing VMs, RPO breach, and what changed
 
 
 def test_a_link_with_dates_shows_that_period(open_fleet, hand_built_db) -> None:
