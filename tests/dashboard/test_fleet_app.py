@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -11,16 +10,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core import store_actions
-from dashboard.core.docs_root import ENV_VAR as DOCS_ENV_VAR
 from dashboard.core.formatting import format_integer, format_moment, format_percent
 from dashboard.core.i18n import translate
 from dashboard.fleet.filters import FilterState, fleet_filter, reference_time
 from loaders.jobs import queries
 from loaders.jobs.queries import FleetFilter
-from loaders.jobs.store import DB_ENV_VAR, open_store
+from loaders.jobs.store import open_store
 from tests.support.fleet_stores import SAMPLE_NOW, make_hand_built_store, make_sample_store
 
-APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 LABELS = ("Jobs", "Success rate", "Failed jobs", "Affected VMs")
 
 
@@ -32,25 +29,6 @@ def sample_db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def hand_built_db(tmp_path_factory) -> Path:
     return make_hand_built_store(tmp_path_factory.mktemp("fleet-hand") / "fleet.duckdb")
-
-
-@pytest.fixture
-def open_fleet(monkeypatch) -> Callable[..., AppTest]:
-    """Run the app at ?page=fleet (page=None: the root URL) on the store `db`, with extra query parameters."""
-
-    def run(db: Path, page: str | None = "fleet", **query: str) -> AppTest:
-        monkeypatch.setenv(DB_ENV_VAR, str(db))
-        monkeypatch.delenv(DOCS_ENV_VAR, raising=False)
-        app = AppTest.from_file(str(APP), default_timeout=120)
-        if page:
-            app.query_params["page"] = page
-        for name, value in query.items():
-            app.query_params[name] = value
-        app.run()
-        assert not app.exception, [e.value for e in app.exception]
-        return app
-
-    return run
 
 
 def as_of(db: Path) -> dt.datetime:

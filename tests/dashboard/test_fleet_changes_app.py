@@ -3,19 +3,15 @@
 and tests/data/fleet)."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.core.docs_root import ENV_VAR as DOCS_ENV_VAR
 from dashboard.core.i18n import translate
-from loaders.jobs.store import DB_ENV_VAR
 from tests.support.fleet_stores import make_hand_built_store, make_monday_store
 
-APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 SECOND_WEEK = {"from": "2026-01-08", "to": "2026-01-14"}
 
 
@@ -27,22 +23,6 @@ def monday_db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def hand_built_db(tmp_path_factory) -> Path:
     return make_hand_built_store(tmp_path_factory.mktemp("fleet-hand") / "fleet.duckdb")
-
-
-@pytest.fixture
-def open_fleet(monkeypatch) -> Callable[..., AppTest]:
-    def run(db: Path, **query: str) -> AppTest:
-        monkeypatch.setenv(DB_ENV_VAR, str(db))
-        monkeypatch.delenv(DOCS_ENV_VAR, raising=False)
-        app = AppTest.from_file(str(APP), default_timeout=120)
-        app.query_params["page"] = "fleet"
-        for name, value in query.items():
-            app.query_params[name] = value
-        app.run()
-        assert not app.exception, [e.value for e in app.exception]
-        return app
-
-    return run
 
 
 TABS = ("new", "rising", "falling", "started", "recovered")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 from pathlib import Path
 
 from babel.dates import format_datetime
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
+
+from loaders.translations import compile_catalog
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DOMAIN = "report"
@@ -36,15 +35,7 @@ def catalog_path(locale: str) -> Path:
 
 @functools.cache
 def _translations(locale: str) -> NullTranslations:
-    path = catalog_path(locale)
-    if not path.is_file():
-        return NullTranslations()
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=_babel(locale), domain=DOMAIN)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog, use_fuzzy=False)
-    compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
+    return compile_catalog(catalog_path(locale), _babel(locale), DOMAIN)
 
 
 def T_(message: str, locale: str, /, **values: object) -> str:
