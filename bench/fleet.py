@@ -325,8 +325,8 @@ def _protection_gaps(df: pd.DataFrame, key: pd.Series, entity: pd.Series, f: Any
     silent = latest[latest["start_time"] < f.start].rename(columns={"start_time": "last_job"})
     ok = (df["operation"] == "Backup") & df["status"].isin(SUCCESS) & (df["start_time"] < f.start) & key.notna()
     last_success = df.loc[ok, ["start_time"]].assign(vm_id=key[ok]).groupby("vm_id")["start_time"].max()
-    silent = silent.assign(last_success=silent["vm_id"].map(last_success),
-                           days_silent=(f.end - silent["last_job"]).dt.total_seconds() / 86400.0)
+    silent = silent.join(last_success.rename("last_success"), on="vm_id")
+    silent = silent.assign(days_silent=(f.end - silent["last_job"]).dt.total_seconds() / 86400.0)
     silent = silent.assign(_desc=-(silent["last_job"] - pd.Timestamp(1970, 1, 1)).dt.total_seconds())
     silent = _sorted(silent, ["_desc", "vm_name", "vm_id"], [True, True, True])
     return silent[["vm_id", "vm_name", "vault_name", "subscription_id", "region", "last_job", "last_success",
