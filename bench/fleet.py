@@ -1,5 +1,6 @@
 """Fleet benchmark: the sample fleet ingested into the DuckDB store, and every fleet view for one filter
-state (`fleet_summary`) against the same answers computed with plain pandas on the same rows.
+state (`fleet_summary`, "what changed", incidents and protection gaps included) against the same answers
+computed with plain pandas on the same rows.
 
 `python -m bench.fleet` runs 15,000 VMs × 90 days (about 1.3 M jobs) and 56,500 VMs × 90 days (about
 5 M jobs), checks that DuckDB and pandas agree on every view, prints the numbers and rewrites the
@@ -30,6 +31,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from bench.results import RESULTS, machine, package_version, write_section
@@ -44,7 +46,8 @@ QUERY_TARGET_S = 1.0  # all views of one filter state at ~1.4 M jobs
 RATIO_TARGET = 10.0  # at least this many times faster than pandas
 MEMORY_TARGET_MB = 2048  # peak resident memory at 5 M jobs
 VIEWS = ("daily_trend", "daily_success_rate", "daily_failures_by_category", "top_error_codes", "top_failing_vms",
-         "rpo_breach", "failure_streaks", "time_to_recover", "failure_heatmap", "failures_by_location")
+         "rpo_breach", "failure_streaks", "time_to_recover", "failure_heatmap", "failures_by_location",
+         "error_code_changes", "vm_changes", "incidents", "protection_gaps")
 
 
 def filter_states() -> dict[str, Any]:
@@ -67,6 +70,8 @@ PANDAS_COLUMNS = ("vault_id", "job_id", "subscription_id", "vault_name", "region
                   "operation", "status", "is_scheduled", "start_time", "error_code_int", "error_code",
                   "error_message", "error_category", "guide_article", "guide_error_id")
 SUCCESS = ("Completed", "CompletedWithWarnings")
+INCIDENT_COLUMNS = ("error_code", "error_message", "category", "guide_article", "guide_error_id", "scope",
+                    "region", "vault_name", "start", "end", "failed", "vms", "vaults", "peak_z")
 
 
 def _vm_key(df: pd.DataFrame) -> pd.Series:
@@ -183,6 +188,153 @@ def _sorted(frame: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.Dat
     return frame.sort_values(by, ascending=ascending, na_position="last", kind="stable").reset_index(drop=True)
 
 
+# The "what changed", incident and gap views (loaders/jobs/queries/changes.py, incident_detection.py, gaps.py).
+SIGNIFICANCE_Z, SPIKE_Z, MIN_MAD, MIN_VMS = 2.0, 3.5, 1.0, 3
+TREND_ORDER = {"new": 0, "rising": 1, "falling": 2, "steady": 3, "gone": 4}
+
+
+def _code_changes(failed_both: pd.DataFrame) -> pd.DataFrame:
+    codes = failed_both.assign(message_key=failed_both["error_message"].where(failed_both["code"].isna()))
+    by = codes.groupby(["code", "message_key"], dropna=False)
+    now_rows, before_rows = codes[codes["in_scope"]], codes[codes["in_previous"]]
+    keys = ["code", "message_key"]
+    out = pd.DataFrame({
+        "error_message": by["error_message"].min(), "category": by["error_category"].min().fillna("unknown"),
+        "guide_article": by["guide_article"].min(), "guide_error_id": by["guide_error_id"].min(),
+        "failed": now_rows.groupby(keys, dropna=False).size(),
+        "previous_failed": before_rows.groupby(keys, dropna=False).size(),
+        "vms": now_rows.groupby(keys, dropna=False)["vm_id"].nunique(),
+        "previous_vms": before_rows.groupby(keys, dropna=False)["vm_id"].nunique(),
+    })
+    for column in ("failed", "previous_failed", "vms", "previous_vms"):
+        out[column] = out[column].fillna(0).astype("int64")
+    out["failed_z"] = (out["failed"] - out["previous_failed"]) / (out["failed"] + out["previous_failed"]) ** 0.5
+    total_vms = (out["vms"] + out["previous_vms"]).where(lambda v: v > 0)
+    out["vms_z"] = (out["vms"] - out["previous_vms"]) / total_vms ** 0.5
+    z = SIGNIFICANCE_Z
+    out["trend"] = "steady"
+    out.loc[(out["failed_z"] >= z) & (out["vms_z"] >= z), "trend"] = "rising"
+    out.loc[(out["failed_z"] <= -z) & (out["vms_z"] <= -z), "trend"] = "falling"
+    out.loc[out["failed"] == 0, "trend"] = "gone"
+    out.loc[out["previous_failed"] == 0, "trend"] = "new"
+    out = out.reset_index().rename(columns={"code": "error_code"}).drop(columns="message_key")
+    rank = out["trend"].map(TREND_ORDER)
+    second = out["failed"].mul(-1).astype("float64")
+    second = second.mask(out["trend"] == "new", -out["vms"]).mask(out["trend"] == "rising", -out["vms_z"])
+    second = second.mask(out["trend"] == "falling", out["vms_z"])
+    out = out.assign(_rank=rank, _second=second)
+    out = _sorted(out, ["_rank", "_second", "failed", "error_code", "error_message"], [True, True, False, True, True])
+    return out.drop(columns=["_rank", "_second"])[["error_code", "error_message", "category", "guide_article",
+                                                   "guide_error_id", "failed", "previous_failed", "vms",
+                                                   "previous_vms", "failed_z", "vms_z", "trend"]]
+
+
+def _guides(df: pd.DataFrame) -> pd.DataFrame:
+    failed = df[df["status"] == "Failed"]
+    return failed.assign(code=_error_key(failed)).groupby("code")[["guide_article", "guide_error_id"]].min()
+
+
+def _vm_changes(runs: pd.DataFrame, scope_vms: pd.DataFrame, guides: pd.DataFrame, f: Any) -> pd.DataFrame:
+    open_at_start = (runs["first_failure"] < f.start) & (runs["recovered_at"].isna()
+                                                         | (runs["recovered_at"] >= f.start))
+    states = pd.DataFrame({"at_start": open_at_start, "at_end": runs["recovered_at"].isna(), "vm_id": runs["vm_id"]})
+    states = states.groupby("vm_id")[["at_start", "at_end"]].any()
+    r = runs.join(states, on="vm_id")
+    started = r["at_end"] & ~r["at_start"] & r["recovered_at"].isna()
+    recovered = r["at_start"] & ~r["at_end"] & (r["first_failure"] < f.start) & (r["recovered_at"] >= f.start)
+    r = r[started | recovered].assign(change=lambda x: x["at_end"].map({True: "started", False: "recovered"}))
+    r = r.join(scope_vms[["vm_name", "vault_name", "region"]], on="vm_id", how="inner").join(guides, on="error_code")
+    r = r.rename(columns={"scheduled_failures": "failures"})
+    key = (-r["failures"]).where(r["change"] == "started",
+                                 -(r["recovered_at"] - pd.Timestamp(1970, 1, 1)).dt.total_seconds())
+    r = r.assign(_recovered=r["change"] == "recovered", _key=key)
+    r = _sorted(r, ["_recovered", "_key", "first_failure", "vm_name", "vm_id"], [True, True, True, True, True])
+    return r[["vm_id", "vm_name", "vault_name", "region", "change", "first_failure", "recovered_at", "failures",
+              "error_code", "error_message", "guide_article", "guide_error_id"]]
+
+
+def _incidents(runs: pd.DataFrame, scope_vms: pd.DataFrame, df: pd.DataFrame, f: Any) -> pd.DataFrame:
+    first = f.previous().start
+    onsets = runs[(runs["first_failure"] >= first) & runs["error_code"].notna()]
+    onsets = onsets.join(scope_vms[["region", "vault_name"]], on="vm_id", how="inner")
+    onsets = onsets[onsets["region"].notna()].assign(day=lambda x: x["first_failure"].dt.floor("D"))
+    n_days = (pd.Timestamp(f.end - dt.timedelta(microseconds=1)).normalize() - pd.Timestamp(first).normalize()).days + 1
+    with_vault = onsets[onsets["vault_name"].notna()]
+    levels = [onsets.assign(group_vault=""), with_vault.assign(group_vault=with_vault["vault_name"])]
+    daily = pd.concat([lv.groupby(["error_code", "region", "group_vault", "day"])["vm_id"].nunique() for lv in levels])
+    daily = daily.rename("vms").reset_index()
+    start_day = pd.Timestamp(f.start).normalize()
+    groups = daily.groupby(["error_code", "region", "group_vault"])
+    stats = []
+    for key, rows in groups:
+        if rows["day"].max() < start_day:
+            continue
+        series = np.concatenate([rows["vms"].to_numpy(float), np.zeros(n_days - len(rows))])
+        centre = float(np.median(series))
+        scale = 1.4826 * max(float(np.median(np.abs(series - centre))), MIN_MAD)
+        stats.append((*key, centre, scale))
+    stats = pd.DataFrame(stats, columns=["error_code", "region", "group_vault", "centre", "scale"])
+    scored = daily.merge(stats, on=["error_code", "region", "group_vault"])
+    scored = scored[(scored["day"] >= start_day) & (scored["vms"] >= MIN_VMS)]
+    scored = scored.assign(z=(scored["vms"] - scored["centre"]) / scored["scale"])
+    spikes = scored[scored["z"] >= SPIKE_Z].sort_values(["error_code", "region", "group_vault", "day"])
+    columns = list(INCIDENT_COLUMNS)
+    if spikes.empty:
+        return pd.DataFrame(columns=columns)
+    gap = spikes.groupby(["error_code", "region", "group_vault"])["day"].diff() != pd.Timedelta(days=1)
+    spikes = spikes.assign(island=gap.cumsum())
+    windows = spikes.groupby(["error_code", "region", "group_vault", "island"]).agg(
+        first_day=("day", "min"), last_day=("day", "max"), peak_z=("z", "max")).reset_index()
+    regional = windows[windows["group_vault"] == ""]
+    keep = []
+    for w in windows.itertuples():
+        same = (regional["error_code"] == w.error_code) & (regional["region"] == w.region)
+        overlapped = w.group_vault != "" and (same & (regional["first_day"] <= w.last_day)
+                                              & (w.first_day <= regional["last_day"])).any()
+        if not overlapped:
+            keep.append(w)
+    errors = df[df["status"] == "Failed"]
+    errors = errors.assign(code=_error_key(errors)).groupby("code").agg(
+        error_message=("error_message", "min"), category=("error_category", "min"),
+        guide_article=("guide_article", "min"), guide_error_id=("guide_error_id", "min"))
+    rows = []
+    for w in keep:
+        hit = onsets[(onsets["error_code"] == w.error_code) & (onsets["region"] == w.region)
+                     & (onsets["day"] >= w.first_day) & (onsets["day"] <= w.last_day)]
+        if w.group_vault:
+            hit = hit[hit["vault_name"] == w.group_vault]
+        vaults = hit["vault_name"].nunique()
+        e = errors.loc[w.error_code]
+        rows.append({"error_code": w.error_code, "error_message": e["error_message"],
+                     "category": e["category"] if isinstance(e["category"], str) else "unknown",
+                     "guide_article": e["guide_article"], "guide_error_id": e["guide_error_id"],
+                     "scope": "vault" if vaults == 1 else "region", "region": w.region,
+                     "vault_name": hit["vault_name"].min() if vaults == 1 else None,
+                     "start": hit["first_failure"].min(), "end": hit["last_failure"].max(),
+                     "failed": int(hit["scheduled_failures"].sum()), "vms": hit["vm_id"].nunique(), "vaults": vaults,
+                     "peak_z": w.peak_z})
+    found = pd.DataFrame(rows, columns=columns)
+    for text in ("error_message", "category", "guide_article", "guide_error_id", "vault_name"):
+        found[text] = found[text].astype(object)
+    return _sorted(found, ["vms", "failed", "start", "error_code", "region", "vault_name"],
+                   [False, False, True, True, True, True])
+
+
+def _protection_gaps(df: pd.DataFrame, key: pd.Series, entity: pd.Series, f: Any) -> pd.DataFrame:
+    mask = entity & key.notna() & (df["start_time"] < f.end)
+    rows = df.loc[mask, ["start_time", "vm_name", "vault_name", "subscription_id", "region"]].assign(vm_id=key[mask])
+    latest = rows.sort_values("start_time", kind="stable").drop_duplicates("vm_id", keep="last")
+    silent = latest[latest["start_time"] < f.start].rename(columns={"start_time": "last_job"})
+    ok = (df["operation"] == "Backup") & df["status"].isin(SUCCESS) & (df["start_time"] < f.start) & key.notna()
+    last_success = df.loc[ok, ["start_time"]].assign(vm_id=key[ok]).groupby("vm_id")["start_time"].max()
+    silent = silent.join(last_success.rename("last_success"), on="vm_id")
+    silent = silent.assign(days_silent=(f.end - silent["last_job"]).dt.total_seconds() / 86400.0)
+    silent = silent.assign(_desc=-(silent["last_job"] - pd.Timestamp(1970, 1, 1)).dt.total_seconds())
+    silent = _sorted(silent, ["_desc", "vm_name", "vm_id"], [True, True, True])
+    return silent[["vm_id", "vm_name", "vault_name", "subscription_id", "region", "last_job", "last_success",
+                   "days_silent"]]
+
+
 def pandas_fleet_summary(df: pd.DataFrame, f: Any, now: dt.datetime, rpo_hours: float = 24,
                          top_errors: int = 10, top_vms: int = 50) -> dict[str, Any]:
     """Every fleet view for one filter state, computed with pandas (the benchmark's baseline)."""
@@ -282,6 +434,18 @@ def pandas_fleet_summary(df: pd.DataFrame, f: Any, now: dt.datetime, rpo_hours: 
     previous_now = now - f.length
     previous_latest, _ = _successes(df, key, previous, previous_scope_vms.index, previous_now)
     out["previous_rpo_breaches"] = len(_rpo(previous_scope_vms, previous_latest, previous_now, rpo_hours))
+
+    both = _scope_mask(df, previous, entity) | scope
+    failed_both = df.loc[both & (df["status"] == "Failed"), ["start_time", "error_code", "error_code_int",
+                                                            "error_message", "error_category", "guide_article",
+                                                            "guide_error_id"]]
+    failed_both = failed_both.assign(code=_error_key(failed_both), vm_id=key[failed_both.index],
+                                     in_scope=scope[failed_both.index],
+                                     in_previous=_scope_mask(df, previous, entity)[failed_both.index])
+    out["error_code_changes"] = _code_changes(failed_both)
+    out["vm_changes"] = _vm_changes(runs, scope_vms, _guides(df), f)
+    out["incidents"] = _incidents(runs, scope_vms, df, f)
+    out["protection_gaps"] = _protection_gaps(df, key, entity, f)
     return out
 
 
@@ -445,7 +609,9 @@ def render(results: list[SizeResult], repeat: int) -> str:
         f"Sample fleet (seed {SEED}, now {NOW:%Y-%m-%d %H:%M} UTC) generated and upserted into the DuckDB store; "
         "then every fleet view for one filter state (`fleet_summary`: KPIs and previous-period KPIs, daily "
         "trend, success rate and failures by category, top error codes, top failing VMs, RPO breach with the "
-        "previous period's count, failure streaks, time to recover, heatmap, failures by location). Baseline: the "
+        "previous period's count, failure streaks, time to recover, heatmap, failures by location, and, against "
+        "the previous period, error codes new, rising and falling, VMs that started failing or recovered, "
+        "incidents and VMs without any job). Baseline: the "
         "same definitions in plain pandas on the same rows, loaded from the store into a DataFrame beforehand "
         f"(loading not timed). Times are medians of {repeat} runs after a warm-up. Peak memory is ru_maxrss of "
         "a separate process per size: the store process (generate, ingest, queries) and the pandas process. "

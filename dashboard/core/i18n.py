@@ -7,7 +7,6 @@ language) or `N_()` (marked for extraction, translated later with `translate()`)
 from __future__ import annotations
 
 import functools
-import io
 import re
 import string
 from collections import Counter
@@ -15,9 +14,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
+
+from loaders.translations import compile_catalog
 
 LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
 DOMAIN = "messages"
@@ -89,16 +88,7 @@ def catalog_path(locale: str) -> Path:
 @functools.cache
 def load_translations(locale: str) -> NullTranslations:
     """Compiled catalog for a UI locale; a missing catalog falls back to the source strings."""
-    path = catalog_path(locale)
-    if not path.is_file():
-        return NullTranslations()
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=babel_locale(locale), domain=DOMAIN)
-    compiled = io.BytesIO()
-    # Fuzzy entries are drafts: serving them would show unreviewed text.
-    write_mo(compiled, catalog, use_fuzzy=False)
-    compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
+    return compile_catalog(catalog_path(locale), babel_locale(locale), DOMAIN)
 
 
 def translate(message: str, locale: str | None = None, /, **values: object) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from dashboard.core.i18n import N_
 from dashboard.core.url_state import first_value
 from loaders.jobs.queries import FilterOptions, FleetFilter
+from loaders.jobs.queries.filters import next_hour, reference_time  # noqa: F401 - part of this module's API
 
 CUSTOM = "custom"
 # Preset key -> (days, label msgid). Keys are what the URL carries.
@@ -176,24 +177,8 @@ def restrict(state: FilterState, options: FilterOptions) -> tuple[FilterState, l
 
 
 # -- time ----------------------------------------------------------------------------------------------
-def next_hour(value: dt.datetime) -> dt.datetime:
-    """The first full hour strictly after `value`."""
-    return value.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
-
-
-def reference_time(latest_job: dt.datetime | None, live: bool, wall_clock: dt.datetime) -> dt.datetime:
-    """The "now" of the figures, naive UTC.
-
-    A store kept current by a sync is read at the wall clock (to the minute), so VMs that stopped
-    backing up show up as overdue. A snapshot (the sample, imported exports) is read at the end of its
-    data, the first full hour after its latest job started: a sample made last week still shows its last
-    7 days, not an empty week."""
-    clock = wall_clock.replace(second=0, microsecond=0)
-    if live or latest_job is None:
-        return clock
-    return min(next_hour(latest_job), next_hour(clock))
-
-
+# `reference_time` (the "now" of the figures) and `next_hour` come from loaders.jobs.queries.filters, shared
+# with `python -m loaders jobs report`.
 def period(state: FilterState, as_of: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     """[start, end) of the chosen time range, naive UTC."""
     if state.range == CUSTOM and state.start_day and state.end_day:

@@ -6,6 +6,8 @@ Deep link: fleet?lang=..&range=7d|14d|30d|90d|custom&from=YYYY-MM-DD&to=YYYY-MM-
 """
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from dashboard.core.i18n import _, current_locale, ngettext
@@ -32,11 +34,13 @@ from dashboard.core import fleet_store, shell, store_actions, url_state  # noqa:
 from dashboard.core.formatting import format_integer  # noqa: E402
 from dashboard.core.registry import page as registered_page  # noqa: E402
 from dashboard.core.render import escape_markdown  # noqa: E402
+from dashboard.fleet import changes_view  # noqa: E402
 from dashboard.fleet import filters as fleet_filters  # noqa: E402
 from dashboard.fleet import state as fleet_state  # noqa: E402
 from dashboard.fleet import summary as fleet_data  # noqa: E402
 from dashboard.fleet import view as fleet_view  # noqa: E402
 from dashboard.fleet.labels import UNKNOWN_CATEGORY, category_label  # noqa: E402
+from loaders.jobs.queries import FALLING, MIN_VMS, NEW, RECOVERED, RISING, SIGNIFICANCE_Z, SPIKE_Z, STARTED  # noqa: E402
 
 path = fleet_store.store_path()
 
@@ -128,6 +132,54 @@ if not result.kpis.jobs:
         notice_slot.info(_("The store has no jobs in this period. Choose a longer time range."),
                          icon=":material/date_range:")
 
+
+
+def table_with_links(table: fleet_view.Table, key: str, rows: int | None = None) -> None:
+    """A table whose guidance and filtered-view columns are links, and its CSV."""
+    links = {_("Guidance"): _("Open guide"), _("Filtered view"): _("Open view")}
+    st.dataframe(fleet_view.styled(table, rows), hide_index=True, width="stretch", key=key,
+                 column_config={header: st.column_config.LinkColumn(header, display_text=text)
+                                for header, text in links.items() if header in table.frame.columns})
+    st.download_button(_("Download CSV"), table.csv(), file_name=table.csv_name, mime="text/csv",
+                       key=f"{key}_download", icon=":material/download:")
+
+
+# -- what changed -----------------------------------------------------------------------------------------
+docs_value = shell.docs_link_value()
+st.subheader(_("What changed"), anchor=False)
+st.caption(_("Against the previous {days} days. A code counts as rising or falling only when its failed jobs "
+             "and its affected VMs both changed by more than chance would (z ≥ {z}); smaller changes are noise.",
+             days=format_integer(fleet.length.days, locale), z=f"{SIGNIFICANCE_Z:g}"))
+change_tables = {trend: changes_view.code_changes_table(result.error_code_changes, trend, locale, docs_value)
+                 for trend in (NEW, RISING, FALLING)}
+vm_tables = {change: changes_view.vm_changes_table(result.vm_changes, change, locale, docs_value)
+             for change in (STARTED, RECOVERED)}
+tab_labels = {NEW: _("New error codes ({count})"), RISING: _("Rising ({count})"), FALLING: _("Falling ({count})"),
+              STARTED: _("VMs that started failing ({count})"), RECOVERED: _("VMs that recovered ({count})")}
+empty_texts = {NEW: _("No error code is new in this period."), RISING: _("No error code rose by more than noise."),
+               FALLING: _("No error code fell by more than noise."), STARTED: _("No VM started failing."),
+               RECOVERED: _("No VM recovered in this period.")}
+all_tables = change_tables | vm_tables
+tabs = st.tabs([tab_labels[name].format(count=format_integer(len(table.frame), locale))
+                for name, table in all_tables.items()])
+for tab, (name, table) in zip(tabs, all_tables.items(), strict=True):
+    with tab:
+        if len(table.frame):
+            table_with_links(table, f"fleet_changes_{name}", TABLE_ROWS)
+        else:
+            st.caption(empty_texts[name])
+
+# -- incidents --------------------------------------------------------------------------------------------
+st.subheader(_("Incidents"), anchor=False)
+st.caption(_("Days on which unusually many VMs of one region or vault started failing with the same error code "
+             "(at least {vms} VMs, and a robust z-score of the day's count against the period and the one "
+             "before of at least {z}).", vms=format_integer(MIN_VMS, locale), z=f"{SPIKE_Z:g}"))
+incidents_table = changes_view.incidents_table(result.incidents, state, locale, docs_value)
+if len(incidents_table.frame):
+    table_with_links(incidents_table, "fleet_incidents")
+else:
+    st.info(_("No incident in this period: failures did not start together anywhere."), icon=":material/check_circle:")
+
 # -- charts -------------------------------------------------------------------------------------------------
 # One chart per row, each the page's full width: side by side, on a laptop screen, the long error codes
 # and the German or French titles left the bars a sliver and cut the axis titles off.
@@ -201,3 +253,26 @@ if count:
     st.dataframe(fleet_view.styled(breach_table, TABLE_ROWS), hide_index=True, width="stretch", key="fleet_rpo_table")
     st.download_button(_("Download CSV"), breach_table.csv(), file_name=breach_table.csv_name, mime="text/csv",
                        key="fleet_download_rpo", icon=":material/download:")
+
+st.subheader(_("VMs without any job"), anchor=False)
+gaps_table = changes_view.protection_gaps_table(result.protection_gaps, locale)
+st.caption(ngettext("{count} VM the store knows has no job at all in this period: protection stopped, its policy "
+                    "removed, or the VM deleted while the vault still lists it.",
+                    "{count} VMs the store knows have no job at all in this period: protection stopped, their "
+                    "policy removed, or the VM deleted while the vault still lists it.", len(gaps_table.frame)))
+if len(gaps_table.frame):
+    table_with_links(gaps_table, "fleet_gaps", TABLE_ROWS)
+
+# -- the report that travels ------------------------------------------------------------------------------
+st.subheader(_("Report"), anchor=False)
+st.caption(_("This view, its period and filters, as one HTML file with its charts that opens anywhere without a "
+             "network, or as a Markdown digest for a chat or a ticket."))
+with st.container(horizontal=True):
+    for report_format, label, name, mime in (("html", _("Download HTML report"), "fleet-report.html", "text/html"),
+                                             ("markdown", _("Download Markdown digest"), "fleet-report.md",
+                                              "text/markdown")):
+        # Built only when clicked (a callable): the HTML carries the whole charting library.
+        st.download_button(label, functools.partial(fleet_data.report, result, snapshot.version, fleet, now,
+                                                    result.rpo_hours, locale, report_format),
+                           file_name=name, mime=mime, key=f"fleet_report_{report_format}",
+                           icon=":material/description:", on_click="ignore")

@@ -21,6 +21,7 @@ from dashboard.core.fleet_store import StoreSnapshot
 from dashboard.fleet import charts as fleet_charts
 from dashboard.fleet import filters as fleet_filters
 from loaders.jobs.queries import FleetFilter, FleetSummary, fleet_summary, rpo_breach
+from loaders.jobs.report import render_html, render_markdown, report_content
 
 SUMMARY_RPO_HOURS = 24.0  # the summary is computed once at this threshold; others are added on top
 
@@ -85,3 +86,12 @@ def figures(_result: FleetSummary, version: str, fleet: FleetFilter, now: dt.dat
         "heatmap": fleet_charts.failure_heatmap_chart(_result.failure_heatmap, locale),
         "recovery": fleet_charts.time_to_recover_chart(_result.time_to_recover, locale),
     }
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def report(_result: FleetSummary, version: str, fleet: FleetFilter, now: dt.datetime, rpo_hours: float, locale: str,
+           format: str) -> bytes:
+    """The report of the view (`loaders.jobs.report`) as UTF-8, HTML or Markdown; built when asked for (the
+    key stands for `_result`)."""
+    content = report_content(_result, locale, now)
+    return (render_html(content) if format == "html" else render_markdown(content)).encode("utf-8")

@@ -48,6 +48,25 @@ def run_app(monkeypatch, tmp_path) -> Callable[..., AppTest]:
     return run
 
 
+@pytest.fixture
+def open_fleet(monkeypatch) -> Callable[..., AppTest]:
+    """Run the app at ?page=fleet (page=None: the root URL) on the store `db`, with extra query parameters."""
+
+    def run(db: Path, page: str | None = "fleet", **query: str) -> AppTest:
+        monkeypatch.setenv(DB_ENV_VAR, str(db))
+        monkeypatch.delenv(ENV_VAR, raising=False)
+        app = AppTest.from_file(str(APP), default_timeout=120)
+        if page:
+            app.query_params["page"] = page
+        for name, value in query.items():
+            app.query_params[name] = value
+        app.run()
+        assert not app.exception, [e.value for e in app.exception]
+        return app
+
+    return run
+
+
 @pytest.fixture(scope="module")
 def chromium(server):
     """One Chromium per test module, started once the module's `server` fixture runs."""

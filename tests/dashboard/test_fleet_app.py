@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -11,16 +10,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core import store_actions
-from dashboard.core.docs_root import ENV_VAR as DOCS_ENV_VAR
 from dashboard.core.formatting import format_integer, format_moment, format_percent
 from dashboard.core.i18n import translate
 from dashboard.fleet.filters import FilterState, fleet_filter, reference_time
 from loaders.jobs import queries
 from loaders.jobs.queries import FleetFilter
-from loaders.jobs.store import DB_ENV_VAR, open_store
+from loaders.jobs.store import open_store
 from tests.support.fleet_stores import SAMPLE_NOW, make_hand_built_store, make_sample_store
 
-APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 LABELS = ("Jobs", "Success rate", "Failed jobs", "Affected VMs")
 
 
@@ -32,25 +29,6 @@ def sample_db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def hand_built_db(tmp_path_factory) -> Path:
     return make_hand_built_store(tmp_path_factory.mktemp("fleet-hand") / "fleet.duckdb")
-
-
-@pytest.fixture
-def open_fleet(monkeypatch) -> Callable[..., AppTest]:
-    """Run the app at ?page=fleet (page=None: the root URL) on the store `db`, with extra query parameters."""
-
-    def run(db: Path, page: str | None = "fleet", **query: str) -> AppTest:
-        monkeypatch.setenv(DB_ENV_VAR, str(db))
-        monkeypatch.delenv(DOCS_ENV_VAR, raising=False)
-        app = AppTest.from_file(str(APP), default_timeout=120)
-        if page:
-            app.query_params["page"] = page
-        for name, value in query.items():
-            app.query_params[name] = value
-        app.run()
-        assert not app.exception, [e.value for e in app.exception]
-        return app
-
-    return run
 
 
 def as_of(db: Path) -> dt.datetime:
@@ -98,9 +76,15 @@ def test_default_view_shows_the_last_30_days_as_the_queries_count_them(open_flee
     # 60 days of sample data: every tile compares with the 30 days before.
     assert all(metric.proto.delta for metric in app.metric)
     assert app.query_params.get("lang") == "en-us" and "region" not in app.query_params
-    headers = [list(frame.value.columns) for frame in app.dataframe]
-    assert headers[1][:3] == ["VM", "Vault", "Region"] and headers[2][:3] == ["VM", "Vault", "Region"]
-    assert len(app.get("download_button")) == 3
+    # After the top errors: the top failing VMs and the RPO breach (then the VMs without any job, if any).
+    keys = [frame.key or "" for frame in app.dataframe]
+    top = next(i for i, key in enumerate(keys) if key.startswith("fleet_top_errors_table_"))
+    headers = [list(frame.value.columns) for frame in app.dataframe][top + 1:top + 3]
+    assert headers[0][:3] == ["VM", "Vault", "Region"] and headers[1][:3] == ["VM", "Vault", "Region"]
+    # Every table has its CSV; the view has its HTML report and Markdown digest.
+    labels = [button.proto.label for button in app.get("download_button")]
+    assert labels.count("Download CSV") == len(app.dataframe)
+    assert labels[-2:] == ["Download HTML report", "Download Markdown digest"]
 
 
 def test_the_root_url_opens_the_fleet_and_keeps_the_link_parameters(open_fleet, sample_db) -> None:
@@ -192,13 +176,16 @@ def test_filters_with_nothing_in_common_say_so_instead_of_empty_tables(open_flee
     assert tiles(app)[translate("Jobs", "it-it")] == "0"
     notices = [i.value for i in app.info]
     assert any(translate("Reset filters", "it-it") in text for text in notices), notices
-    # No table that would only say "empty" (Streamlit's word, in English), no CSV of nothing.
-    assert not app.dataframe and not app.get("download_button")
+    # No table that would only say "empty" (Streamlit's word, in English), no CSV of nothing; only the report.
+    assert not app.dataframe
+    assert [b.proto.label for b in app.get("download_button")] == [
+        translate("Download HTML report", "it-it"), translate("Download Markdown digest", "it-it")]
     assert translate("No VM has a failed job in this period.", "it-it") in notices
 
     app.button[0].click().run()  # reset filters
     assert not any(translate("Reset filters", "it-it") in i.value for i in app.info)
-    assert len(app.dataframe) == 3
+    assert any((frame.key or "").startswith("fleet_top_errors_table_") for frame in app.dataframe)
+    assert len(app.dataframe) >= 3  # top errors, top failing VMs, RPO breach, and what changed
 
 
 def test_a_link_with_dates_shows_that_period(open_fleet, hand_built_db) -> None:

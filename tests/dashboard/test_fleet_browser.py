@@ -116,7 +116,8 @@ def test_a_table_row_opens_the_guide_in_italian(server, chromium, sample_db) -> 
         page = context.new_page()
         page.goto(f"{server.url}/fleet?lang=it-it")
         expect(page.get_by_role("heading", name="Backup della flotta", level=1)).to_be_visible(timeout=TIMEOUT_MS)
-        grid = page.get_by_test_id("stDataFrame").first
+        # The top errors table (the "what changed" tables come before it on the page).
+        grid = page.locator("[class*='st-key-fleet_top_errors_table_'] [data-testid=stDataFrame]")
         expect(grid).to_be_visible(timeout=TIMEOUT_MS)
         # Elements arrive in turn; on a busy machine the last tiles may trail the table.
         expect(page.get_by_test_id("stMetric")).to_have_count(5, timeout=TIMEOUT_MS)
@@ -126,6 +127,7 @@ def test_a_table_row_opens_the_guide_in_italian(server, chromium, sample_db) -> 
             '[data-testid=stMetricLabel] [data-testid=stMarkdownContainer], [data-testid=stMetricValue] > div')]
             .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
         assert clipped == [], clipped
+        grid.scroll_into_view_if_needed()
         box = grid.bounding_box()
         # The selection column is the grid's first; the first data row sits below the header row.
         page.mouse.click(box["x"] + 18, box["y"] + 35 + 18)

@@ -238,9 +238,11 @@ def test_generate_sample_into_the_store_is_idempotent(tmp_path: Path) -> None:
 
 
 def test_generating_again_later_updates_instead_of_duplicating(tmp_path: Path) -> None:
-    later = NOW + dt.timedelta(hours=5)
+    # Half an hour after a common policy time (02:00), many nightly backups are still running.
+    first_now = NOW.replace(hour=2, minute=30)
+    later = first_now + dt.timedelta(hours=5)
     with open_store(tmp_path / "fleet.duckdb") as store:
-        first = generate_sample(store, vms=300, days=10, seed=5, now=NOW)
+        first = generate_sample(store, vms=300, days=10, seed=5, now=first_now)
         running = store.connection.execute("SELECT job_id FROM jobs WHERE status = 'InProgress'").fetchall()
         assert running
         second = generate_sample(store, vms=300, days=10, seed=5, now=later)
@@ -249,8 +251,8 @@ def test_generating_again_later_updates_instead_of_duplicating(tmp_path: Path) -
         assert second.updated == first.jobs and second.inserted == second.jobs - first.jobs > 0
         # The jobs that were running five hours ago have an outcome now, under the same ids.
         still = store.connection.execute(
-            "SELECT count(*) FROM jobs WHERE status = 'InProgress' AND start_time < ?", [NOW - dt.timedelta(hours=24)]
-        ).fetchone()[0]
+            "SELECT count(*) FROM jobs WHERE status = 'InProgress' AND start_time < ?",
+            [first_now - dt.timedelta(hours=24)]).fetchone()[0]
         assert still == 0
         finished = store.connection.execute(
             f"SELECT count(*) FROM jobs WHERE job_id IN ({', '.join('?' * len(running))}) AND status <> 'InProgress'",
@@ -285,3 +287,53 @@ def test_sample_command_rejects_an_empty_fleet(tmp_path: Path) -> None:
     )
     assert done.returncode != 0
     assert "at least one VM" in done.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Time to recover by error (assumptions.RECOVERY)
+# ---------------------------------------------------------------------------------------------------------
+LASTING = ("agent", "permissions", "encryption", "quota", "extension", "vss", "disk")
+
+
+@pytest.fixture(scope="module")
+def recovery(con: duckdb.DuckDBPyConnection, jobs: pd.DataFrame) -> pd.DataFrame:
+    ttr = q.time_to_recover(con, q.FleetFilter.last_days(NOW, 60))
+    codes = jobs.dropna(subset=["error_code"]).drop_duplicates("error_code")
+    category = codes.set_index("error_code")["error_category"]
+    ttr["category"] = ttr["error_code"].map(category)
+    return ttr[ttr["incidents"] >= 10]  # codes with too few recoveries to have a median worth ranking
+
+
+def test_transient_errors_recover_at_the_next_run(recovery: pd.DataFrame) -> None:
+    transient = recovery[recovery["category"].isin(["platform", "network", "snapshot"])]
+    assert len(transient) >= 3
+    assert (transient["median_hours"] < 30).all()  # one nightly interval, give or take the start jitter
+
+
+def test_agent_and_permission_errors_take_days(recovery: pd.DataFrame) -> None:
+    for category in ("agent", "permissions"):
+        rows = recovery[recovery["category"] == category]
+        pooled = (rows["median_hours"] * rows["incidents"]).sum() / rows["incidents"].sum()
+        assert pooled > 48, category
+    ranked = recovery.sort_values("median_hours", ascending=False)
+    assert ranked.head(3)["category"].isin(LASTING).all()
+    assert not ranked.tail(3)["category"].isin(["agent", "permissions"]).any()
+    # The chart then ranks: the slowest code takes several times as long as the fastest.
+    assert ranked["median_hours"].iloc[0] > 3 * ranked["median_hours"].iloc[-1]
+
+
+def test_some_problems_are_not_fixed_within_the_period(con: duckdb.DuckDBPyConnection) -> None:
+    vms = q.top_failing_vms(con, q.FleetFilter.last_days(NOW, 60), limit=5000)
+    deleted_vm_codes = {"ResourceNotFound", "BCMV2VMNotFound"}
+    unfixed = vms[(vms["current_streak"] > 21) & ~vms["last_error_code"].isin(deleted_vm_codes)]
+    assert len(unfixed) >= 3  # longer than any streak episode: a lasting problem nobody fixed
+
+
+def test_the_regional_incident_is_the_incident_found(con: duckdb.DuckDBPyConnection) -> None:
+    plan = plan_sample(vms=2000, days=60, seed=7, now=NOW)
+    found = q.incidents(con, q.FleetFilter.last_days(NOW, 60))
+    assert len(found) >= 1
+    assert set(found["region"]) == {plan.incident_region}  # lasting problems elsewhere do not look like one
+    assert {d.date() for d in found["start"]} == {plan.incident_day}
+    top = found.iloc[0]
+    assert top["scope"] == "region" and top["vaults"] >= 2 and top["category"] in ("network", "extension")

@@ -9,6 +9,7 @@
     jobs quarantine --limit --source            Store.quarantine(limit=, source=)
     jobs delete --source                        Store.delete_source(source)
     jobs clear                                  Store.clear()
+    jobs report --since --format --locale --out build_report(con, fleet, now, locale=, format=, rpo_hours=)
 
 `--vault` and `--subscription` both name `scopes` (vault resource ids, subscription ids). Every command
 takes `--db PATH` (default: `$BACKUP_TRIAGE_DB`, else the user data directory). `delete` and `clear` ask
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from loaders.jobs.cli import sample_command, store_commands, sync_command
+from loaders.jobs.cli import report_command, sample_command, store_commands, sync_command
 from loaders.jobs.cli.options import db_option
 
 
@@ -37,3 +38,4 @@ def register(subparsers: Any) -> None:
     store_commands.add_quarantine_parser(sub, shared)
     store_commands.add_delete_parser(sub, shared)
     store_commands.add_clear_parser(sub, shared)
+    report_command.add_parser(sub, shared)

@@ -4,6 +4,8 @@ Every function takes a DuckDB connection and a `FleetFilter` and returns a panda
 dataclass; `fleet_summary` answers all of them for one filter state (what the Fleet page and the benchmark
 call). All SQL of the fleet views lives in this package: `index` (the compact copy of the jobs every view
 reads), `blocks` (the relations the views share), `views` (the views themselves and `fleet_summary`),
+`changes` (what changed against the previous period), `incident_detection` (VMs that start failing together), `gaps`
+(VMs without any job in the period),
 `filters` (`FleetFilter`) and `sql` (literals and keys).
 
 Definitions (the same everywhere):
@@ -41,7 +43,23 @@ scanned a handful of times rather than once or more per view. The index reads th
 """
 from __future__ import annotations
 
+from loaders.jobs.queries.changes import (
+    CODE_CHANGE_COLUMNS,
+    FALLING,
+    GONE,
+    NEW,
+    RECOVERED,
+    RISING,
+    SIGNIFICANCE_Z,
+    STARTED,
+    STEADY,
+    VM_CHANGE_COLUMNS,
+    error_code_changes,
+    vm_changes,
+)
 from loaders.jobs.queries.filters import FleetFilter
+from loaders.jobs.queries.gaps import GAP_COLUMNS, protection_gaps
+from loaders.jobs.queries.incident_detection import INCIDENT_COLUMNS, MIN_VMS, SPIKE_Z, incidents
 from loaders.jobs.queries.index import INDEX_TABLES, drop_index
 from loaders.jobs.queries.views import (
     DAILY_RATE_COLUMNS,
@@ -69,6 +87,24 @@ from loaders.jobs.queries.views import (
 )
 
 __all__ = [
+    "CODE_CHANGE_COLUMNS",
+    "FALLING",
+    "GAP_COLUMNS",
+    "GONE",
+    "INCIDENT_COLUMNS",
+    "MIN_VMS",
+    "NEW",
+    "RECOVERED",
+    "RISING",
+    "SIGNIFICANCE_Z",
+    "SPIKE_Z",
+    "STARTED",
+    "STEADY",
+    "VM_CHANGE_COLUMNS",
+    "error_code_changes",
+    "incidents",
+    "protection_gaps",
+    "vm_changes",
     "DAILY_RATE_COLUMNS",
     "INDEX_TABLES",
     "RPO_COLUMNS",

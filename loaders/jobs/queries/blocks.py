@@ -21,7 +21,7 @@ class Blocks:
     * `cube` — jobs in scope per UTC day, status, region and vault (`current`); with `with_previous`, also
       those of the previous period (`NOT current`), from the same scan;
     * `failures` — failed jobs in scope (`in_scope`) or, with `with_previous`, in the previous period
-      (`in_previous`), with their error fields;
+      (`in_previous`), with their error fields, region and vault;
     * `vm_facts` — per VM: the attributes of its latest job in scope (NULL when it has none), the start of its
       latest successful backup before the end of the period (`before_end`) and before `now`
       (`before_now`); with `with_previous`, whether it has a job in the previous period and its latest
@@ -117,7 +117,7 @@ class Blocks:
             flags += f", {ix.scope(self.previous)} AS in_previous"
         return f"""failures AS (
         SELECT vm, start_time, job_id, error_code, error_message, error_category, guide_article, guide_error_id,
-               {flags}
+               CAST(region AS VARCHAR) AS region, CAST(vault_name AS VARCHAR) AS vault_name, {flags}
         FROM fleet_failed
         WHERE start_time >= {timestamp_literal(self._first())} AND start_time < {timestamp_literal(f.end)}
               AND {ix.entity(f)})"""

@@ -45,3 +45,21 @@ class FleetFilter:
     def previous(self) -> FleetFilter:
         """The period of the same length just before this one, with the same other filters."""
         return replace(self, start=self.start - self.length, end=self.start)
+
+
+def next_hour(value: dt.datetime) -> dt.datetime:
+    """The first full hour strictly after `value`."""
+    return value.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+
+
+def reference_time(latest_job: dt.datetime | None, live: bool, wall_clock: dt.datetime) -> dt.datetime:
+    """The "now" of the figures, naive UTC.
+
+    A store kept current by a sync is read at the wall clock (to the minute), so VMs that stopped
+    backing up show up as overdue. A snapshot (the sample, imported exports) is read at the end of its
+    data, the first full hour after its latest job started: a sample made last week still shows its last
+    7 days, not an empty week."""
+    clock = wall_clock.replace(second=0, microsecond=0)
+    if live or latest_job is None:
+        return clock
+    return min(next_hour(latest_job), next_hour(clock))

@@ -8,7 +8,10 @@ import duckdb
 import pandas as pd
 
 from loaders.jobs.queries.blocks import Blocks, blocks_for, run_view
+from loaders.jobs.queries.changes import _error_code_changes, _vm_changes
 from loaders.jobs.queries.filters import FleetFilter
+from loaders.jobs.queries.gaps import _protection_gaps
+from loaders.jobs.queries.incident_detection import _incidents
 from loaders.jobs.queries.index import ENTITY_FIELDS, JOB_FIELDS, fleet_index
 from loaders.jobs.queries.sql import in_list, latest_value, timestamp_literal
 from loaders.jobs.schema import (
@@ -326,11 +329,16 @@ class FleetSummary:
     time_to_recover: pd.DataFrame = field(repr=False)
     failure_heatmap: pd.DataFrame = field(repr=False)
     failures_by_location: pd.DataFrame = field(repr=False)
+    error_code_changes: pd.DataFrame = field(repr=False)  # against the previous period (queries.changes)
+    vm_changes: pd.DataFrame = field(repr=False)
+    incidents: pd.DataFrame = field(repr=False)  # queries.incident_detection
+    protection_gaps: pd.DataFrame = field(repr=False)  # queries.gaps
 
 
 def fleet_summary(con: duckdb.DuckDBPyConnection, f: FleetFilter, now: dt.datetime, rpo_hours: float = 24,
                   top_errors: int = 10, top_vms: int = 50) -> FleetSummary:
-    """Every fleet view for one filter state, plus the previous period's KPIs and RPO breach count."""
+    """Every fleet view for one filter state, plus the previous period's KPIs and RPO breach count, what
+    changed against the previous period, the incidents and the protection gaps."""
     now = naive_utc(now)
     blocks = Blocks(fleet_index(con), f, now, with_previous=True)
     try:
@@ -354,6 +362,10 @@ def fleet_summary(con: duckdb.DuckDBPyConnection, f: FleetFilter, now: dt.dateti
             time_to_recover=_time_to_recover(con, blocks),
             failure_heatmap=_failure_heatmap(con, blocks),
             failures_by_location=_failures_by_location(con, blocks),
+            error_code_changes=_error_code_changes(con, blocks),
+            vm_changes=_vm_changes(con, blocks),
+            incidents=_incidents(con, blocks),
+            protection_gaps=_protection_gaps(con, blocks),
         )
     finally:
         blocks.drop(con)

@@ -8,8 +8,10 @@ seeded from `seed` (job ids included), so the same seed, `now` and error catalog
 The fleet tells the stories a team lead meets in real estates: several subscriptions, one or more vaults per
 region and subscription, VMs named after their workload, nightly scheduled backups at the policy time,
 on-demand backups, restores and configure-backup jobs, a low baseline of failures spread over the catalog's
-codes, VMs that fail for days until someone fixes them, VMs deleted without stopping protection, one
-regional incident, a few codes no guide covers yet, and jobs still running at `now`.
+codes that last as long as their kind of problem does (transient platform and network errors are gone by the
+next run, agent, extension and permission problems take days until someone acts and some outlast the period,
+see `assumptions.RECOVERY`), VMs that fail for days until someone fixes them, VMs deleted without stopping
+protection, one regional incident, a few codes no guide covers yet, and jobs still running at `now`.
 
 Modules: `assumptions` (every rate, weight and shape of the estate, as named tuples and constants;
 none comes from published statistics), `palette` (the errors drawn), `layout` (subscriptions, vaults,

@@ -100,7 +100,8 @@ SLOW_BACKUP_SHARE = 0.012
 SLOW_BACKUP_HOURS = (3.0, 22.0)
 
 # Rates per scheduled backup / per VM-day.
-BASELINE_FAILURE_RATE = 0.012  # independent one-off failures of a scheduled backup
+BASELINE_FAILURE_RATE = 0.006  # scheduled backups meeting a new problem (it may last, see RECOVERY)
+ON_DEMAND_FAILURE_RATE = 0.012  # one-off failures of a backup someone triggers (beside the VM's lasting problems)
 UNKNOWN_SHARE_OF_FAILURES = 0.04  # of those, errors no guide covers (kept with their raw message)
 WARNING_RATE = 0.02  # CompletedWithWarnings
 CANCEL_RATE = 0.002
@@ -132,6 +133,33 @@ CODE_WEIGHTS: Mapping[str, float] = {
     "ExtensionFailedVssWriterInBadState": 2.0,
     "UserErrorFsFreezeFailed": 2.0,
 }
+
+
+class Recovery(NamedTuple):
+    """How a problem of a category that made a scheduled backup fail ends. Transient platform and network
+    problems are gone by the next run; agent, extension and permission problems stay until someone acts,
+    which takes days, and some are not fixed before the end of the period. The time to recover of a code
+    (first failure to the next success) follows from these, so codes rank by how long they hurt."""
+
+    lasting_share: float  # of the problems, those that outlast the next run
+    mean_extra_days: float  # days a lasting problem fails beyond its first day, on average (geometric)
+    unfixed_share: float  # of the lasting problems, those still failing at the end of the period
+
+
+RECOVERY: Mapping[str, Recovery] = {
+    "platform": Recovery(0.0, 0.0, 0.0),
+    "network": Recovery(0.1, 1.0, 0.0),
+    "snapshot": Recovery(0.15, 1.0, 0.0),
+    "disk": Recovery(0.35, 2.0, 0.05),
+    "vss": Recovery(0.45, 2.0, 0.05),
+    "extension": Recovery(0.5, 2.5, 0.05),
+    "quota": Recovery(0.6, 3.0, 0.05),
+    "agent": Recovery(0.7, 3.5, 0.08),
+    "encryption": Recovery(0.7, 4.0, 0.1),
+    "permissions": Recovery(0.8, 5.0, 0.12),
+}
+NO_RECOVERY_DELAY = Recovery(0.0, 0.0, 0.0)  # categories not named above (unknown codes): next run
+
 # Problems that persist until fixed (streaks) are configuration and VM-health problems, not transient ones.
 STREAK_CATEGORY_WEIGHTS: Mapping[str, float] = {
     "agent": 0.35, "extension": 0.20, "vss": 0.15, "permissions": 0.08, "quota": 0.07, "encryption": 0.05,

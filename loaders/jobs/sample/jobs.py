@@ -16,6 +16,7 @@ from loaders.jobs.sample.assumptions import (
     FIX_CHECK_SHARE,
     INCIDENT_FAILURE_RATE,
     MAX_BACKUP_HOURS,
+    ON_DEMAND_FAILURE_RATE,
     ON_DEMAND_RATE,
     RECONFIGURE_RATE,
     REGIONS,
@@ -126,6 +127,22 @@ def _settle_durations(rng: np.random.Generator, status: np.ndarray, duration: np
     return np.maximum(np.round(duration), 1.0)
 
 
+def _lasting_problems(rng: np.random.Generator, palette: ErrorPalette, problem: np.ndarray, rows: np.ndarray,
+                      days: np.ndarray, kinds: np.ndarray) -> None:
+    """Problems met by a scheduled backup on (rows, days) that outlast the next run keep the VM failing with
+    the same error on the following days (see `assumptions.RECOVERY`). Drawn from a generator of their own,
+    so that every other draw of the block stays what it was without them."""
+    k, horizon = len(rows), problem.shape[1]
+    recovery = palette.recovery[kinds]
+    lasting = rng.random(k) < recovery[:, 0]
+    extra = rng.geometric(1.0 / (1.0 + recovery[:, 1]), k) - 1 + (recovery[:, 1] > 0)
+    unfixed = rng.random(k) < recovery[:, 2]
+    length = np.where(unfixed, horizon, extra)
+    for row, day, days_more, kind in zip(rows[lasting], days[lasting], length[lasting], kinds[lasting], strict=True):
+        span = problem[row, day + 1:day + 1 + days_more]
+        span[span == NO_ERROR_KIND] = kind
+
+
 def _apply_problem(status: np.ndarray, error: np.ndarray, problem: np.ndarray) -> None:
     has = problem != NO_ERROR_KIND
     status[has] = StatusCode.FAILED
@@ -140,7 +157,7 @@ def _people_jobs(rng: np.random.Generator, layout: FleetLayout, palette: ErrorPa
     start = c * 86400.0 + np.floor(rng.uniform(8 * 3600, 18 * 3600, m) - utc_offset * 3600.0)
     disk = layout.disk_gb[block][r]
     if operation == OperationCode.BACKUP:
-        status, error = _outcomes(rng, m, BASELINE_FAILURE_RATE, palette.backup, palette)
+        status, error = _outcomes(rng, m, ON_DEMAND_FAILURE_RATE, palette.backup, palette)
         _apply_problem(status, error, problem[r, c])  # an on-demand backup meets the same problem
         duration = _backup_seconds(rng, disk)
     elif operation == OperationCode.RESTORE:
@@ -156,7 +173,7 @@ def _people_jobs(rng: np.random.Generator, layout: FleetLayout, palette: ErrorPa
 
 
 def block_jobs(layout: FleetLayout, palette: ErrorPalette, block: np.ndarray, days: int, first_weekday: int,
-                now_s: float, rng: np.random.Generator) -> BlockJobs:
+                now_s: float, rng: np.random.Generator, recovery_rng: np.random.Generator) -> BlockJobs:
     n = len(block)
     day = np.arange(days)
     first = layout.first_day[block]
@@ -182,6 +199,8 @@ def block_jobs(layout: FleetLayout, palette: ErrorPalette, block: np.ndarray, da
     hit &= rng.random(m) < INCIDENT_FAILURE_RATE
     status[hit] = StatusCode.FAILED
     error[hit] = choice(rng, palette.incident, int(hit.sum()))
+    onset = (status == StatusCode.FAILED) & ~hit & (problem[r, c] == NO_ERROR_KIND)
+    _lasting_problems(recovery_rng, palette, problem, r[onset], c[onset], error[onset].astype(np.int64))
     _apply_problem(status, error, problem[r, c])
     duration = _settle_durations(rng, status, _backup_seconds(rng, layout.disk_gb[block][r]))
     parts = [BlockJobs(r, c, np.full(m, SLOTS["scheduled"], np.int8), np.full(m, OperationCode.BACKUP, np.int8),

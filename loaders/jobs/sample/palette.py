@@ -14,6 +14,8 @@ from loaders.jobs.sample.assumptions import (
     DELETED_VM_CODES,
     INCIDENT_CATEGORY_WEIGHTS,
     INCIDENT_CODES,
+    NO_RECOVERY_DELAY,
+    RECOVERY,
     STREAK_CATEGORY_WEIGHTS,
     UNKNOWN_ERRORS,
 )
@@ -44,6 +46,7 @@ class ErrorPalette:
     incident: np.ndarray
     deleted: np.ndarray
     unknown: np.ndarray
+    recovery: np.ndarray  # per kind: the `Recovery` of its category (lasting share, mean extra days, unfixed share)
 
 
 def _phase(operations: Sequence[str]) -> set[str]:
@@ -120,4 +123,5 @@ def build_palette(catalog: Catalog) -> ErrorPalette:
         incident=incident,
         deleted=normalised(by_codes(DELETED_VM_CODES), by_category({"platform": 1.0}, "backup"), backup),
         unknown=normalised(unknown, backup),
+        recovery=np.array([RECOVERY.get(k.category, NO_RECOVERY_DELAY) for k in kinds], dtype=float).reshape(-1, 3),
     )

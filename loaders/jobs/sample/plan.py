@@ -66,7 +66,8 @@ def sample_batches(plan: SamplePlan) -> Iterator[pa.Table]:
     for b in range(plan.blocks):
         block = np.arange(b * CHUNK_VMS, min((b + 1) * CHUNK_VMS, plan.vms))
         rng = np.random.default_rng([plan.seed, 1, b])
-        jobs = block_jobs(plan.layout, plan.palette, block, plan.days, first_weekday, now_s, rng)
+        recovery_rng = np.random.default_rng([plan.seed, 2, b])
+        jobs = block_jobs(plan.layout, plan.palette, block, plan.days, first_weekday, now_s, rng, recovery_rng)
         yield block_table(plan.layout, plan.palette, block, jobs, plan.day0, plan.seed)
 
 
