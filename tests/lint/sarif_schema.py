@@ -1,6 +1,15 @@
 """The parts of SARIF 2.1.0 GitHub code scanning reads (docs.github.com, "SARIF support for code scanning")."""
 from __future__ import annotations
 
+LOCATION = {
+    "type": "object", "required": ["physicalLocation"], "properties": {"physicalLocation": {
+        "type": "object", "required": ["artifactLocation", "region"], "properties": {
+            "artifactLocation": {"type": "object", "required": ["uri"]},
+            "region": {"type": "object", "required": ["startLine"], "properties": {
+                "startLine": {"type": "integer", "minimum": 1},
+                "startColumn": {"type": "integer", "minimum": 1}}}}}},
+}
+
 GITHUB_SARIF = {
     "type": "object",
     "required": ["version", "runs", "$schema"],
@@ -28,13 +37,12 @@ GITHUB_SARIF = {
                     "properties": {
                         "level": {"enum": ["error", "warning", "note", "none"]},
                         "message": {"type": "object", "required": ["text"]},
-                        "locations": {"type": "array", "minItems": 1, "items": {
-                            "type": "object", "required": ["physicalLocation"], "properties": {"physicalLocation": {
-                                "type": "object", "required": ["artifactLocation", "region"], "properties": {
-                                    "artifactLocation": {"type": "object", "required": ["uri"]},
-                                    "region": {"type": "object", "required": ["startLine"], "properties": {
-                                        "startLine": {"type": "integer", "minimum": 1},
-                                        "startColumn": {"type": "integer", "minimum": 1}}}}}}}},
+                        "locations": {"type": "array", "minItems": 1, "items": LOCATION},
+                        # further places of the same finding, and the source article of a translation finding
+                        "relatedLocations": {"type": "array", "uniqueItems": True, "items": {
+                            **LOCATION, "required": ["id", "physicalLocation", "message"], "properties": {
+                                **LOCATION["properties"], "id": {"type": "integer", "minimum": 0},
+                                "message": {"type": "object", "required": ["text"]}}}},
                     }}},
             }}},
     },
@@ -54,4 +62,6 @@ def checked_run(sarif_text: str) -> dict:
     rules = run["tool"]["driver"]["rules"]
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        ids = [related["id"] for related in result.get("relatedLocations", [])]
+        assert len(ids) == len(set(ids)), "relatedLocations ids are unique within a result"
     return run

@@ -16,7 +16,7 @@ from loaders.docs.lint.anchors import anchor_ids
 from loaders.docs.lint.config import ActiveRule, LintConfig, check_locale, load_config
 from loaders.docs.lint.context import ArticleContext, TranslationContext
 from loaders.docs.lint.facts import ArticleFacts
-from loaders.docs.lint.findings import SEVERITY_RANK, Finding, Hit
+from loaders.docs.lint.findings import SEVERITY_RANK, Finding, Hit, Location
 from loaders.docs.lint.prepare import PARSER_FAILURE, TOO_LARGE, Prepared, prepare_many, prepare_one
 from loaders.docs.lint.registry import Rule, rules_by_key
 from loaders.docs.lint.rules import ALL_RULES
@@ -177,8 +177,22 @@ def _collect(
                 message=hit.message,
                 source_path=hit.source_path,
                 source_line=hit.source_line,
+                others=_other_places(rule, hit, suppressions),
             )
         )
+
+
+def _other_places(rule: ActiveRule, hit: Hit, suppressions) -> tuple[Location, ...]:
+    """The hit's further places that no suppression covers, each once, in line order, never its first."""
+    first = (max(1, hit.line), hit.column)
+    places: dict[tuple[int, int | None], Location] = {}
+    for place in hit.others:
+        line = max(1, place.line)
+        key = (line, place.column)
+        if key == first or key in places or any(s.covers(rule.rule.id, line) for s in suppressions):
+            continue
+        places[key] = Location(line, place.column)
+    return tuple(sorted(places.values(), key=lambda p: (p.line, p.column or 0)))
 
 
 def _twin_path(path: Path, source_locale: str, workspace: Workspace) -> Path | None:
