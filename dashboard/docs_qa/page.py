@@ -17,11 +17,12 @@ from dashboard.core.graph_cache import guide_graph
 from dashboard.core.i18n import _, current_locale, ngettext
 from dashboard.core.links import guide_link
 from dashboard.core.render import escape_markdown
+from dashboard.docs_qa import cell_view
 from dashboard.docs_qa import findings as qa
 from dashboard.docs_qa.cache import lint_config, lint_report
 from dashboard.docs_qa.coverage import coverage_matrix
+from dashboard.docs_qa.drilldown import finding_detail
 from dashboard.docs_qa.labels import (
-    cell_text,
     differences_label,
     locale_label,
     scope_label,
@@ -29,6 +30,7 @@ from dashboard.docs_qa.labels import (
     sort_label,
     status_label,
 )
+from dashboard.docs_qa.matrix import build_matrix
 from loaders.docs.lint import list_rules
 from loaders.docs.slug import article_slug
 
@@ -89,6 +91,28 @@ for problem in report.input_errors:
     st.warning(_("{path}: {reason}", path=escape_markdown(problem.path), reason=escape_markdown(problem.message)))
 for note in report.notes:
     st.info(escape_markdown(note), icon=":material/info:")
+
+
+# -- articles × languages ------------------------------------------------------------------------
+try:
+    graph = guide_graph(docs)
+except Exception as exc:  # never a blank page
+    st.error(_("The articles in {path} could not be read: {reason}", path=folder, reason=escape_markdown(str(exc))))
+    st.stop()
+st.header(_("Articles × languages"), anchor="matrix")
+matrix = build_matrix(graph.articles(), report.findings, report.base, config.source_locale)
+if not matrix.articles:
+    st.info(_("No articles with a language to compare."))
+else:
+    st.caption(_("Each article in each language, its newest version against the newest {language} version.",
+                 language=locale_label(config.source_locale, locale)))
+    cell_view.show_matrix(matrix, locale)
+    st.subheader(_("Findings of one article in one language"), anchor="cell")
+    chosen = cell_view.chosen_cell(matrix, locale)
+    if chosen is None:
+        st.caption(_("Click a cell of the matrix, or choose an article and a language."))
+    else:
+        cell_view.show_cell(chosen, report.findings, report.base, locale)
 
 
 # -- findings -------------------------------------------------------------------------------------
@@ -196,57 +220,22 @@ else:
         st.subheader(_("Lines of the selected finding"), anchor="finding-lines")
         st.markdown(f"**{escape_markdown(selected.rule)} {escape_markdown(selected.alias)}** · "
                     f"{severity_label(selected.severity, locale)} · {escape_markdown(selected.message)}")
-        places = [(selected.path, selected.line, _("File: {location}", location=escape_markdown(
-            qa.location(selected.path, selected.line, selected.column))))]
-        if selected.source_path:
-            places.append((selected.source_path, selected.source_line or 1, _("Source: {location}", location=escape_markdown(
-                qa.location(selected.source_path, selected.source_line)))))
-        for path, line, caption in places:
-            lines = qa.excerpt(path, line, report.base)
-            st.caption(caption)
-            if lines.error:
-                st.warning(_("The file cannot be shown: {reason}", reason=escape_markdown(lines.error)))
-            else:
-                st.code(lines.numbered(), language=None, wrap_lines=True)
+        cell_view.show_finding_detail(finding_detail(selected, report.base, context=3))
         article = article_slug(selected.path)
         st.markdown(_("[Open this article in the Guide]({link})", link=guide_link(locale, article, docs=shell.docs_link_value())))
 
-# -- translation coverage --------------------------------------------------------------------------
+# -- structure of the translations ----------------------------------------------------------------
 st.header(_("Translation coverage"), anchor="coverage")
 st.caption(_("Each article in each language, against the newest {language} version: missing, older (ms.date) "
              "or with errors and causes that differ.", language=locale_label(config.source_locale, locale)))
-try:
-    graph = guide_graph(docs)
-except Exception as exc:  # never a blank page
-    st.error(_("The articles in {path} could not be read: {reason}", path=folder, reason=escape_markdown(str(exc))))
-    st.stop()
 coverage = coverage_matrix(graph, config.source_locale, report.findings)
-if not coverage.rows:
-    st.info(_("No articles with a language to compare."))
-else:
-    if not coverage.has_source:
-        st.info(_("This folder has no {language} articles, so translations cannot be compared.",
-                  language=locale_label(config.source_locale, locale)), icon=":material/translate:")
-    matrix = pd.DataFrame(
-        [[cell_text(row.cells[loc], locale) for loc in coverage.locales] for row in coverage.rows],
-        columns=list(coverage.locales),
-    )
-    matrix.insert(0, "article", [row.article for row in coverage.rows])
-    docs_param = shell.docs_link_value()
-    matrix["guide"] = [guide_link(locale, row.article, docs=docs_param) for row in coverage.rows]
-    matrix_config: dict[str, Any] = {
-        "article": st.column_config.TextColumn(_("Article"), pinned=True),
-        "guide": st.column_config.LinkColumn(_("Guide"), display_text=_("Open"),
-                                             help=_("Read the article on the Guide page.")),
-    }
-    for loc in coverage.locales:
-        matrix_config[loc] = st.column_config.TextColumn(loc, help=locale_label(loc, locale))
-    st.dataframe(matrix, column_config=matrix_config, hide_index=True, width="stretch",
-                 key=STATE_PREFIX + "coverage")
+if coverage.rows and not coverage.has_source:
+    st.info(_("This folder has no {language} articles, so translations cannot be compared.",
+              language=locale_label(config.source_locale, locale)), icon=":material/translate:")
+if coverage.rows:
     counts = coverage.counts()
     st.caption(" · ".join(f"{status_label(status, locale)}: {format_integer(count, locale)}"
                           for status, count in counts.items() if count))
-
     details = [cell for row in coverage.rows for cell in row.cells.values()
                if cell.status not in ("source", "complete")]
     if details:
