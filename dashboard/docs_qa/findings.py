@@ -132,9 +132,11 @@ def table_rows(findings: Iterable[Finding]) -> list[FindingRow]:
     ]
 
 
-def filtered_report(report: LintReport, findings: Sequence[Finding]) -> LintReport:
-    """The same run with only the findings shown, so exports match the table."""
-    return dataclasses.replace(report, findings=list(findings))
+def filtered_report(report: LintReport, findings: Iterable[Finding]) -> LintReport:
+    """The same run with only `findings` kept, in the run's own order (whatever order the table
+    shows), so an export of every finding is byte for byte what the CLI writes."""
+    kept = {id(finding) for finding in findings}
+    return dataclasses.replace(report, findings=[f for f in report.findings if id(f) in kept])
 
 
 def export(report: LintReport, fmt: ExportFormat) -> str:

@@ -19,7 +19,7 @@ from dashboard.core.links import guide_link
 from dashboard.core.render import escape_markdown
 from dashboard.docs_qa import cell_view
 from dashboard.docs_qa import findings as qa
-from dashboard.docs_qa.cache import lint_config, lint_report
+from dashboard.docs_qa.cache import cached_report, lint_config, lint_report
 from dashboard.docs_qa.coverage import coverage_matrix
 from dashboard.docs_qa.drilldown import finding_detail
 from dashboard.docs_qa.labels import (
@@ -60,14 +60,25 @@ except Exception as exc:  # ConfigError names the file and key; anything else is
                reason=escape_markdown(str(exc))))
     st.stop()
 
-with st.spinner(ngettext("Checking {count} Markdown file…", "Checking {count} Markdown files…",
-                         docs.markdown_count)):  # no show_time: Streamlit writes its "(0.8 seconds)" in English
-    try:
-        report = lint_report(docs, config)
-    except Exception as exc:  # the lint reports problems as findings; a crash must still not blank the page
-        st.error(_("The articles in {path} could not be checked: {reason}", path=folder,
-                   reason=escape_markdown(str(exc))))
-        st.stop()
+rerun = st.button(_("Check again"), icon=":material/refresh:", key=STATE_PREFIX + "rerun",
+                  help=_("Run the lint again on every file, even if nothing changed since the last check."))
+try:
+    report = None if rerun else cached_report(docs, config)
+    if report is None:  # not checked in this state yet: show how far the check is
+        bar = st.progress(0.0, text=ngettext("Checking {count} Markdown file…", "Checking {count} Markdown files…",
+                                            docs.markdown_count))
+
+        def show_progress(done: int, total: int) -> None:
+            bar.progress(done / total if total else 1.0, text=_("Checked {done} of {total} files…",
+                                                                done=format_integer(done, locale),
+                                                                total=format_integer(total, locale)))
+
+        report = lint_report(docs, config, progress=show_progress, fresh=rerun)
+        bar.empty()
+except Exception as exc:  # the lint reports problems as findings; a crash must still not blank the page
+    st.error(_("The articles in {path} could not be checked: {reason}", path=folder,
+               reason=escape_markdown(str(exc))))
+    st.stop()
 
 # -- summary ------------------------------------------------------------------------------------
 totals = qa.severity_counts(report.findings)

@@ -283,3 +283,26 @@ def test_corpus_matrix_shows_newest_vintages_and_reaches_the_broken_cause_links(
     # every place of every broken target is shown as code
     places = [c.value for c in app.caption if "(place " in c.value]
     assert len(places) == int(broken.places.sum())
+
+
+def test_check_again_reads_files_whose_change_the_folder_does_not_show(run_app, tmp_path) -> None:
+    import os
+    import shutil
+
+    docs = tmp_path / "tree"
+    shutil.copytree(TREE, docs)
+    app = open_page(run_app, docs)
+    assert metrics(app)["Warnings"] == "2"
+    # the step gap fixed with the same size and modification time: a plain rerun keeps the report
+    article = docs / "it-it" / "agent-errors.md"
+    stat = article.stat()
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("4. Eseguire di nuovo", "3. Eseguire di nuovo"), encoding="utf-8")
+    os.utime(article, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    app.run()
+    assert metrics(app)["Warnings"] == "2"
+    app.button(key="docs_qa_rerun").click().run()
+    assert not app.exception
+    assert metrics(app)["Warnings"] == "1"
+    downloads = app.get("download_button")
+    assert [d.proto.label for d in downloads] == ["Download CSV", "Download SARIF", "Download JSON"]

@@ -234,8 +234,11 @@ def lint(
     source_locale: str | None = None,
     rules: Sequence[Rule] | None = None,
     base: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> LintReport:
-    """Lint the Markdown files under `paths` (files or folders) with the configured rules (default: all)."""
+    """Lint the Markdown files under `paths` (files or folders) with the configured rules (default: all).
+
+    `progress(done, total)` is called once the files are read (0 of total) and after each file is checked."""
     rules = ALL_RULES if rules is None else rules
     config = config or load_config()
     source_locale = check_locale(source_locale or config.source_locale)
@@ -258,11 +261,15 @@ def lint(
     )
     has_source = any(f.article.locale == source_locale for f in linted)
     workspace.has_source_files = has_source
-    for loaded in linted:
+    if progress is not None:
+        progress(0, len(linted))
+    for done, loaded in enumerate(linted, start=1):
         try:
             _lint_file(loaded, workspace, article_rules, translation_rules, lookup, report)
         except Exception as exc:  # outside any one rule (suppressions, choosing the source): lose only this file
             findings.append(internal_error("the lint", loaded.shown, loaded.article.locale or None, exc))
+        if progress is not None:
+            progress(done, len(linted))
     if translation_rules and not has_source and any(f.article.locale for f in linted):
         report.notes.append(f"no {source_locale} articles among the linted files: translations were "
                             f"compared only with {source_locale} files found at the same path on disk")
