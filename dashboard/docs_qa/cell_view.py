@@ -1,5 +1,5 @@
-"""Drawing of the Docs QA matrix and of one cell's findings (layout only: the decisions are in
-matrix.py, grid.py and drilldown.py)."""
+"""Drawing of the Docs QA matrix, of one cell's findings and of two versions side by side (layout
+only: the decisions are in matrix.py, grid.py, drilldown.py and side_by_side.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -19,6 +19,7 @@ from dashboard.docs_qa.labels import (
     MACHINE_MARK,
     STALE_MARK,
     TONE_COLOURS,
+    difference_label,
     locale_label,
     severity_label,
     state_label,
@@ -26,6 +27,7 @@ from dashboard.docs_qa.labels import (
     vintage_text,
 )
 from dashboard.docs_qa.matrix import Matrix, MatrixCell, cell_findings
+from dashboard.docs_qa.side_by_side import StructureRow, difference_counts
 from loaders.docs.lint import Finding
 
 STATE_PREFIX = "docs_qa_"
@@ -141,3 +143,45 @@ def show_cell(cell: MatrixCell, findings: list[Finding], base: Path, locale: str
         with st.expander(title):
             st.markdown(escape_markdown(finding.message))
             show_finding_detail(detail)
+
+
+COMPARE_KEY = STATE_PREFIX + "compare_locale"
+ONLY_DIFFERENCES_KEY = STATE_PREFIX + "only_differences"
+
+
+def compare_locale(matrix: Matrix, cell: MatrixCell, locale: str) -> str | None:
+    """The language set beside the chosen cell (the source language unless another is picked)."""
+    others = [loc for loc in matrix.locales if loc != cell.locale]
+    if not others:
+        return None
+    if st.session_state.get(COMPARE_KEY) not in others:
+        st.session_state[COMPARE_KEY] = matrix.source_locale if matrix.source_locale in others else others[0]
+    return widgets.localized_selectbox(_("Compare with"), options=others, state_key=COMPARE_KEY, clearable=False,
+                                       format_func=lambda value: locale_label(value, locale),
+                                       help=_("The language shown on the left; the source language by default."))
+
+
+def show_side_by_side(rows: list[StructureRow], left_path: str, right_path: str, locale: str) -> None:
+    """Errors, ordered causes, steps, commands and numbers of two versions, differences highlighted."""
+    counts = difference_counts(rows)
+    if counts:
+        st.markdown(" · ".join(f"{difference_label(name, locale)}: {format_integer(count, locale)}"
+                               for name, count in sorted(counts.items())))
+    else:
+        st.success(_("Same structure: errors, causes, steps, commands and numbers agree."), icon=":material/task_alt:")
+    only = st.toggle(_("Only differences"), key=ONLY_DIFFERENCES_KEY, value=bool(counts))
+    shown = [row for row in rows if row.differs] if only else rows
+    if not shown:
+        return
+    table = grid.structure_table(shown, locale)
+    styles = grid.structure_styles(shown)
+    st.dataframe(table.style.apply(lambda _frame: styles, axis=None), hide_index=True, width="stretch",
+                 column_config={
+                     "item": st.column_config.TextColumn(_("Item"), help=_("Errors, their causes in order, and what "
+                                                                           "each cause holds, aligned by id.")),
+                     "left": st.column_config.TextColumn(escape_markdown(left_path), width="medium"),
+                     "left_line": st.column_config.NumberColumn(_("Line")),
+                     "right": st.column_config.TextColumn(escape_markdown(right_path), width="medium"),
+                     "right_line": st.column_config.NumberColumn(_("Line")),
+                     "difference": st.column_config.TextColumn(_("Difference")),
+                 })

@@ -151,3 +151,34 @@ def state_label(cell: MatrixCell, locale: str | None = None) -> str:
     if cell.state == "stale":
         return translate("Stale: older ms.date than the source", locale)
     return status_label("complete" if cell.state == "current" else cell.state, locale)
+
+
+DIFFERENCE_LABELS: dict[str, str] = {
+    "same": N_("Same"),
+    "missing": N_("Missing"),
+    "extra": N_("Not in the left version"),
+    "reordered": N_("Reordered"),
+    "command-changed": N_("Command changed"),
+    "number-changed": N_("Numbers changed"),
+    "steps-changed": N_("Steps changed"),
+}
+DIFFERENCE_MARKS = {"same": "=", "missing": "✗", "extra": "+", "reordered": "⇅", "command-changed": "≠",
+                    "number-changed": "#", "steps-changed": "≠"}
+KIND_LABELS: dict[str, str] = {
+    "error": N_("Error"),
+    "cause": N_("Cause"),
+    "steps": N_("Steps"),
+    "command": N_("Command"),
+    "numbers": N_("Numbers"),
+}
+
+
+def difference_label(difference: str, locale: str | None = None) -> str:
+    message = DIFFERENCE_LABELS.get(difference)
+    word = translate(message, locale) if message else difference
+    return f"{DIFFERENCE_MARKS.get(difference, '')} {word}".strip()
+
+
+def kind_label(kind: str, locale: str | None = None) -> str:
+    message = KIND_LABELS.get(kind)
+    return translate(message, locale) if message else kind

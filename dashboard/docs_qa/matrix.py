@@ -202,3 +202,14 @@ def cell_findings(findings: Iterable[Finding], cell: MatrixCell) -> list[Finding
     path = cell.shown.path
     mine = [f for f in findings if Path(f.path).as_posix() == path]
     return sorted(mine, key=lambda f: (SEVERITY_RANK[f.severity], f.line, f.rule))
+
+
+def counterpart(matrix: Matrix, cell: MatrixCell, locale: str, sources: Mapping[str, tuple[str, str]]) -> str | None:
+    """The version of the cell's article in `locale` to set beside the cell's shown version: the source
+    revision the lint compared it with when `locale` is the source locale, else that locale's newest."""
+    if cell.shown is None:
+        return None
+    if locale == matrix.source_locale and cell.shown.path in sources:
+        return sources[cell.shown.path][0]
+    other = matrix.cell(cell.article, locale)
+    return other.shown.path if other is not None and other.shown is not None else None

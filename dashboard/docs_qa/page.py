@@ -30,7 +30,8 @@ from dashboard.docs_qa.labels import (
     sort_label,
     status_label,
 )
-from dashboard.docs_qa.matrix import build_matrix
+from dashboard.docs_qa.matrix import build_matrix, counterpart
+from dashboard.docs_qa.side_by_side import compare_files
 from loaders.docs.lint import list_rules
 from loaders.docs.slug import article_slug
 
@@ -124,6 +125,15 @@ else:
         st.caption(_("Click a cell of the matrix, or choose an article and a language."))
     else:
         cell_view.show_cell(chosen, report.findings, report.base, locale)
+    if chosen is not None and chosen.shown is not None:
+        st.subheader(_("Structure side by side"), anchor="side-by-side")
+        left_locale = cell_view.compare_locale(matrix, chosen, locale)
+        left_path = counterpart(matrix, chosen, left_locale, report.sources) if left_locale else None
+        if left_path is None:
+            st.info(_("No version of this article to compare it with."), icon=":material/compare:")
+        else:
+            cell_view.show_side_by_side(compare_files(report.base, left_path, chosen.shown.path), left_path,
+                                        chosen.shown.path, locale)
 
 
 # -- findings -------------------------------------------------------------------------------------

@@ -306,3 +306,22 @@ def test_check_again_reads_files_whose_change_the_folder_does_not_show(run_app, 
     assert metrics(app)["Warnings"] == "1"
     downloads = app.get("download_button")
     assert [d.proto.label for d in downloads] == ["Download CSV", "Download SARIF", "Download JSON"]
+
+
+def structure_frame(app):
+    return next(frame.value for frame in app.dataframe if "difference" in frame.value.columns)
+
+
+def test_structure_side_by_side_of_the_clicked_cell(run_app) -> None:
+    app = click_cell(open_page(run_app, TREE), "agent-errors", "it-it")
+    assert app.selectbox(key="docs_qa_compare_locale__en-us").value == "en-us"
+    only = structure_frame(app)  # only the differences, to begin with
+    assert only.to_dict("records") == [{
+        "item": "    Cause · no-outbound-network", "left": "The VM has no outbound network", "left_line": 15,
+        "right": "", "right_line": None, "difference": "✗ Missing"}]
+    app.toggle(key="docs_qa_only_differences").set_value(False).run()
+    every = structure_frame(app)
+    assert list(every["item"])[:2] == ["Error · agentdownerror", "    Cause · agent-service-stopped"]
+    assert "Restart-Service -Name SampleGuestAgent" in list(every["left"])
+    app.selectbox(key="docs_qa_compare_locale__en-us").set_value("de-de").run()
+    assert any("No version of this article" in i.value for i in app.info)
