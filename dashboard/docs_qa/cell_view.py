@@ -36,6 +36,10 @@ CELL_ARTICLE_KEY = STATE_PREFIX + "cell_article"
 CELL_LOCALE_KEY = STATE_PREFIX + "cell_locale"
 APPLIED_CLICK_KEY = STATE_PREFIX + "cell_click"  # the grid click last turned into a choice of cell
 VINTAGE_KEY = STATE_PREFIX + "vintage"
+# Streamlit's markdown background colours nearest to each tone's cell colour, for the legend.
+TONE_BADGES = {"error": "red", "warning": "orange", "info": "blue", "clean": "green", "missing": "gray"}
+ARTICLE_WIDTH = 280  # pixels of the matrix's article column
+LOCALE_WIDTH = 160  # pixels of each language column
 
 
 def _digest(*parts: object) -> str:
@@ -47,8 +51,10 @@ def show_matrix(matrix: Matrix, locale: str) -> None:
     texts = grid.matrix_table(matrix, locale)
     styles = grid.matrix_styles(matrix)
     key = f"{MATRIX_KEY}_{_digest(*matrix.articles, *matrix.locales)}"
-    column_config = {loc: st.column_config.TextColumn(loc, help=locale_label(loc, locale)) for loc in matrix.locales}
-    column_config["article"] = st.column_config.TextColumn(_("Article"), pinned=True)
+    # Fixed widths: every language column holds the longest cell text ("✖ 12 ▲ 4 · MT · ↺ · (4)").
+    column_config = {loc: st.column_config.TextColumn(loc, help=locale_label(loc, locale), width=LOCALE_WIDTH)
+                     for loc in matrix.locales}
+    column_config["article"] = st.column_config.TextColumn(_("Article"), pinned=True, width=ARTICLE_WIDTH)
     event = st.dataframe(texts.style.apply(lambda _frame: styles, axis=None), column_config=column_config,
                          width="stretch", key=key, on_select="rerun", selection_mode="single-cell")
     cells = list(getattr(getattr(event, "selection", None), "cells", None) or [])
@@ -57,10 +63,12 @@ def show_matrix(matrix: Matrix, locale: str) -> None:
     if clicked is not None and st.session_state.get(APPLIED_CLICK_KEY) != clicked:
         st.session_state[APPLIED_CLICK_KEY] = clicked
         st.session_state[CELL_ARTICLE_KEY], st.session_state[CELL_LOCALE_KEY] = clicked
-    legend = " · ".join(f"■ {tone_label(tone, locale)}" for tone in TONE_COLOURS)
-    st.caption(_("{legend}. ✖ ▲ ℹ: findings by severity in the newest version; {machine}: machine translation; "
+    legend = " ".join(f":{TONE_BADGES[tone]}-background[{escape_markdown(tone_label(tone, locale))}]"
+                      for tone in TONE_COLOURS)
+    st.markdown(legend)
+    st.caption(_("✖ ▲ ℹ: findings by severity in the newest version; {machine}: machine translation; "
                  "{stale}: older than the source; (n): versions kept. Click a cell for its findings.",
-                 legend=legend, machine=MACHINE_MARK, stale=STALE_MARK))
+                 machine=MACHINE_MARK, stale=STALE_MARK))
 
 
 def chosen_cell(matrix: Matrix, locale: str) -> MatrixCell | None:
