@@ -116,3 +116,15 @@ def test_duplicate_anchor_lists_every_definition(tmp_path: Path):
     report = lint([tmp_path], config=load_config(start=tmp_path), base=tmp_path)
     finding = next(f for f in report.findings if f.alias == "duplicate-anchor")
     assert sorted(place.line for place in finding.locations) == [11, 15, 19]
+
+
+def test_the_official_schema_rejects_what_it_should(report):
+    """The schema the SARIF tests validate against is the real one: a result without a message fails it."""
+    import jsonschema
+
+    from .sarif_schema import official_schema
+
+    log = json.loads(render(report, "sarif"))
+    del log["runs"][0]["results"][0]["message"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft4Validator(official_schema()).validate(log)
