@@ -112,6 +112,7 @@ class FindingRow:
     rule: str  # "TS003 step-numbering"
     severity: str
     location: str  # "it-it/article.md:22:1"
+    places: int  # how many lines of the file the finding concerns
     locale: str
     message: str
     source: str  # "en-us/article.md:15" for translation findings, else ""
@@ -124,6 +125,7 @@ def table_rows(findings: Iterable[Finding]) -> list[FindingRow]:
             rule=f"{f.rule} {f.alias}",
             severity=f.severity,
             location=location(f.path, f.line, f.column),
+            places=len(f.locations),
             locale=f.locale or NO_LOCALE,
             message=f.message,
             source=location(f.source_path, f.source_line),

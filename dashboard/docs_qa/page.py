@@ -190,10 +190,11 @@ else:
         "rule": [row.rule for row in rows],
         "severity": [severity_label(row.severity, locale, marked=True) for row in rows],
         "location": [row.location for row in rows],
+        "places": [row.places for row in rows],
         "locale": [row.locale for row in rows],
         "message": [row.message for row in rows],
         "source": [row.source for row in rows],
-    }, columns=["rule", "severity", "location", "locale", "message", "source"])
+    }, columns=["rule", "severity", "location", "places", "locale", "message", "source"])
     # A new set of rows is a new table: a selection never points at a row that moved.
     table_key = f"{TABLE_KEY}_{qa.rows_digest(keys)}"
 
@@ -208,6 +209,7 @@ else:
             "rule": st.column_config.TextColumn(_("Rule"), help=_("Rule ID and alias, as in the lint configuration.")),
             "severity": st.column_config.TextColumn(_("Severity")),
             "location": st.column_config.TextColumn(_("File:line"), help=_("Path relative to the docs folder.")),
+            "places": st.column_config.NumberColumn(_("Lines"), help=_("How many lines the finding concerns.")),
             "locale": st.column_config.TextColumn(_("Language")),
             "message": st.column_config.TextColumn(_("Message"), width="large",
                                                    help=_("What is wrong and what was expected, as the lint reports it.")),

@@ -75,7 +75,8 @@ def test_fixture_tree_shows_findings_coverage_and_rules(run_app) -> None:
     assert any("fails" in e.value for e in app.error)  # the CI verdict: error findings fail the run
 
     table = findings_table(app).value
-    assert list(table.columns) == ["rule", "severity", "location", "locale", "message", "source"]
+    assert list(table.columns) == ["rule", "severity", "location", "places", "locale", "message", "source"]
+    assert list(table.places) == [1, 1, 1, 1]
     rows = table.to_dict("records")
     # Errors first, then by file and line.
     assert [(r["rule"], r["location"], r["source"]) for r in rows] == [
@@ -325,3 +326,24 @@ def test_structure_side_by_side_of_the_clicked_cell(run_app) -> None:
     assert "Restart-Service -Name SampleGuestAgent" in list(every["left"])
     app.selectbox(key="docs_qa_compare_locale__en-us").set_value("de-de").run()
     assert any("No version of this article" in i.value for i in app.info)
+
+
+@pytest.mark.corpus
+def test_corpus_bench_tree_checks_and_draws_its_matrix(run_app, corpus_dir) -> None:
+    folder = corpus_dir / "bench"
+    app = open_page(run_app, folder)
+    matrix = matrix_table(app)
+    articles = {p.stem for p in folder.rglob("*.md") if "includes" not in p.parts}
+    assert set(matrix.index) >= articles
+    assert set(matrix.columns) == {p.name for p in folder.iterdir() if p.is_dir()}
+    assert int(metrics(app)["Files"].replace(",", "")) == len(list(folder.rglob("*.md")))
+    table = findings_table(app).value
+    assert table.places.max() > 1  # some finding there concerns several lines, and says so
+
+
+def test_matrix_and_side_by_side_speak_italian(run_app) -> None:
+    app = click_cell(open_page(run_app, TREE, lang="it-it"), "agent-errors", "it-it")
+    headers = [h.value for h in app.header] + [h.value for h in app.subheader]
+    for english in ("Articles × languages", "Findings of one article in one language", "Structure side by side"):
+        assert translate(english, "it-it") in headers and translate(english, "it-it") != english
+    assert matrix_table(app).loc["agent-errors", "de-de"] == "✗ " + translate("Missing", "it-it")
