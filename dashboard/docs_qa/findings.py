@@ -2,10 +2,8 @@
 filtered and sorted findings, table rows, exports, and the lines of a file a finding points at."""
 from __future__ import annotations
 
-import csv
 import dataclasses
 import hashlib
-import io
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +12,7 @@ from typing import Literal
 from loaders.docs.lint import Finding, LintReport
 from loaders.docs.lint.findings import SEVERITIES, SEVERITY_RANK
 from loaders.docs.lint.formats import render
+from loaders.docs.lint.formats.csv_report import CSV_COLUMNS, findings_csv  # noqa: F401  (re-exported)
 from loaders.docs.slug import article_slug
 from loaders.docs.textio import decode
 
@@ -23,8 +22,6 @@ ExportFormat = Literal["csv", "sarif", "json"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "sarif", "json")
 EXPORT_MEDIA_TYPES = {"csv": "text/csv", "sarif": "application/sarif+json", "json": "application/json"}
 NO_LOCALE = ""  # filter value of findings in files outside any locale folder
-CSV_COLUMNS = ("rule", "alias", "severity", "path", "line", "column", "locale", "message",
-               "source_path", "source_line")
 
 
 def finding_key(finding: Finding) -> str:
@@ -115,6 +112,7 @@ class FindingRow:
     rule: str  # "TS003 step-numbering"
     severity: str
     location: str  # "it-it/article.md:22:1"
+    places: int  # how many lines of the file the finding concerns
     locale: str
     message: str
     source: str  # "en-us/article.md:15" for translation findings, else ""
@@ -127,6 +125,7 @@ def table_rows(findings: Iterable[Finding]) -> list[FindingRow]:
             rule=f"{f.rule} {f.alias}",
             severity=f.severity,
             location=location(f.path, f.line, f.column),
+            places=len(f.locations),
             locale=f.locale or NO_LOCALE,
             message=f.message,
             source=location(f.source_path, f.source_line),
@@ -135,24 +134,15 @@ def table_rows(findings: Iterable[Finding]) -> list[FindingRow]:
     ]
 
 
-def filtered_report(report: LintReport, findings: Sequence[Finding]) -> LintReport:
-    """The same run with only the findings shown, so exports match the table."""
-    return dataclasses.replace(report, findings=list(findings))
-
-
-def findings_csv(findings: Iterable[Finding]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for finding in findings:
-        writer.writerow({name: "" if value is None else value for name, value in finding.as_dict().items()})
-    return out.getvalue()
+def filtered_report(report: LintReport, findings: Iterable[Finding]) -> LintReport:
+    """The same run with only `findings` kept, in the run's own order (whatever order the table
+    shows), so an export of every finding is byte for byte what the CLI writes."""
+    kept = {id(finding) for finding in findings}
+    return dataclasses.replace(report, findings=[f for f in report.findings if id(f) in kept])
 
 
 def export(report: LintReport, fmt: ExportFormat) -> str:
-    """CSV of the findings, or the lint's own SARIF / JSON formatters."""
-    if fmt == "csv":
-        return findings_csv(report.findings)
+    """The lint's own CSV, SARIF or JSON formatter: the same bytes as `python -m loaders lint --format`."""
     return render(report, fmt)
 
 

@@ -5,9 +5,11 @@ words only when shown. Messages of the lint itself are the CLI's, in English, as
 """
 from __future__ import annotations
 
+from dashboard.core.formatting import format_integer
 from dashboard.core.i18n import N_, current_locale, language_name, translate, translate_plural
 from dashboard.docs_qa.coverage import CoverageCell
 from dashboard.docs_qa.findings import NO_LOCALE
+from dashboard.docs_qa.matrix import MatrixCell, Vintage
 
 SEVERITY_LABELS: dict[str, str] = {
     "error": N_("Error"),
@@ -78,3 +80,105 @@ def cell_text(cell: CoverageCell, locale: str | None = None) -> str:
     if cell.status in ("differs", "stale") and cell.differences.count:
         text += f" · {differences_label(cell.differences.count, locale)}"
     return text
+
+
+# -- the articles × languages matrix ----------------------------------------------------------------
+TONE_COLOURS = {  # background of a matrix cell by its worst finding; text stays dark on every one
+    "error": "#f4c7c3",
+    "warning": "#fce8b2",
+    "info": "#c6dafc",
+    "clean": "#b7e1cd",
+    "missing": "#e0e0e0",
+}
+TONE_LABELS: dict[str, str] = {
+    "error": N_("Worst finding: error"),
+    "warning": N_("Worst finding: warning"),
+    "info": N_("Worst finding: info"),
+    "clean": N_("No findings"),
+    "missing": N_("Missing translation"),
+}
+MACHINE_MARK = "MT"
+STALE_MARK = "↺"
+CLEAN_MARK = "✓"
+MISSING_MARK = "✗"
+
+
+def tone_label(tone: str, locale: str | None = None) -> str:
+    message = TONE_LABELS.get(tone)
+    return translate(message, locale) if message else tone
+
+
+def matrix_cell_text(cell: MatrixCell, locale: str | None = None) -> str:
+    """One matrix cell: the counts by severity (✖ 2 ▲ 4), or ✓ without findings, then MT for a machine
+    translation and ↺ for a stale one; a missing translation says so."""
+    if cell.shown is None:
+        return f"{MISSING_MARK} {status_label('missing', locale)}"
+    counts = [f"{SEVERITY_MARKS[name]} {format_integer(cell.shown.counts[name], locale)}"
+              for name in SEVERITY_MARKS if cell.shown.counts.get(name)]
+    parts = [" ".join(counts) if counts else CLEAN_MARK]
+    if cell.machine_translated:
+        parts.append(MACHINE_MARK)
+    if cell.state == "stale":
+        parts.append(STALE_MARK)
+    if len(cell.vintages) > 1:
+        parts.append(f"({format_integer(len(cell.vintages), locale)})")
+    return " · ".join(parts)
+
+
+def matrix_cell_style(cell: MatrixCell | None) -> str:
+    """CSS of a matrix cell: its tone as background; stale or machine translated cells in bold."""
+    if cell is None:
+        return ""
+    style = f"background-color: {TONE_COLOURS[cell.tone]}; color: #202124"
+    if cell.state == "stale" or cell.machine_translated:
+        style += "; font-weight: bold"
+    return style
+
+
+def vintage_text(vintage: Vintage, locale: str | None = None) -> str:
+    """A version in the version picker: its date folder (or ms.date) and its counts."""
+    counts = [f"{SEVERITY_MARKS[name]} {format_integer(vintage.counts[name], locale)}"
+              for name in SEVERITY_MARKS if vintage.counts.get(name)]
+    label = vintage.label or vintage.path
+    mark = f" · {MACHINE_MARK}" if vintage.machine_translated else ""
+    return f"{label} · {' '.join(counts) if counts else CLEAN_MARK}{mark}"
+
+
+def state_label(cell: MatrixCell, locale: str | None = None) -> str:
+    """Why a cell stands out, in words."""
+    if cell.state == "stale" and cell.stale_reason == "commit":
+        return translate("Stale: made from another source commit (ms.sourcegitcommit)", locale)
+    if cell.state == "stale":
+        return translate("Stale: older ms.date than the source", locale)
+    return status_label("complete" if cell.state == "current" else cell.state, locale)
+
+
+DIFFERENCE_LABELS: dict[str, str] = {
+    "same": N_("Same"),
+    "missing": N_("Missing"),
+    "extra": N_("Not in the left version"),
+    "reordered": N_("Reordered"),
+    "command-changed": N_("Command changed"),
+    "number-changed": N_("Numbers changed"),
+    "steps-changed": N_("Steps changed"),
+}
+DIFFERENCE_MARKS = {"same": "=", "missing": "✗", "extra": "+", "reordered": "⇅", "command-changed": "≠",
+                    "number-changed": "#", "steps-changed": "≠"}
+KIND_LABELS: dict[str, str] = {
+    "error": N_("Error"),
+    "cause": N_("Cause"),
+    "steps": N_("Steps"),
+    "command": N_("Command"),
+    "numbers": N_("Numbers"),
+}
+
+
+def difference_label(difference: str, locale: str | None = None) -> str:
+    message = DIFFERENCE_LABELS.get(difference)
+    word = translate(message, locale) if message else difference
+    return f"{DIFFERENCE_MARKS.get(difference, '')} {word}".strip()
+
+
+def kind_label(kind: str, locale: str | None = None) -> str:
+    message = KIND_LABELS.get(kind)
+    return translate(message, locale) if message else kind

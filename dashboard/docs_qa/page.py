@@ -17,11 +17,12 @@ from dashboard.core.graph_cache import guide_graph
 from dashboard.core.i18n import _, current_locale, ngettext
 from dashboard.core.links import guide_link
 from dashboard.core.render import escape_markdown
+from dashboard.docs_qa import cell_view
 from dashboard.docs_qa import findings as qa
-from dashboard.docs_qa.cache import lint_config, lint_report
+from dashboard.docs_qa.cache import cached_report, lint_config, lint_report
 from dashboard.docs_qa.coverage import coverage_matrix
+from dashboard.docs_qa.drilldown import finding_detail
 from dashboard.docs_qa.labels import (
-    cell_text,
     differences_label,
     locale_label,
     scope_label,
@@ -29,6 +30,8 @@ from dashboard.docs_qa.labels import (
     sort_label,
     status_label,
 )
+from dashboard.docs_qa.matrix import build_matrix, counterpart
+from dashboard.docs_qa.side_by_side import compare_files
 from loaders.docs.lint import list_rules
 from loaders.docs.slug import article_slug
 
@@ -58,14 +61,25 @@ except Exception as exc:  # ConfigError names the file and key; anything else is
                reason=escape_markdown(str(exc))))
     st.stop()
 
-with st.spinner(ngettext("Checking {count} Markdown file…", "Checking {count} Markdown files…",
-                         docs.markdown_count)):  # no show_time: Streamlit writes its "(0.8 seconds)" in English
-    try:
-        report = lint_report(docs, config)
-    except Exception as exc:  # the lint reports problems as findings; a crash must still not blank the page
-        st.error(_("The articles in {path} could not be checked: {reason}", path=folder,
-                   reason=escape_markdown(str(exc))))
-        st.stop()
+rerun = st.button(_("Check again"), icon=":material/refresh:", key=STATE_PREFIX + "rerun",
+                  help=_("Run the lint again on every file, even if nothing changed since the last check."))
+try:
+    report = None if rerun else cached_report(docs, config)
+    if report is None:  # not checked in this state yet: show how far the check is
+        bar = st.progress(0.0, text=ngettext("Checking {count} Markdown file…", "Checking {count} Markdown files…",
+                                            docs.markdown_count))
+
+        def show_progress(done: int, total: int) -> None:
+            bar.progress(done / total if total else 1.0, text=_("Checked {done} of {total} files…",
+                                                                done=format_integer(done, locale),
+                                                                total=format_integer(total, locale)))
+
+        report = lint_report(docs, config, progress=show_progress, fresh=rerun)
+        bar.empty()
+except Exception as exc:  # the lint reports problems as findings; a crash must still not blank the page
+    st.error(_("The articles in {path} could not be checked: {reason}", path=folder,
+               reason=escape_markdown(str(exc))))
+    st.stop()
 
 # -- summary ------------------------------------------------------------------------------------
 totals = qa.severity_counts(report.findings)
@@ -89,6 +103,37 @@ for problem in report.input_errors:
     st.warning(_("{path}: {reason}", path=escape_markdown(problem.path), reason=escape_markdown(problem.message)))
 for note in report.notes:
     st.info(escape_markdown(note), icon=":material/info:")
+
+
+# -- articles × languages ------------------------------------------------------------------------
+try:
+    graph = guide_graph(docs)
+except Exception as exc:  # never a blank page
+    st.error(_("The articles in {path} could not be read: {reason}", path=folder, reason=escape_markdown(str(exc))))
+    st.stop()
+st.header(_("Articles × languages"), anchor="matrix")
+matrix = build_matrix(graph.articles(), report.findings, report.base, config.source_locale)
+if not matrix.articles:
+    st.info(_("No articles with a language to compare."))
+else:
+    st.caption(_("Each article in each language, its newest version against the newest {language} version.",
+                 language=locale_label(config.source_locale, locale)))
+    cell_view.show_matrix(matrix, locale)
+    st.subheader(_("Findings of one article in one language"), anchor="cell")
+    chosen = cell_view.chosen_cell(matrix, locale)
+    if chosen is None:
+        st.caption(_("Click a cell of the matrix, or choose an article and a language."))
+    else:
+        cell_view.show_cell(chosen, report.findings, report.base, locale)
+    if chosen is not None and chosen.shown is not None:
+        st.subheader(_("Structure side by side"), anchor="side-by-side")
+        left_locale = cell_view.compare_locale(matrix, chosen, locale)
+        left_path = counterpart(matrix, chosen, left_locale, report.sources) if left_locale else None
+        if left_path is None:
+            st.info(_("No version of this article to compare it with."), icon=":material/compare:")
+        else:
+            cell_view.show_side_by_side(compare_files(report.base, left_path, chosen.shown.path), left_path,
+                                        chosen.shown.path, locale)
 
 
 # -- findings -------------------------------------------------------------------------------------
@@ -145,10 +190,11 @@ else:
         "rule": [row.rule for row in rows],
         "severity": [severity_label(row.severity, locale, marked=True) for row in rows],
         "location": [row.location for row in rows],
+        "places": [row.places for row in rows],
         "locale": [row.locale for row in rows],
         "message": [row.message for row in rows],
         "source": [row.source for row in rows],
-    }, columns=["rule", "severity", "location", "locale", "message", "source"])
+    }, columns=["rule", "severity", "location", "places", "locale", "message", "source"])
     # A new set of rows is a new table: a selection never points at a row that moved.
     table_key = f"{TABLE_KEY}_{qa.rows_digest(keys)}"
 
@@ -163,6 +209,7 @@ else:
             "rule": st.column_config.TextColumn(_("Rule"), help=_("Rule ID and alias, as in the lint configuration.")),
             "severity": st.column_config.TextColumn(_("Severity")),
             "location": st.column_config.TextColumn(_("File:line"), help=_("Path relative to the docs folder.")),
+            "places": st.column_config.NumberColumn(_("Lines"), help=_("How many lines the finding concerns.")),
             "locale": st.column_config.TextColumn(_("Language")),
             "message": st.column_config.TextColumn(
                 _("Message"), width="large", help=_("What is wrong and what was expected, as the lint reports it.")),
@@ -197,59 +244,23 @@ else:
         st.subheader(_("Lines of the selected finding"), anchor="finding-lines")
         st.markdown(f"**{escape_markdown(selected.rule)} {escape_markdown(selected.alias)}** · "
                     f"{severity_label(selected.severity, locale)} · {escape_markdown(selected.message)}")
-        places = [(selected.path, selected.line, _("File: {location}", location=escape_markdown(
-            qa.location(selected.path, selected.line, selected.column))))]
-        if selected.source_path:
-            source_location = qa.location(selected.source_path, selected.source_line)
-            places.append((selected.source_path, selected.source_line or 1,
-                           _("Source: {location}", location=escape_markdown(source_location))))
-        for path, line, caption in places:
-            lines = qa.excerpt(path, line, report.base)
-            st.caption(caption)
-            if lines.error:
-                st.warning(_("The file cannot be shown: {reason}", reason=escape_markdown(lines.error)))
-            else:
-                st.code(lines.numbered(), language=None, wrap_lines=True)
+        cell_view.show_finding_detail(finding_detail(selected, report.base, context=3))
         article = article_slug(selected.path)
         st.markdown(_("[Open this article in the Guide]({link})",
                       link=guide_link(locale, article, docs=shell.docs_link_value())))
 
-# -- translation coverage --------------------------------------------------------------------------
+# -- structure of the translations ----------------------------------------------------------------
 st.header(_("Translation coverage"), anchor="coverage")
 st.caption(_("Each article in each language, against the newest {language} version: missing, older (ms.date) "
              "or with errors and causes that differ.", language=locale_label(config.source_locale, locale)))
-try:
-    graph = guide_graph(docs)
-except Exception as exc:  # never a blank page
-    st.error(_("The articles in {path} could not be read: {reason}", path=folder, reason=escape_markdown(str(exc))))
-    st.stop()
 coverage = coverage_matrix(graph, config.source_locale, report.findings)
-if not coverage.rows:
-    st.info(_("No articles with a language to compare."))
-else:
-    if not coverage.has_source:
-        st.info(_("This folder has no {language} articles, so translations cannot be compared.",
-                  language=locale_label(config.source_locale, locale)), icon=":material/translate:")
-    matrix = pd.DataFrame(
-        [[cell_text(row.cells[loc], locale) for loc in coverage.locales] for row in coverage.rows],
-        columns=list(coverage.locales),
-    )
-    matrix.insert(0, "article", [row.article for row in coverage.rows])
-    docs_param = shell.docs_link_value()
-    matrix["guide"] = [guide_link(locale, row.article, docs=docs_param) for row in coverage.rows]
-    matrix_config: dict[str, Any] = {
-        "article": st.column_config.TextColumn(_("Article"), pinned=True),
-        "guide": st.column_config.LinkColumn(_("Guide"), display_text=_("Open"),
-                                             help=_("Read the article on the Guide page.")),
-    }
-    for loc in coverage.locales:
-        matrix_config[loc] = st.column_config.TextColumn(loc, help=locale_label(loc, locale))
-    st.dataframe(matrix, column_config=matrix_config, hide_index=True, width="stretch",
-                 key=STATE_PREFIX + "coverage")
+if coverage.rows and not coverage.has_source:
+    st.info(_("This folder has no {language} articles, so translations cannot be compared.",
+              language=locale_label(config.source_locale, locale)), icon=":material/translate:")
+if coverage.rows:
     counts = coverage.counts()
     st.caption(" · ".join(f"{status_label(status, locale)}: {format_integer(count, locale)}"
                           for status, count in counts.items() if count))
-
     details = [cell for row in coverage.rows for cell in row.cells.values()
                if cell.status not in ("source", "complete")]
     if details:

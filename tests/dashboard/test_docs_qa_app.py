@@ -30,8 +30,28 @@ def findings_table(app):
     return tables[0]
 
 
-def coverage_table(app):
-    return next(frame.value for frame in app.dataframe if "guide" in frame.value.columns)
+def matrix_frame(app):
+    frames = [frame for frame in app.dataframe if (frame.key or "").startswith("docs_qa_matrix_")]
+    assert len(frames) == 1, [frame.key for frame in app.dataframe]
+    return frames[0]
+
+
+def matrix_table(app):
+    return matrix_frame(app).value
+
+
+def cell_findings(app):
+    return next(frame.value for frame in app.dataframe if "places" in frame.value.columns)
+
+
+def click_cell(app, article: str, locale: str):
+    """What a click on a matrix cell does: Streamlit stores the cell under the grid's key."""
+    frame = matrix_frame(app)
+    row = list(frame.value.index).index(article)
+    app.session_state[frame.key] = {"selection": {"rows": [], "columns": [], "cells": [[row, locale]]}}
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
 
 
 def multiselect(app, state_key: str):
@@ -55,7 +75,8 @@ def test_fixture_tree_shows_findings_coverage_and_rules(run_app) -> None:
     assert any("fails" in e.value for e in app.error)  # the CI verdict: error findings fail the run
 
     table = findings_table(app).value
-    assert list(table.columns) == ["rule", "severity", "location", "locale", "message", "source"]
+    assert list(table.columns) == ["rule", "severity", "location", "places", "locale", "message", "source"]
+    assert list(table.places) == [1, 1, 1, 1]
     rows = table.to_dict("records")
     # Errors first, then by file and line.
     assert [(r["rule"], r["location"], r["source"]) for r in rows] == [
@@ -67,13 +88,12 @@ def test_fixture_tree_shows_findings_coverage_and_rules(run_app) -> None:
     assert "numbering goes 1, 2, 4" in rows[3]["message"]
     assert [r["severity"] for r in rows] == ["✖ Error", "✖ Error", "▲ Warning", "▲ Warning"]
 
-    matrix = coverage_table(app).set_index("article")
-    assert list(matrix.columns[:3]) == ["en-us", "de-de", "it-it"]
-    assert matrix.loc["agent-errors", "it-it"] == "≠ Differs · 1 difference"
+    matrix = matrix_table(app)
+    assert list(matrix.columns) == ["en-us", "de-de", "it-it"]
+    assert matrix.loc["agent-errors", "it-it"] == "✖ 2 ▲ 1"
     assert matrix.loc["agent-errors", "de-de"] == "✗ Missing"
-    assert matrix.loc["disk-errors", "de-de"] == "↺ Stale"
-    assert matrix.loc["disk-errors", "en-us"] == "◆ Source"
-    assert matrix.loc["agent-errors", "guide"] == "guide?lang=en-us&article=agent-errors"
+    assert matrix.loc["disk-errors", "de-de"] == "▲ 1 · ↺"
+    assert matrix.loc["disk-errors", "en-us"] == "✓"
 
     details = next(frame for frame in app.dataframe if "missing_causes" in frame.value.columns).value
     italian = details[(details.article == "agent-errors") & (details.locale == "it-it")].iloc[0]
@@ -118,8 +138,8 @@ def test_filters_narrow_the_table_and_survive_a_language_switch(run_app) -> None
     assert rows[0]["severity"] == "▲ " + translate("Warning", "it-it")
     assert multiselect(app, "docs_qa_severities").value == ["warning"]
     assert multiselect(app, "docs_qa_severities").label == translate("Severity", "it-it")
-    matrix = coverage_table(app).set_index("article")
-    assert matrix.loc["disk-errors", "de-de"] == "↺ " + translate("Stale", "it-it")
+    assert matrix_table(app).loc["disk-errors", "de-de"] == "▲ 1 · ↺"
+    assert matrix_frame(app).value.loc["agent-errors", "de-de"] == "✗ " + translate("Missing", "it-it")
 
 
 def test_filters_offer_no_english_only_select_all(run_app) -> None:
@@ -154,9 +174,9 @@ def test_built_in_articles_have_no_error_findings(run_app) -> None:
     assert int(metrics(app)["Files"]) >= 12
     assert metrics(app)["Errors"] == "0"
     assert any("passes" in s.value for s in app.success)
-    matrix = coverage_table(app)
-    translations = matrix.drop(columns=["article", "guide", "en-us"])
-    assert set(translations.to_numpy().ravel()) == {"✓ Complete"}
+    matrix = matrix_table(app)
+    assert list(matrix.columns) == ["en-us", "de-de", "es-es", "fr-fr", "it-it", "ja-jp"]
+    assert set(matrix.to_numpy().ravel()) == {"✓"}  # no findings, nothing missing, nothing stale
 
 
 @pytest.mark.corpus
@@ -187,7 +207,7 @@ def test_corpus_locale_folder_shows_the_real_step_gap(run_app, corpus_dir) -> No
     expected = translate("This folder has no {language} articles, so translations cannot be compared.", "en-us",
                          language=locale_label("en-us", "en-us"))
     assert expected in [i.value for i in app.info]
-    assert coverage_table(app).set_index("article").iloc[0]["it-it"] == "? No source"
+    assert list(matrix_table(app).columns) == ["it-it"]
 
     select_row(app, rows.index(step_rows[0]))
     assert f"> {step.line} | 4. " in app.code[0].value
@@ -213,3 +233,117 @@ def test_missing_folder_says_so(run_app, tmp_path) -> None:
     app = open_page(run_app, tmp_path / "nowhere")
     assert not app.dataframe
     assert "does not exist" in app.error[0].value
+
+
+def test_clicking_a_matrix_cell_lists_its_findings_with_lines_and_source(run_app) -> None:
+    app = open_page(run_app, TREE)
+    assert not app.code
+    click_cell(app, "agent-errors", "it-it")
+    assert app.selectbox(key="docs_qa_cell_article__en-us").value == "agent-errors"
+    assert app.selectbox(key="docs_qa_cell_locale__en-us").value == "it-it"
+    cell = cell_findings(app)
+    assert [(r["rule"], r["line"]) for r in cell.to_dict("records")] == [
+        ("TS102 cause-mismatch", 14), ("TS102 cause-mismatch", 18), ("TS003 step-numbering", 22)]
+    codes = [c.value for c in app.code]
+    # each translation finding: its own lines, then the source's beside them
+    assert "> 14 | - **Causa 1: [Il servizio" in codes[0]
+    assert "> 15 | - **Cause 2: [The VM has no outbound network]" in codes[1]
+    assert "> 22 | 4. Eseguire di nuovo il backup." in codes[4]
+    captions = [c.value for c in app.caption]
+    assert "Source: " + escape_markdown("en-us/agent-errors.md:15") in captions
+
+    # choosing another language in the box moves the drill-down although the grid still holds the click
+    app.selectbox(key="docs_qa_cell_locale__en-us").set_value("de-de").run()
+    assert not app.exception
+    assert any("has no" in w.value and "de-de" in w.value for w in app.warning)
+
+
+def test_a_missing_translation_and_a_clean_cell_say_so(run_app) -> None:
+    app = click_cell(open_page(run_app, TREE), "disk-errors", "en-us")
+    assert [s.value for s in app.success if "No findings in this version" in s.value]
+
+
+@pytest.mark.corpus
+def test_corpus_matrix_shows_newest_vintages_and_reaches_the_broken_cause_links(run_app, corpus_dir) -> None:
+    app = open_page(run_app, corpus_dir / "articles")
+    matrix = matrix_table(app)
+    slug = "backup-azure-troubleshoot-vm-backup-fails-snapshot-timeout"
+    assert list(matrix.index) == [slug]  # one article, whatever its vintages
+    assert matrix.columns[0] == "en-us" and len(matrix.columns) == 15
+    czech = matrix.loc[slug, "cs-cz"]
+    assert "MT" in czech and "↺" in czech and "(4)" in czech  # machine translated, stale, 4 vintages
+
+    click_cell(app, slug, "cs-cz")
+    versions = app.radio[0]
+    assert versions.options[0].startswith("2018-01-29") and len(versions.options) == 4
+    versions.set_value("2017-10-09").run()
+    assert not app.exception
+    cell = cell_findings(app)
+    broken = cell[cell.rule == "TS001 cause-link-target"]
+    assert len(broken) == 5 and set(broken.places) == {4, 5}  # each target links from several places
+    # every place of every broken target is shown as code
+    places = [c.value for c in app.caption if "(place " in c.value]
+    assert len(places) == int(broken.places.sum())
+
+
+def test_check_again_reads_files_whose_change_the_folder_does_not_show(run_app, tmp_path) -> None:
+    import os
+    import shutil
+
+    docs = tmp_path / "tree"
+    shutil.copytree(TREE, docs)
+    app = open_page(run_app, docs)
+    assert metrics(app)["Warnings"] == "2"
+    # the step gap fixed with the same size and modification time: a plain rerun keeps the report
+    article = docs / "it-it" / "agent-errors.md"
+    stat = article.stat()
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("4. Eseguire di nuovo", "3. Eseguire di nuovo"), encoding="utf-8")
+    os.utime(article, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    app.run()
+    assert metrics(app)["Warnings"] == "2"
+    app.button(key="docs_qa_rerun").click().run()
+    assert not app.exception
+    assert metrics(app)["Warnings"] == "1"
+    downloads = app.get("download_button")
+    assert [d.proto.label for d in downloads] == ["Download CSV", "Download SARIF", "Download JSON"]
+
+
+def structure_frame(app):
+    return next(frame.value for frame in app.dataframe if "difference" in frame.value.columns)
+
+
+def test_structure_side_by_side_of_the_clicked_cell(run_app) -> None:
+    app = click_cell(open_page(run_app, TREE), "agent-errors", "it-it")
+    assert app.selectbox(key="docs_qa_compare_locale__en-us").value == "en-us"
+    only = structure_frame(app)  # only the differences, to begin with
+    assert only.to_dict("records") == [{
+        "item": "    Cause · no-outbound-network", "left": "The VM has no outbound network", "left_line": 15,
+        "right": "", "right_line": None, "difference": "✗ Missing"}]
+    app.toggle(key="docs_qa_only_differences").set_value(False).run()
+    every = structure_frame(app)
+    assert list(every["item"])[:2] == ["Error · agentdownerror", "    Cause · agent-service-stopped"]
+    assert "Restart-Service -Name SampleGuestAgent" in list(every["left"])
+    app.selectbox(key="docs_qa_compare_locale__en-us").set_value("de-de").run()
+    assert any("No version of this article" in i.value for i in app.info)
+
+
+@pytest.mark.corpus
+def test_corpus_bench_tree_checks_and_draws_its_matrix(run_app, corpus_dir) -> None:
+    folder = corpus_dir / "bench"
+    app = open_page(run_app, folder)
+    matrix = matrix_table(app)
+    articles = {p.stem for p in folder.rglob("*.md") if "includes" not in p.parts}
+    assert set(matrix.index) >= articles
+    assert set(matrix.columns) == {p.name for p in folder.iterdir() if p.is_dir()}
+    assert int(metrics(app)["Files"].replace(",", "")) == len(list(folder.rglob("*.md")))
+    table = findings_table(app).value
+    assert table.places.max() > 1  # some finding there concerns several lines, and says so
+
+
+def test_matrix_and_side_by_side_speak_italian(run_app) -> None:
+    app = click_cell(open_page(run_app, TREE, lang="it-it"), "agent-errors", "it-it")
+    headers = [h.value for h in app.header] + [h.value for h in app.subheader]
+    for english in ("Articles × languages", "Findings of one article in one language", "Structure side by side"):
+        assert translate(english, "it-it") in headers and translate(english, "it-it") != english
+    assert matrix_table(app).loc["agent-errors", "de-de"] == "✗ " + translate("Missing", "it-it")

@@ -50,13 +50,15 @@ def test_text_format_is_path_line_col_rule_alias_message(tree):
 def test_json_format(tree):
     result = run("docs", "--format", "json", cwd=tree)
     data = json.loads(result.stdout)
-    keys = {"rule", "alias", "severity", "path", "line", "column", "locale", "message", "source_path", "source_line"}
+    keys = {"rule", "alias", "severity", "path", "line", "column", "locale", "message", "source_path", "source_line",
+            "locations"}
     assert data["findings"] and all(set(f) == keys for f in data["findings"])
     gap = next(f for f in data["findings"] if f["rule"] == "TS003")
     assert gap == {
         "rule": "TS003", "alias": "step-numbering", "severity": "warning", "path": "docs/en-us/gap.md",
         "line": 11, "column": 1, "locale": "en-us",
         "message": "step 3 missing in 'Backup': numbering goes 1, 2, 4", "source_path": None, "source_line": None,
+        "locations": [{"line": 11, "column": 1}],
     }
     assert data["summary"]["errors"] == 1 and data["summary"]["warnings"] == 1 and data["summary"]["exit_code"] == 1
 

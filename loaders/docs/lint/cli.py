@@ -15,7 +15,7 @@ from loaders.docs.lint.formats.text import summary_line
 from loaders.docs.lint.registry import Rule
 from loaders.docs.lint.rules import ALL_RULES
 
-FORMAT_NAMES = ("text", "json", "sarif", "github", "junit")
+FORMAT_NAMES = ("text", "json", "sarif", "github", "junit", "csv")
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:

@@ -22,8 +22,17 @@ python -m loaders lint docs_source --format sarif -o lint.sarif   # GitHub code 
 python -m loaders lint docs_source --format github          # workflow annotations on the pull request
 python -m loaders lint docs_source --format json            # {"findings": [...], "summary": {...}}
 python -m loaders lint docs_source --format junit           # one test suite per file
+python -m loaders lint docs_source --format csv             # one row per finding, for a spreadsheet
 python -m loaders lint --list-rules
 ```
+
+A finding that concerns several lines of its file (one broken anchor linked from ten places, an
+anchor defined three times, the same `/en-us/` URL on four lines) is one finding with every place:
+its first line is `line`, and each further one is listed — in text as one more
+`path:line:col: RULE alias place 2 of 3 of the finding on line N` line per place, in JSON as
+`"locations": [{"line", "column"}, ...]`, in CSV as `other_locations` (`15:28 19:28`), in SARIF as
+`relatedLocations` (after the source-language article of a translation finding), in GitHub output as
+one annotation per line and in JUnit as `also: path:line:col` lines.
 
 Exit status: 0 when no finding has severity `error`, 1 when one does, 2 on a usage error, a bad
 configuration or a path that cannot be read (the other files are still checked and reported).
@@ -51,6 +60,9 @@ step-numbering = "error"         # error, warning, info or off
 
 [tool.backup-triage.lint.rules.heading-jump]
 max-jump = 1                     # per-rule options, listed with each rule below
+
+[tool.backup-triage.lint.rules.do-not-translate]
+terms = ["Recovery Services vault", "Backup now"]   # portal strings that stay verbatim in translations
 ```
 
 ## Suppressing a finding in the document

@@ -17,7 +17,7 @@ from loaders.docs.lint.anchors import anchor_ids
 from loaders.docs.lint.config import ActiveRule, LintConfig, check_locale, load_config
 from loaders.docs.lint.context import ArticleContext, TranslationContext
 from loaders.docs.lint.facts import ArticleFacts
-from loaders.docs.lint.findings import SEVERITY_RANK, Finding, Hit
+from loaders.docs.lint.findings import SEVERITY_RANK, Finding, Hit, Location
 from loaders.docs.lint.prepare import PARSER_FAILURE, TOO_LARGE, Prepared, prepare_many, prepare_one
 from loaders.docs.lint.registry import Rule, rules_by_key
 from loaders.docs.lint.rules import ALL_RULES
@@ -181,8 +181,22 @@ def _collect(
                 message=hit.message,
                 source_path=hit.source_path,
                 source_line=hit.source_line,
+                others=_other_places(rule, hit, suppressions),
             )
         )
+
+
+def _other_places(rule: ActiveRule, hit: Hit, suppressions) -> tuple[Location, ...]:
+    """The hit's further places that no suppression covers, each once, in line order, never its first."""
+    first = (max(1, hit.line), hit.column)
+    places: dict[tuple[int, int | None], Location] = {}
+    for place in hit.others:
+        line = max(1, place.line)
+        key = (line, place.column)
+        if key == first or key in places or any(s.covers(rule.rule.id, line) for s in suppressions):
+            continue
+        places[key] = Location(line, place.column)
+    return tuple(sorted(places.values(), key=lambda p: (p.line, p.column or 0)))
 
 
 def _twin_path(path: Path, source_locale: str, workspace: Workspace) -> Path | None:
@@ -224,8 +238,11 @@ def lint(
     source_locale: str | None = None,
     rules: Sequence[Rule] | None = None,
     base: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> LintReport:
-    """Lint the Markdown files under `paths` (files or folders) with the configured rules (default: all)."""
+    """Lint the Markdown files under `paths` (files or folders) with the configured rules (default: all).
+
+    `progress(done, total)` is called once the files are read (0 of total) and after each file is checked."""
     rules = ALL_RULES if rules is None else rules
     config = config or load_config()
     source_locale = check_locale(source_locale or config.source_locale)
@@ -250,11 +267,15 @@ def lint(
     )
     has_source = any(f.article.locale == source_locale for f in linted)
     workspace.has_source_files = has_source
-    for loaded in linted:
+    if progress is not None:
+        progress(0, len(linted))
+    for done, loaded in enumerate(linted, start=1):
         try:
             _lint_file(loaded, workspace, article_rules, translation_rules, lookup, report)
         except Exception as exc:  # outside any one rule (suppressions, choosing the source): lose only this file
             findings.append(internal_error("the lint", loaded.shown, loaded.article.locale or None, exc))
+        if progress is not None:
+            progress(done, len(linted))
     if translation_rules and not has_source and any(f.article.locale for f in linted):
         report.notes.append(f"no {source_locale} articles among the linted files: translations were "
                             f"compared only with {source_locale} files found at the same path on disk")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from loaders.docs.lint.engine import LintReport
+from loaders.docs.lint.formats.csv_report import render_csv
 from loaders.docs.lint.formats.github import render_github
 from loaders.docs.lint.formats.json_report import render_json
 from loaders.docs.lint.formats.junit import render_junit
@@ -16,6 +17,7 @@ FORMATS: dict[str, Callable[[LintReport], str]] = {
     "sarif": render_sarif,
     "github": render_github,
     "junit": render_junit,
+    "csv": render_csv,
 }
 
 

@@ -26,6 +26,13 @@ def render_github(report: LintReport) -> str:
             where = finding.source_path + (f":{finding.source_line}" if finding.source_line else "")
             message += f" [source: {where}]"
         out.append(f"::{LEVELS[finding.severity]} {','.join(props)}::{_escape_data(message)}\n")
+        for place in finding.others:  # an annotation on every line the finding concerns
+            where = [f"file={_escape_property(finding.path)}", f"line={place.line}"]
+            if place.column:
+                where.append(f"col={place.column}")
+            where.append(props[-1])
+            also = f"{message} [same finding as line {finding.line}]"
+            out.append(f"::{LEVELS[finding.severity]} {','.join(where)}::{_escape_data(also)}\n")
     for error in report.input_errors:
         out.append(f"::error file={_escape_property(error.path)}::{_escape_data(error.message)}\n")
     return "".join(out)

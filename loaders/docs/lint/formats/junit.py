@@ -19,6 +19,8 @@ def _case(suite: ET.Element, finding: Finding) -> None:
         line=str(finding.line),
     )
     text = f"{finding.path}:{finding.line}:{finding.column or 1}: {finding.message}"
+    for place in finding.others:
+        text += f"\nalso: {finding.path}:{place.line}:{place.column or 1}"
     if finding.source_path:
         text += f"\nsource: {finding.source_path}:{finding.source_line or 1}"
     if finding.rule == internal_error.ID:  # the check itself broke: a JUnit error, not a failed check

@@ -77,11 +77,20 @@ def _result(finding: Finding, index: int) -> dict[str, object]:
     }
     if finding.locale:
         result["properties"] = {"locale": finding.locale}
+    related_locations = []
     if finding.source_path:
         related = _location(finding.source_path, finding.source_line or 1, None)
         related["id"] = 1
         related["message"] = {"text": "source-language article compared against"}
-        result["relatedLocations"] = [related]
+        related_locations.append(related)
+    total = len(finding.locations)
+    for number, place in enumerate(finding.others, start=2):  # every further line the finding concerns
+        related = _location(finding.path, place.line, place.column)
+        related["id"] = len(related_locations) + 1
+        related["message"] = {"text": f"place {number} of {total} of this finding"}
+        related_locations.append(related)
+    if related_locations:
+        result["relatedLocations"] = related_locations
     return result
 
 

@@ -13,6 +13,7 @@ from loaders.docs.lint.rules import (
     cause_unreferenced,
     cause_without_solution,
     command_changed,
+    do_not_translate,
     duplicate_anchor,
     encoding,
     error_mismatch,
@@ -22,6 +23,7 @@ from loaders.docs.lint.rules import (
     include_target,
     line_endings,
     link_changed,
+    link_locale,
     link_target,
     markdown_problem,
     metadata_required,
@@ -57,6 +59,7 @@ ARTICLE_RULES: tuple[Rule, ...] = tuple(
         markdown_problem,
         suppression_unknown,
         cause_duplicate,
+        link_locale,
         translation_source,
     )
 )
@@ -73,6 +76,7 @@ TRANSLATION_RULES: tuple[Rule, ...] = tuple(
         translation_outdated,
         untranslated_prose,
         anchor_changed,
+        do_not_translate,
     )
 )
 ALL_RULES: tuple[Rule, ...] = ARTICLE_RULES + TRANSLATION_RULES

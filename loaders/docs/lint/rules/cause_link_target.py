@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from loaders.docs.lint.context import ArticleContext
-from loaders.docs.lint.findings import Hit
+from loaders.docs.lint.findings import Hit, Location
 from loaders.docs.lint.registry import Example, Rule
 from loaders.docs.lint.rules._shared import closest, fragment_column, plural, sequence
 from loaders.docs.model import Article, CauseRef
@@ -23,16 +23,17 @@ def check(article: Article, ctx: ArticleContext) -> Iterator[Hit]:
         column = fragment_column(ctx.facts.line(ref.line), target)
         where = f"cause {ref.number} of '{title}'" if ref.number is not None else f"a cause of '{title}'"
         if len(refs) > 1:
-            others = sequence([r.line for r, _ in refs[1:]])
-            where += f" (and {plural(len(refs) - 1, 'other cause link')}, lines {others})"
+            others_lines = sequence([r.line for r, _ in refs[1:]])
+            where += f" (and {plural(len(refs) - 1, 'other cause link')}, lines {others_lines})"
+        others = tuple(Location(r.line, fragment_column(ctx.facts.line(r.line), target)) for r, _ in refs[1:])
         if target.lower() in folded:
             yield Hit(ref.line, f"{where} links to #{target}, but the anchor is #{folded[target.lower()]} "
-                      "(anchors are case-sensitive)", column)
+                      "(anchors are case-sensitive)", column, others=others)
             continue
         hint = closest(target, anchors)
         expected = f"; did you mean #{hint}?" if hint else "; expected the id of a cause heading in this article"
         yield Hit(ref.line, f"{where} links to #{target}, which no heading or anchor in this article "
-                  f"defines{expected}", column)
+                  f"defines{expected}", column, others=others)
 
 
 RULE = Rule(

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from loaders.docs.lint.context import ArticleContext
-from loaders.docs.lint.findings import Hit
+from loaders.docs.lint.findings import Hit, Location
 from loaders.docs.lint.registry import Example, Rule
 from loaders.docs.lint.rules._shared import sequence
 from loaders.docs.model import Article
@@ -31,13 +31,14 @@ def check(article: Article, ctx: ArticleContext) -> Iterator[Hit]:
         if len(defs) < 2 or not anchor_id:
             continue
         lines = [d.line for d in defs]
+        others = tuple(Location(d.line, d.column) for d in defs if d is not defs[1])
         if ctx.option("report-unlinked"):
             yield Hit(defs[1].line, f"anchor '{anchor_id}' is defined {len(defs)} times (lines {sequence(lines)}); "
-                      "expected each id once", defs[1].column)
+                      "expected each id once", defs[1].column, others=others)
         elif anchor_id in linked:
             yield Hit(defs[1].line, f"anchor '{anchor_id}' is defined {len(defs)} times (lines {sequence(lines)}), "
                       f"so the link to #{anchor_id} on line {linked[anchor_id]} is ambiguous; expected each id once",
-                      defs[1].column)
+                      defs[1].column, others=others)
 
 
 RULE = Rule(

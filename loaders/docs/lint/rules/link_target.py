@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterator
 
 from loaders.docs.lint.context import ArticleContext
-from loaders.docs.lint.findings import Hit
+from loaders.docs.lint.findings import Hit, Location
 from loaders.docs.lint.registry import Example, Rule
 from loaders.docs.lint.rules._paths import local_target, resolve
 from loaders.docs.lint.rules._shared import sequence
@@ -52,14 +52,16 @@ def check(article: Article, ctx: ArticleContext) -> Iterator[Hit]:
         first = min(places[0][0] for places in missing.values())
         listed = ", ".join(f"{target} (line {places[0][0]})" for target, places in list(missing.items())[:10])
         more = "" if len(missing) <= 10 else f" and {len(missing) - 10} more"
+        every = sorted({(line, column) for places in missing.values() for line, column, _ in places})
         yield Hit(first, f"{len(missing)} relative link or image targets do not exist in the tree: {listed}{more}",
-                  None)
+                  None, others=tuple(Location(line, column) for line, column in every))
         return
     for local, places in missing.items():
         line, column, what = places[0]
         also = f" (also linked on lines {sequence([p[0] for p in places[1:]])})" if len(places) > 1 else ""
         yield Hit(line, f"{what} target {local} does not exist (looked for "
-                  f"{ctx.workspace.shown(resolve(ctx.path, local))}){also}", column)
+                  f"{ctx.workspace.shown(resolve(ctx.path, local))}){also}", column,
+                  others=tuple(Location(other_line, other_column) for other_line, other_column, _ in places[1:]))
 
 
 RULE = Rule(
