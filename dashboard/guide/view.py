@@ -12,6 +12,7 @@ from dashboard.core.links import guide_link
 from loaders.docs.graph import GuideGraph, GuideMatch
 from loaders.docs.model import Article, Cause, CauseRef, Error, Problem
 from loaders.docs.slug import article_slug
+from loaders.docs.targets import cause_for, nearest_id
 
 # Why the text shown is not the reader's up-to-date translation:
 #   missing   – no translation of this error: English shown
@@ -122,8 +123,9 @@ class ErrorView:
 def cause_views(article: Article, error: Error) -> list[CauseView]:
     views: list[CauseView] = []
     for position, ref in enumerate(error.cause_refs, start=1):
-        cause = article.cause(ref.target)
-        views.append(CauseView(_number(ref, position), ref.target,
+        # a mistyped target opens the section the lint names in its "did you mean" hint
+        cause = cause_for(article, ref)
+        views.append(CauseView(_number(ref, position), cause.id if cause else ref.target,
                                " ".join((cause.title if cause else ref.title).split()) or ref.target, cause))
     return views
 
@@ -214,6 +216,8 @@ def link_resolver(graph: GuideGraph, view: ErrorView, locale: str, docs: str | N
             return "https:" + href
         path, _, anchor = href.partition("#")
         if not path:
+            if anchor not in cause_ids and anchor not in error_ids:
+                anchor = nearest_id(anchor, cause_ids | error_ids) or anchor
             if anchor in cause_ids:
                 return guide_link(locale, current, view.error.id, anchor, docs=docs)
             if anchor in error_ids:

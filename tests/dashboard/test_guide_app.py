@@ -249,3 +249,19 @@ def test_two_variants_of_one_language_are_named_apart(open_guide, guide_tree, tm
     simplified, traditional = (Locale.parse(tag).get_display_name("en") for tag in ("zh_CN", "zh_TW"))
     assert simplified != traditional
     assert languages == f"English, {simplified}, {traditional}"
+
+
+def test_a_mistyped_cause_target_opens_the_section_the_lint_names(open_guide, guide_tree) -> None:
+    mistyped = guide_tree.parent / "mistyped"
+    app = open_guide(mistyped, lang="en-us", error="SnapshotTimeout", cause="snapshot-extension-is-stuck")
+    assert labels(app) == ["Cause 1: The VM has no outbound network", "Cause 2: The snapshot extension is stuck",
+                           "Cause 3: The disk is being resized"]
+    expanded = [e for e in app.expander if e.proto.expanded]
+    assert [e.label for e in expanded] == ["Cause 2: The snapshot extension is stuck"]
+    assert "Remove the snapshot extension from the VM." in "".join(m.value for m in expanded[0].markdown)
+    # only the target that is near no heading says so
+    no_section = translate("The article lists this cause but has no section for it.", "en-us")
+    assert [w.value for w in app.warning] == [no_section]
+    # an in-page link with the same typo leads to the same cause
+    links = "".join(m.value for m in app.markdown if m.proto.allow_html)
+    assert "error=snapshottimeout&amp;cause=snapshot-extension-is-stuck" in links
