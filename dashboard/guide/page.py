@@ -68,6 +68,8 @@ if not choices:
 
 # -- error picker, in step with ?article=&error= --------------------------------------------------
 by_key = {choice.key: choice for choice in choices}
+names = language_names([*graph.locales(), locale], locale)  # zh-cn and zh-tw must not both read "Chinese"
+preferred_locale = next(iter(guide_view.reading_order(graph, locale)), None)
 if st.session_state.get(ERROR_KEY) not in by_key:
     st.session_state[ERROR_KEY] = None
 url_state.adopt_from_url(
@@ -79,10 +81,11 @@ linked = guide_view.find_choice(choices, wanted_error, url_state.first_value(st.
 selected_key = widgets.localized_selectbox(
     _("Error"),
     options=list(by_key),
-    format_func=lambda key: by_key[key].label,
+    format_func=lambda key: guide_view.picker_label(by_key[key], preferred_locale, names),
     state_key=ERROR_KEY,
     placeholder=_("Type an error code or words of its title"),
-    help=_("Errors of all loaded articles, with their error codes. Type to search."),
+    help=_("Errors of all loaded articles, with their error codes, those in your language first; an error "
+           "only another language describes names that language. Type to search."),
 )
 selected = by_key.get(selected_key) if selected_key else None
 url_state.publish_to_url(st.query_params, st.session_state, {
@@ -94,7 +97,6 @@ if selected is None or selected != linked:
     st.query_params.pop("cause", None)
 
 articles_count = len({c.article for c in choices})
-names = language_names([*graph.locales(), locale], locale)  # zh-cn and zh-tw must not both read "Chinese"
 st.caption(ngettext("{count} error", "{count} errors", len(choices)) + " · "
            + ngettext("{count} article", "{count} articles", articles_count) + " · "
            + _("Languages: {languages}", languages=", ".join(names[loc] for loc in graph.locales())) + " · "
@@ -113,12 +115,26 @@ if selected is None:
 stale_requested = bool(st.session_state.get(STALE_KEY, False))
 view = guide_view.error_view(graph, selected, locale, prefer_stale_translation=stale_requested)
 if view is None:
-    st.error(_("The error {error} could not be found in the loaded articles.", error=escape_markdown(selected.error_id)))
+    st.error(_("The error {error} could not be found in the loaded articles.",
+               error=escape_markdown(selected.error_id)))
     st.stop()
 
 reader_language = names.get(locale) or language_name(locale, locale)
 shown_language = names.get(view.shown_locale) or language_name(view.shown_locale, locale)
-if view.notice == "missing":
+if view.notice == "older-version":
+    older_date = format_date(view.older_date, locale)
+    if view.older_error_id:
+        st.info(_("An older {language} version of this article ({translated}) describes this error; the newer "
+                  "English article ({source}) is shown.", language=reader_language, translated=older_date,
+                  source=format_date(view.source_date, locale)), icon=":material/translate:")
+    else:
+        st.info(_("The older {language} version of this article ({translated}) does not describe this error; it "
+                  "is shown from the newer English article ({source}).", language=reader_language,
+                  translated=older_date, source=format_date(view.source_date, locale)), icon=":material/translate:")
+    if st.button(_("Open the older {language} version", language=reader_language), icon=":material/history:",
+                 help=_("The translation may miss causes or steps added to the English article since.")):
+        shell.open_guide(view.older_article, view.older_error_id)
+elif view.notice == "missing":
     st.info(_("This error is not available in {language} yet; it is shown in English.", language=reader_language),
             icon=":material/translate:")
 elif view.notice == "no-source" and locale.split("-")[0] == "en":

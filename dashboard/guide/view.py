@@ -19,7 +19,9 @@ from loaders.docs.targets import cause_for, nearest_id
 #   stale     – the translation is older (ms.date) than the English article: English shown
 #   outdated  – the translation is older, but the English article no longer has this error
 #   no-source – neither the reader's language nor English has it: another language shown
-Notice = Literal["missing", "stale", "outdated", "no-source"]
+#   older-version – English shown: the reader's language has only an older version of the article,
+#                   without this section (`ErrorView.older_article`, `older_error_id` open it)
+Notice = Literal["missing", "stale", "outdated", "no-source", "older-version"]
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,8 @@ def reading_order(graph: GuideGraph, ui_locale: str) -> list[str]:
 
 
 def error_choices(graph: GuideGraph, ui_locale: str) -> list[ErrorChoice]:
-    """Every error of every article, labelled in the best language available for the reader."""
+    """Every error of every article, labelled in the best language available for the reader: the
+    errors the reader's language has first, then those only other languages have."""
     seen: set[str] = set()
     choices: list[ErrorChoice] = []
     for locale in reading_order(graph, ui_locale):
@@ -75,7 +78,16 @@ def error_choices(graph: GuideGraph, ui_locale: str) -> list[ErrorChoice]:
                 seen.add(key)
                 choices.append(ErrorChoice(key, slug, error.id, error_label(error), tuple(error.codes), locale))
     order = {slug: n for n, slug in enumerate(sorted({c.article for c in choices}))}
-    return sorted(choices, key=lambda c: order[c.article])  # stable: article order kept inside
+    preferred = reading_order(graph, ui_locale)[:1]
+    # stable: inside each group, articles in order, and each article's errors in its own order
+    return sorted(choices, key=lambda c: (c.locale not in preferred, order[c.article]))
+
+
+def picker_label(choice: ErrorChoice, preferred_locale: str | None, language_names: dict[str, str]) -> str:
+    """A choice's label, naming its language when it is not the one the picker offers first."""
+    if choice.locale == preferred_locale or not choice.locale:
+        return choice.label
+    return f"{choice.label} · {language_names.get(choice.locale, choice.locale)}"
 
 
 def find_choice(choices: Sequence[ErrorChoice], error: str | None, article: str | None = None) -> ErrorChoice | None:
@@ -118,6 +130,9 @@ class ErrorView:
     source_date: dt.date | None = None
     stale_translation: Article | None = None  # shown on request instead of the English text
     problems: list[Problem] = field(default_factory=list)
+    older_article: str | None = None  # notice "older-version": the article slug to open...
+    older_error_id: str | None = None  # ...and its error that stands for this one, if any
+    older_date: dt.date | None = None
 
 
 def cause_views(article: Article, error: Error) -> list[CauseView]:
@@ -156,12 +171,18 @@ def error_view(
         if match.stale and _source_has(match):
             stale_translation = article  # shown on request: the English text is the default
     wanted = match.requested_locale if match.requested_locale in graph.locales() else ""
+    older = match.older_translation
     return ErrorView(article, error, cause_views(article, error), match.locale, wanted, notice(match),
-                     translation_date, source_date_shown, stale_translation, list(article.problems))
+                     translation_date, source_date_shown, stale_translation, list(article.problems),
+                     article_slug(older) if older is not None else None,
+                     match.older_error.id if match.older_error is not None else None,
+                     older.date if older is not None else None)
 
 
 def notice(match: GuideMatch) -> Notice | None:
     """What the reader is told about the language of the text shown."""
+    if match.why == "missing" and match.older_translation is not None:
+        return "older-version"
     if match.why is not None:
         return match.why
     if match.stale and not _source_has(match):

@@ -265,3 +265,29 @@ def test_a_mistyped_cause_target_opens_the_section_the_lint_names(open_guide, gu
     # an in-page link with the same typo leads to the same cause
     links = "".join(m.value for m in app.markdown if m.proto.allow_html)
     assert "error=snapshottimeout&amp;cause=snapshot-extension-is-stuck" in links
+
+
+def test_corpus_tree_offers_italian_first_and_opens_the_older_italian_version(open_guide, corpus_dir) -> None:
+    """The corpus folder as docs root: fifteen languages, several vintages of one article."""
+    graph = load_graph(corpus_dir / "articles")
+    slug = "backup-azure-troubleshoot-vm-backup-fails-snapshot-timeout"
+    italian_titles = [" ".join(e.title.split()) for e in graph.article(slug, "it-it").errors]
+    app = open_guide(corpus_dir / "articles", lang="it-it", error="UserErrorGuestAgentStatusUnavailable")
+    shown = list(error_box(app).options)  # as the reader sees them
+    assert shown[:len(italian_titles)] == italian_titles
+    english_name = Locale.parse("en").get_display_name("it")
+    assert all(" · " in label for label in shown[len(italian_titles):])
+    assert shown[len(italian_titles)].endswith(" · " + english_name)
+    # the English error, and the Italian version it has instead of "not yet available"
+    assert app.query_params["error"].startswith("UserErrorGuestAgentStatusUnavailable")
+    assert not any("non è ancora disponibile" in i.value for i in app.info)
+    older = translate("Open the older {language} version", "it-it",
+                      language=Locale.parse("it").get_display_name("it"))
+    assert [b.label for b in app.button] == [older]
+    app.button[0].click().run()
+    assert not app.exception
+    italian = graph.article(slug, "it-it")
+    opened = app.query_params["error"]
+    assert italian.error(opened) is not None and opened.startswith("vm-agent-unable-to")
+    assert app.header[0].value == escape_markdown(" ".join(italian.error(opened).title.split()))
+    assert labels(app)[0].startswith(translate("Cause {number}: {title}", "it-it", number=1, title=""))
