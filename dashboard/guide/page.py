@@ -13,10 +13,13 @@ from dashboard.core.formatting import format_date
 from dashboard.core.graph_cache import guide_graph
 from dashboard.core.i18n import _, current_locale, language_name, language_names, ngettext
 from dashboard.core.render import escape_markdown, render_solution
+from dashboard.guide import finder
 from dashboard.guide import view as guide_view
 
 ERROR_KEY = "guide_error"
 STALE_KEY = "guide_show_stale"
+QUERY_KEY = "guide_query"
+APPLIED_QUERY_KEY = "guide_query_applied"  # the query whose one certain answer was last selected
 
 locale = current_locale()
 widgets.page_style()
@@ -76,6 +79,39 @@ url_state.adopt_from_url(
     st.query_params, st.session_state, ("article", "error"), ERROR_KEY,
     normalize=lambda values: getattr(guide_view.find_choice(choices, values[1], values[0]), "key", None),
 )
+
+# -- one search box: codes, numbers, pasted portal or `az backup job show` text, titles in any language --
+query = st.text_area(
+    _("Find an error"), key=QUERY_KEY, height=68,
+    placeholder=_("Paste the error from the portal or from az backup job show, or type an error code or "
+                  "words of its title"),
+    help=_("Error codes, numeric codes, the whole message with or without its recommendation, several lines "
+           "of a job's details, or words of a title in any language of the articles. Ctrl+Enter searches."),
+)
+result = finder.search(docs, query)
+hits = guide_view.hit_choices(result, choices)
+if result.query and st.session_state.get(APPLIED_QUERY_KEY) != result.query:
+    st.session_state[APPLIED_QUERY_KEY] = result.query
+    if result.certain and hits:
+        st.session_state[ERROR_KEY] = hits[0][0].key
+
+
+def choose(key: str) -> None:
+    st.session_state[ERROR_KEY] = key
+
+
+if result.query and not hits:
+    st.warning(_("No error of the loaded articles matches this text."), icon=":material/search_off:")
+elif result.query and not (result.certain and st.session_state.get(ERROR_KEY) == hits[0][0].key):
+    if result.found:
+        st.caption(ngettext("{count} matching error:", "{count} matching errors, best first:", len(hits)))
+    else:
+        st.warning(_("No error matches this text exactly. The closest ones:"), icon=":material/search_off:")
+    for number, (choice, _hit) in enumerate(hits):
+        st.button(escape_markdown(guide_view.picker_label(choice, preferred_locale, names)), key=f"guide_hit_{number}",
+                  on_click=choose, args=(choice.key,), type="tertiary", icon=":material/arrow_right:",
+                  help=_("Open this error"))
+
 wanted_error = url_state.first_value(st.query_params, "error")
 linked = guide_view.find_choice(choices, wanted_error, url_state.first_value(st.query_params, "article"))
 selected_key = widgets.localized_selectbox(

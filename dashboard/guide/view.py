@@ -13,6 +13,7 @@ from loaders.docs.graph import GuideGraph, GuideMatch
 from loaders.docs.model import Article, Cause, CauseRef, Error, Problem
 from loaders.docs.slug import article_slug
 from loaders.docs.targets import cause_for, nearest_id
+from loaders.guidance.search import SearchHit, SearchResult
 
 # Why the text shown is not the reader's up-to-date translation:
 #   missing   – no translation of this error: English shown
@@ -88,6 +89,17 @@ def picker_label(choice: ErrorChoice, preferred_locale: str | None, language_nam
     if choice.locale == preferred_locale or not choice.locale:
         return choice.label
     return f"{choice.label} · {language_names.get(choice.locale, choice.locale)}"
+
+
+def hit_choices(result: SearchResult, choices: Sequence[ErrorChoice]) -> list[tuple[ErrorChoice, SearchHit]]:
+    """The picker's choices a search found, in the search's order, each with the hit that found it."""
+    by_key = {choice.key: choice for choice in choices}
+    found: dict[str, tuple[ErrorChoice, SearchHit]] = {}
+    for hit in result.hits:
+        choice = by_key.get(choice_key(hit.article, hit.error_id))
+        if choice is not None and choice.key not in found:
+            found[choice.key] = (choice, hit)
+    return list(found.values())
 
 
 def find_choice(choices: Sequence[ErrorChoice], error: str | None, article: str | None = None) -> ErrorChoice | None:
