@@ -12,13 +12,16 @@ from dashboard.core import shell, url_state, widgets
 from dashboard.core.formatting import format_date
 from dashboard.core.graph_cache import guide_graph
 from dashboard.core.i18n import _, current_locale, language_name, language_names, ngettext
+from dashboard.core.links import guide_link
 from dashboard.core.render import escape_markdown, render_solution
-from dashboard.guide import finder
+from dashboard.guide import checklist, finder
 from dashboard.guide import view as guide_view
 
 ERROR_KEY = "guide_error"
 STALE_KEY = "guide_show_stale"
 QUERY_KEY = "guide_query"
+TICKS_KEY = "guide_ticks"  # {choice key: {cause id: "checked" | "ruled-out"}}, for the whole session
+TICKS_FROM_URL_KEY = "guide_ticks_from_url"
 APPLIED_QUERY_KEY = "guide_query_applied"  # the query whose one certain answer was last selected
 
 locale = current_locale()
@@ -129,8 +132,9 @@ url_state.publish_to_url(st.query_params, st.session_state, {
     "error": selected.error_id if selected else None,
 })
 if selected is None or selected != linked:
-    # The cause to open belongs to the error of the link it came with.
-    st.query_params.pop("cause", None)
+    # The cause to open and the ticks belong to the error of the link they came with.
+    for name in ("cause", *checklist.URL_PARAMS.values()):
+        st.query_params.pop(name, None)
 
 articles_count = len({c.article for c in choices})
 st.caption(ngettext("{count} error", "{count} errors", len(choices)) + " · "
@@ -202,19 +206,70 @@ for message in view.error.messages:
 
 resolve_link = guide_view.link_resolver(graph, view, locale, docs=shell.docs_link_value())
 opened_cause = url_state.first_value(st.query_params, "cause")
+STATE_ICONS = {checklist.CHECKED: ":material/check_circle:", checklist.RULED_OUT: ":material/block:"}
+STATE_NAMES = {checklist.CHECKED: _("Checked"), checklist.RULED_OUT: _("Ruled out")}
+
+
+def set_tick(error_key: str, cause_id: str, widget_key: str) -> None:
+    ticks = st.session_state.setdefault(TICKS_KEY, {}).setdefault(error_key, {})
+    state = st.session_state.get(widget_key)
+    if state in checklist.STATES:
+        ticks[cause_id] = state
+    else:
+        ticks.pop(cause_id, None)
+
+
 if view.causes:
+    cause_order = [c.id for c in view.causes]
+    ticks = st.session_state.setdefault(TICKS_KEY, {}).setdefault(selected.key, {})
+    params = tuple(checklist.URL_PARAMS.values())
+    url_state.adopt_from_url(st.query_params, st.session_state, params, TICKS_FROM_URL_KEY,
+                             normalize=lambda values: checklist.parse_ticks(dict(zip(params, values, strict=True)),
+                                                                            cause_order))
+    from_link = st.session_state.pop(TICKS_FROM_URL_KEY, None)
+    if from_link is not None:
+        ticks.clear()
+        ticks.update(from_link)
     st.subheader(_("Causes and solutions"), anchor="causes")
-    st.caption(ngettext("Check the cause below.", "Check the {count} causes in this order.", len(view.causes)))
-    for cause_view in view.causes:
+    st.caption(ngettext("Check the cause below.", "Check the {count} causes in this order.", len(view.causes)) + " "
+               + _("Mark each one as checked or ruled out: the marks stay in the link."))
+    items = []
+    for position, cause_view in enumerate(view.causes):
+        state = ticks.get(cause_view.id)
+        items.append(checklist.ChecklistItem(cause_view.number, cause_view.id, cause_view.title, state))
         label = _("Cause {number}: {title}", number=cause_view.number, title=escape_markdown(cause_view.title))
-        with st.expander(label, expanded=cause_view.id == opened_cause or len(view.causes) == 1):
+        left, right = st.columns([5, 2])
+        with left, st.expander(label, expanded=cause_view.id == opened_cause or len(view.causes) == 1,
+                               icon=STATE_ICONS.get(state)):
             if cause_view.cause is None:
                 st.warning(_("The article lists this cause but has no section for it."))
-                continue
-            if cause_view.cause.platforms:
-                st.caption(_("Applies to: {platforms}", platforms=", ".join(
-                    {"windows": "Windows", "linux": "Linux"}.get(p, p) for p in cause_view.cause.platforms)))
-            widgets.show_segments(render_solution(cause_view.cause.markdown, resolve_link))
+            else:
+                if cause_view.cause.platforms:
+                    st.caption(_("Applies to: {platforms}", platforms=", ".join(
+                        {"windows": "Windows", "linux": "Linux"}.get(p, p) for p in cause_view.cause.platforms)))
+                widgets.show_segments(render_solution(cause_view.cause.markdown, resolve_link))
+        tick_key = f"guide_tick__{selected.key}__{position}"
+        if st.session_state.get(tick_key) != state:
+            st.session_state[tick_key] = state
+        with right:
+            st.segmented_control(
+                _("Cause {number}", number=cause_view.number), options=checklist.STATES, key=tick_key,
+                format_func=STATE_NAMES.get, label_visibility="collapsed", on_change=set_tick,
+                args=(selected.key, cause_view.id, tick_key),
+                help=_("Checked: you verified this cause. Ruled out: it is not the cause here. Click again to clear."))
+    url_state.publish_to_url(st.query_params, st.session_state, checklist.ticks_params(ticks, cause_order))
+    done, ruled_out, total = checklist.progress(items)
+    st.caption(_("{checked} of {total} checked, {ruled_out} ruled out", checked=done, total=total,
+                 ruled_out=ruled_out))
+    words = checklist.ChecklistWords(_("Cause {number}: {title}"), _("checked"), _("ruled out"), _("Error code"),
+                                     _("Open in the Guide"))
+    share = checklist.with_ticks(guide_link(locale, selected.article, selected.error_id, docs=shell.docs_link_value()),
+                                 ticks, cause_order)
+    base = (st.context.url or "").split("?")[0].rsplit("/", 1)[0]
+    with st.expander(_("Copy the checklist as Markdown"), icon=":material/content_copy:"):
+        st.code(checklist.checklist_markdown(" ".join(view.error.title.split()) or view.error.id, view.error.codes,
+                                             items, words, f"{base}/{share}" if base else share),
+                language="markdown")
 else:
     st.subheader(_("Solution"), anchor="solution")
     widgets.show_segments(render_solution(view.error.markdown, resolve_link))
