@@ -14,7 +14,7 @@ from dashboard.core.graph_cache import guide_graph
 from dashboard.core.i18n import _, current_locale, language_name, language_names, ngettext
 from dashboard.core.links import guide_link
 from dashboard.core.render import escape_markdown, render_solution
-from dashboard.guide import checklist, finder
+from dashboard.guide import checklist, finder, platforms
 from dashboard.guide import view as guide_view
 
 ERROR_KEY = "guide_error"
@@ -22,6 +22,7 @@ STALE_KEY = "guide_show_stale"
 QUERY_KEY = "guide_query"
 TICKS_KEY = "guide_ticks"  # {choice key: {cause id: "checked" | "ruled-out"}}, for the whole session
 TICKS_FROM_URL_KEY = "guide_ticks_from_url"
+OS_KEY = "guide_os"
 APPLIED_QUERY_KEY = "guide_query_applied"  # the query whose one certain answer was last selected
 
 locale = current_locale()
@@ -231,10 +232,26 @@ if view.causes:
         ticks.clear()
         ticks.update(from_link)
     st.subheader(_("Causes and solutions"), anchor="causes")
-    st.caption(ngettext("Check the cause below.", "Check the {count} causes in this order.", len(view.causes)) + " "
+    url_state.adopt_from_url(st.query_params, st.session_state, ("os",), OS_KEY,
+                             normalize=lambda values: platforms.default_platform(values[0]),
+                             default=lambda: platforms.default_platform())
+    platform = st.radio(
+        _("Operating system of the VM"), platforms.PLATFORMS, key=OS_KEY, horizontal=True,
+        format_func={"both": _("Both"), "windows": "Windows", "linux": "Linux"}.get,
+        help=_("Hide the causes the article marks for the other operating system."))
+    url_state.publish_to_url(st.query_params, st.session_state, {"os": None if platform == "both" else platform})
+    shown_causes, hidden = platforms.visible_causes(view.causes, platform)
+    st.caption(ngettext("Check the cause below.", "Check the {count} causes in this order.", len(shown_causes)) + " "
                + _("Mark each one as checked or ruled out: the marks stay in the link."))
+    if hidden:
+        st.caption(ngettext("{count} cause for the other operating system is hidden.",
+                            "{count} causes for the other operating system are hidden.", hidden),
+                   help=_("Choose Both to show them."))
     items = []
+    shown_ids = {id(cause) for cause in shown_causes}
     for position, cause_view in enumerate(view.causes):
+        if id(cause_view) not in shown_ids:
+            continue
         state = ticks.get(cause_view.id)
         items.append(checklist.ChecklistItem(cause_view.number, cause_view.id, cause_view.title, state))
         label = _("Cause {number}: {title}", number=cause_view.number, title=escape_markdown(cause_view.title))
