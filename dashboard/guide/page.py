@@ -14,7 +14,7 @@ from dashboard.core.graph_cache import guide_graph
 from dashboard.core.i18n import _, current_locale, language_name, language_names, ngettext
 from dashboard.core.links import guide_link
 from dashboard.core.render import escape_markdown, render_solution
-from dashboard.guide import checklist, finder, platforms
+from dashboard.guide import checklist, finder, fleet_data, fleet_panel, platforms
 from dashboard.guide import view as guide_view
 
 ERROR_KEY = "guide_error"
@@ -79,6 +79,18 @@ names = language_names([*graph.locales(), locale], locale)  # zh-cn and zh-tw mu
 preferred_locale = next(iter(guide_view.reading_order(graph, locale)), None)
 if st.session_state.get(ERROR_KEY) not in by_key:
     st.session_state[ERROR_KEY] = None
+# A link from a failed job (?vault=&job=) opens that job's error, for that job's OS.
+job_asked = url_state.first_value(st.query_params, "vault"), url_state.first_value(st.query_params, "job")
+job_row = fleet_data.job(*job_asked) if all(job_asked) else None
+if job_row is not None and not url_state.first_value(st.query_params, "error"):
+    job_error = job_row.guide_error_id or job_row.error_code or (
+        str(job_row.error_code_int) if job_row.error_code_int is not None else None)
+    if job_error:
+        st.query_params["error"] = job_error
+        if job_row.guide_article:
+            st.query_params["article"] = job_row.guide_article
+    if job_row.os_type and not url_state.first_value(st.query_params, "os"):
+        st.query_params["os"] = job_row.os_type.lower()
 url_state.adopt_from_url(
     st.query_params, st.session_state, ("article", "error"), ERROR_KEY,
     normalize=lambda values: getattr(guide_view.find_choice(choices, values[1], values[0]), "key", None),
@@ -134,7 +146,7 @@ url_state.publish_to_url(st.query_params, st.session_state, {
 })
 if selected is None or selected != linked:
     # The cause to open and the ticks belong to the error of the link they came with.
-    for name in ("cause", *checklist.URL_PARAMS.values()):
+    for name in ("cause", "vault", "job", *checklist.URL_PARAMS.values()):
         st.query_params.pop(name, None)
 
 articles_count = len({c.article for c in choices})
@@ -146,9 +158,16 @@ st.caption(ngettext("{count} error", "{count} errors", len(choices)) + " · "
 if wanted_error and linked is None:
     st.warning(_("The link asks for the error {error}, which none of the loaded articles describes.",
                  error=escape_markdown(wanted_error)))
+if all(job_asked) and job_row is None:
+    st.warning(_("The link names the job {job} of vault {vault}, which the job store does not hold.",
+                 job=escape_markdown(job_asked[1]), vault=escape_markdown(job_asked[0])), icon=":material/link_off:")
+elif job_row is not None and selected is not None and selected == linked:
+    fleet_panel.show_job(job_row, locale)
+fleet_scope = fleet_data.fleet_scope(st.session_state)
 
 if selected is None:
     st.info(_("Choose an error above to see its causes and solutions."), icon=":material/search:")
+    fleet_panel.show_top_errors(fleet_scope, choices, choose, locale)
     show_problems()
     st.stop()
 
@@ -204,6 +223,8 @@ if view.error.codes:
                          codes=", ".join(f"`{code.replace('`', '')}`" for code in view.error.codes)))
 for message in view.error.messages:
     st.markdown(_("**Error message:** {message}", message=escape_markdown(" ".join(message.split()))))
+
+fleet_panel.show_evidence(fleet_scope, selected, view.error.codes, locale)
 
 resolve_link = guide_view.link_resolver(graph, view, locale, docs=shell.docs_link_value())
 opened_cause = url_state.first_value(st.query_params, "cause")

@@ -62,7 +62,7 @@ def test_marks_go_into_the_link_and_a_new_session_opening_it_sees_them(run_app, 
     app.segmented_control[1].set_value("ruled-out").run()
     assert app.query_params["checked"] == "agent-service-stopped"
     assert app.query_params["ruled_out"] == "no-outbound-network"
-    icons = [e.proto.icon for e in app.expander][:2]
+    icons = [e.proto.icon for e in app.expander if e.label.startswith("Caus")]
     assert icons == [":material/check_circle:", ":material/block:"]
     markdown = next(c.value for c in app.code if c.language == "markdown")
     assert "- [x] " + translate("Cause {number}: {title}", "it-it", number=1, title="") in markdown
