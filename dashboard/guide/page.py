@@ -16,6 +16,7 @@ from dashboard.core.links import guide_link
 from dashboard.core.render import escape_markdown, render_solution
 from dashboard.guide import checklist, finder, fleet_data, fleet_panel, platforms
 from dashboard.guide import view as guide_view
+from loaders.docs.model import Cause
 
 ERROR_KEY = "guide_error"
 STALE_KEY = "guide_show_stale"
@@ -23,6 +24,7 @@ QUERY_KEY = "guide_query"
 TICKS_KEY = "guide_ticks"  # {choice key: {cause id: "checked" | "ruled-out"}}, for the whole session
 TICKS_FROM_URL_KEY = "guide_ticks_from_url"
 OS_KEY = "guide_os"
+SXS_KEY = "guide_side_by_side"  # kept for the session: every error opens side by side once chosen
 APPLIED_QUERY_KEY = "guide_query_applied"  # the query whose one certain answer was last selected
 
 locale = current_locale()
@@ -228,6 +230,16 @@ fleet_panel.show_evidence(fleet_scope, selected, view.error.codes, locale)
 
 resolve_link = guide_view.link_resolver(graph, view, locale, docs=shell.docs_link_value())
 opened_cause = url_state.first_value(st.query_params, "cause")
+source_language = names.get(graph.source() or "", "English")
+
+
+def show_cause(cause: Cause) -> None:
+    if cause.platforms:
+        st.caption(_("Applies to: {platforms}", platforms=", ".join(
+            {"windows": "Windows", "linux": "Linux"}.get(p, p) for p in cause.platforms)))
+    widgets.show_segments(render_solution(cause.markdown, resolve_link))
+
+
 STATE_ICONS = {checklist.CHECKED: ":material/check_circle:", checklist.RULED_OUT: ":material/block:"}
 STATE_NAMES = {checklist.CHECKED: _("Checked"), checklist.RULED_OUT: _("Ruled out")}
 
@@ -268,6 +280,15 @@ if view.causes:
         st.caption(ngettext("{count} cause for the other operating system is hidden.",
                             "{count} causes for the other operating system are hidden.", hidden),
                    help=_("Choose Both to show them."))
+    beside = None
+    if view.source_error is not None:
+        url_state.adopt_from_url(st.query_params, st.session_state, ("sxs",), SXS_KEY,
+                                 normalize=lambda values: values[0] == "1")
+        if st.toggle(_("Side by side with English"), key=SXS_KEY,
+                     help=_("Each cause in {language} next to the English article's, to compare or to read "
+                            "what a translation leaves unclear.", language=shown_language)):
+            beside = [other for _cause, other in guide_view.side_by_side(view)]
+        url_state.publish_to_url(st.query_params, st.session_state, {"sxs": "1" if beside is not None else None})
     items = []
     shown_ids = {id(cause) for cause in shown_causes}
     for position, cause_view in enumerate(view.causes):
@@ -281,11 +302,23 @@ if view.causes:
                                icon=STATE_ICONS.get(state)):
             if cause_view.cause is None:
                 st.warning(_("The article lists this cause but has no section for it."))
+            elif beside is not None:
+                shown_side, source_side = st.columns(2)
+                with shown_side:
+                    st.caption(_("This section is not translated into {language} yet; it is shown in English.",
+                                 language=shown_language) if cause_view.fallback else shown_language)
+                    show_cause(cause_view.cause)
+                with source_side:
+                    st.caption(source_language)
+                    if beside[position] is None:
+                        st.caption(_("The English article has no section for this cause."))
+                    else:
+                        show_cause(beside[position])
             else:
-                if cause_view.cause.platforms:
-                    st.caption(_("Applies to: {platforms}", platforms=", ".join(
-                        {"windows": "Windows", "linux": "Linux"}.get(p, p) for p in cause_view.cause.platforms)))
-                widgets.show_segments(render_solution(cause_view.cause.markdown, resolve_link))
+                if cause_view.fallback:
+                    st.caption(_("This section is not translated into {language} yet; it is shown in English.",
+                                 language=shown_language))
+                show_cause(cause_view.cause)
         tick_key = f"guide_tick__{selected.key}__{position}"
         if st.session_state.get(tick_key) != state:
             st.session_state[tick_key] = state

@@ -128,6 +128,7 @@ class CauseView:
     id: str
     title: str
     cause: Cause | None  # None: the list points at a section the article does not have
+    fallback: bool = False  # the section is the source language's: the translation has none for it
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,8 @@ class ErrorView:
     older_article: str | None = None  # notice "older-version": the article slug to open...
     older_error_id: str | None = None  # ...and its error that stands for this one, if any
     older_date: dt.date | None = None
+    source_article: Article | None = None  # the source-language article, when another one is shown
+    source_error: Error | None = None  # its section of this error, for the side-by-side view
 
 
 def cause_views(article: Article, error: Error) -> list[CauseView]:
@@ -184,11 +187,42 @@ def error_view(
             stale_translation = article  # shown on request: the English text is the default
     wanted = match.requested_locale if match.requested_locale in graph.locales() else ""
     older = match.older_translation
-    return ErrorView(article, error, cause_views(article, error), match.locale, wanted, notice(match),
+    source = match.source if match.source is not None and match.source is not article else None
+    source_error = source.error(error.id) if source is not None else None
+    causes = cause_views(article, error)
+    if source is not None:
+        causes = with_source_fallback(causes, source)
+    return ErrorView(article, error, causes, match.locale, wanted, notice(match),
                      translation_date, source_date_shown, stale_translation, list(article.problems),
                      article_slug(older) if older is not None else None,
                      match.older_error.id if match.older_error is not None else None,
-                     older.date if older is not None else None)
+                     older.date if older is not None else None, source, source_error)
+
+
+def with_source_fallback(causes: list[CauseView], source: Article) -> list[CauseView]:
+    """Causes the translation lists but has no section for, shown from the source-language article
+    (cause ids are the same in every language), marked as such."""
+    shown = []
+    for view in causes:
+        found = source.cause(view.id) if view.cause is None else None
+        shown.append(CauseView(view.number, view.id, view.title, found, True) if found is not None else view)
+    return shown
+
+
+def side_by_side(view: ErrorView) -> list[tuple[CauseView, Cause | None]]:
+    """Each cause shown beside the source language's section of the same cause: by id (the same in
+    every language), else the source error's cause at the same position of its list."""
+    if view.source_article is None or view.source_error is None:
+        return [(cause, None) for cause in view.causes]
+    source = view.source_article
+    by_position = [source.cause(ref.cause_id or ref.target) for ref in view.source_error.cause_refs]
+    pairs = []
+    for position, cause in enumerate(view.causes):
+        other = source.cause(cause.id)
+        if other is None and position < len(by_position):
+            other = by_position[position]
+        pairs.append((cause, other))
+    return pairs
 
 
 def notice(match: GuideMatch) -> Notice | None:
