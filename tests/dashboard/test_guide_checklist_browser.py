@@ -30,6 +30,11 @@ def server(tmp_path_factory):
         yield running
 
 
+def cause_expander(page, label: str):
+    """The cause's expander, by its header (the Markdown checklist names every cause too)."""
+    return page.get_by_test_id("stExpander").filter(has=page.locator("summary", has_text=label))
+
+
 def cause_labels(docs_source_dir, locale: str) -> list[str]:
     article = load_graph(docs_source_dir).article(ARTICLE, locale)
     error = article.error(ERROR)
@@ -56,7 +61,7 @@ def test_marks_survive_a_shared_link_in_a_fresh_browser(server, chromium, docs_s
         box = page.get_by_role("textbox", name=translate("Find an error", "ja-jp"))
         box.fill(f"{message}\n - Ensure the VM agent is running.\n")
         box.press("Control+Enter")
-        expect(page.get_by_test_id("stExpander").filter(has_text=causes[0])).to_be_visible(timeout=TIMEOUT_MS)
+        expect(cause_expander(page, causes[0])).to_be_visible(timeout=TIMEOUT_MS)
         expect(page).to_have_url(re.compile(rf"error={ERROR}"), timeout=TIMEOUT_MS)
 
         mark(page, 0, checked)
@@ -72,7 +77,7 @@ def test_marks_survive_a_shared_link_in_a_fresh_browser(server, chromium, docs_s
     try:
         page = second.new_page()
         page.goto(shared)
-        expect(page.get_by_test_id("stExpander").filter(has_text=causes[0])).to_be_visible(timeout=TIMEOUT_MS)
+        expect(cause_expander(page, causes[0])).to_be_visible(timeout=TIMEOUT_MS)
         summary = translate("{checked} of {total} checked, {ruled_out} ruled out", "ja-jp", checked=1,
                             total=len(set(causes)), ruled_out=1)
         expect(page.get_by_text(summary)).to_be_visible(timeout=TIMEOUT_MS)
