@@ -12,13 +12,17 @@ from dashboard.core.links import guide_link
 from loaders.docs.graph import GuideGraph, GuideMatch
 from loaders.docs.model import Article, Cause, CauseRef, Error, Problem
 from loaders.docs.slug import article_slug
+from loaders.docs.targets import cause_for, nearest_id
+from loaders.guidance.search import SearchHit, SearchResult
 
 # Why the text shown is not the reader's up-to-date translation:
 #   missing   – no translation of this error: English shown
 #   stale     – the translation is older (ms.date) than the English article: English shown
 #   outdated  – the translation is older, but the English article no longer has this error
 #   no-source – neither the reader's language nor English has it: another language shown
-Notice = Literal["missing", "stale", "outdated", "no-source"]
+#   older-version – English shown: the reader's language has only an older version of the article,
+#                   without this section (`ErrorView.older_article`, `older_error_id` open it)
+Notice = Literal["missing", "stale", "outdated", "no-source", "older-version"]
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,8 @@ def reading_order(graph: GuideGraph, ui_locale: str) -> list[str]:
 
 
 def error_choices(graph: GuideGraph, ui_locale: str) -> list[ErrorChoice]:
-    """Every error of every article, labelled in the best language available for the reader."""
+    """Every error of every article, labelled in the best language available for the reader: the
+    errors the reader's language has first, then those only other languages have."""
     seen: set[str] = set()
     choices: list[ErrorChoice] = []
     for locale in reading_order(graph, ui_locale):
@@ -74,7 +79,27 @@ def error_choices(graph: GuideGraph, ui_locale: str) -> list[ErrorChoice]:
                 seen.add(key)
                 choices.append(ErrorChoice(key, slug, error.id, error_label(error), tuple(error.codes), locale))
     order = {slug: n for n, slug in enumerate(sorted({c.article for c in choices}))}
-    return sorted(choices, key=lambda c: order[c.article])  # stable: article order kept inside
+    preferred = reading_order(graph, ui_locale)[:1]
+    # stable: inside each group, articles in order, and each article's errors in its own order
+    return sorted(choices, key=lambda c: (c.locale not in preferred, order[c.article]))
+
+
+def picker_label(choice: ErrorChoice, preferred_locale: str | None, language_names: dict[str, str]) -> str:
+    """A choice's label, naming its language when it is not the one the picker offers first."""
+    if choice.locale == preferred_locale or not choice.locale:
+        return choice.label
+    return f"{choice.label} · {language_names.get(choice.locale, choice.locale)}"
+
+
+def hit_choices(result: SearchResult, choices: Sequence[ErrorChoice]) -> list[tuple[ErrorChoice, SearchHit]]:
+    """The picker's choices a search found, in the search's order, each with the hit that found it."""
+    by_key = {choice.key: choice for choice in choices}
+    found: dict[str, tuple[ErrorChoice, SearchHit]] = {}
+    for hit in result.hits:
+        choice = by_key.get(choice_key(hit.article, hit.error_id))
+        if choice is not None and choice.key not in found:
+            found[choice.key] = (choice, hit)
+    return list(found.values())
 
 
 def find_choice(choices: Sequence[ErrorChoice], error: str | None, article: str | None = None) -> ErrorChoice | None:
@@ -103,6 +128,7 @@ class CauseView:
     id: str
     title: str
     cause: Cause | None  # None: the list points at a section the article does not have
+    fallback: bool = False  # the section is the source language's: the translation has none for it
 
 
 @dataclass(frozen=True)
@@ -117,13 +143,19 @@ class ErrorView:
     source_date: dt.date | None = None
     stale_translation: Article | None = None  # shown on request instead of the English text
     problems: list[Problem] = field(default_factory=list)
+    older_article: str | None = None  # notice "older-version": the article slug to open...
+    older_error_id: str | None = None  # ...and its error that stands for this one, if any
+    older_date: dt.date | None = None
+    source_article: Article | None = None  # the source-language article, when another one is shown
+    source_error: Error | None = None  # its section of this error, for the side-by-side view
 
 
 def cause_views(article: Article, error: Error) -> list[CauseView]:
     views: list[CauseView] = []
     for position, ref in enumerate(error.cause_refs, start=1):
-        cause = article.cause(ref.target)
-        views.append(CauseView(_number(ref, position), ref.target,
+        # a mistyped target opens the section the lint names in its "did you mean" hint
+        cause = cause_for(article, ref)
+        views.append(CauseView(_number(ref, position), cause.id if cause else ref.target,
                                " ".join((cause.title if cause else ref.title).split()) or ref.target, cause))
     return views
 
@@ -154,12 +186,49 @@ def error_view(
         if match.stale and _source_has(match):
             stale_translation = article  # shown on request: the English text is the default
     wanted = match.requested_locale if match.requested_locale in graph.locales() else ""
-    return ErrorView(article, error, cause_views(article, error), match.locale, wanted, notice(match),
-                     translation_date, source_date_shown, stale_translation, list(article.problems))
+    older = match.older_translation
+    source = match.source if match.source is not None and match.source is not article else None
+    source_error = source.error(error.id) if source is not None else None
+    causes = cause_views(article, error)
+    if source is not None:
+        causes = with_source_fallback(causes, source)
+    return ErrorView(article, error, causes, match.locale, wanted, notice(match),
+                     translation_date, source_date_shown, stale_translation, list(article.problems),
+                     article_slug(older) if older is not None else None,
+                     match.older_error.id if match.older_error is not None else None,
+                     older.date if older is not None else None, source, source_error)
+
+
+def with_source_fallback(causes: list[CauseView], source: Article) -> list[CauseView]:
+    """Causes the translation lists but has no section for, shown from the source-language article
+    (cause ids are the same in every language), marked as such."""
+    shown = []
+    for view in causes:
+        found = source.cause(view.id) if view.cause is None else None
+        shown.append(CauseView(view.number, view.id, view.title, found, True) if found is not None else view)
+    return shown
+
+
+def side_by_side(view: ErrorView) -> list[tuple[CauseView, Cause | None]]:
+    """Each cause shown beside the source language's section of the same cause: by id (the same in
+    every language), else the source error's cause at the same position of its list."""
+    if view.source_article is None or view.source_error is None:
+        return [(cause, None) for cause in view.causes]
+    source = view.source_article
+    by_position = [source.cause(ref.cause_id or ref.target) for ref in view.source_error.cause_refs]
+    pairs = []
+    for position, cause in enumerate(view.causes):
+        other = source.cause(cause.id)
+        if other is None and position < len(by_position):
+            other = by_position[position]
+        pairs.append((cause, other))
+    return pairs
 
 
 def notice(match: GuideMatch) -> Notice | None:
     """What the reader is told about the language of the text shown."""
+    if match.why == "missing" and match.older_translation is not None:
+        return "older-version"
     if match.why is not None:
         return match.why
     if match.stale and not _source_has(match):
@@ -214,6 +283,8 @@ def link_resolver(graph: GuideGraph, view: ErrorView, locale: str, docs: str | N
             return "https:" + href
         path, _, anchor = href.partition("#")
         if not path:
+            if anchor not in cause_ids and anchor not in error_ids:
+                anchor = nearest_id(anchor, cause_ids | error_ids) or anchor
             if anchor in cause_ids:
                 return guide_link(locale, current, view.error.id, anchor, docs=docs)
             if anchor in error_ids:

@@ -12,6 +12,7 @@ from .load import load_tree
 from .locale import DEFAULT_LOCALE, normalise_locale
 from .model import Article, Error, is_stale
 from .slug import article_slug
+from .targets import nearest_id
 
 # Why the text shown is not in the locale asked for:
 #   missing   – that locale has no such section (or no such article, or the graph no such language)
@@ -31,6 +32,41 @@ class GuideMatch:
     stale: bool  # the text shown is a translation older (ms.date) than its source-language article
     translation: Article | None = None  # the requested locale's article, when it has the section
     source: Article | None = None  # the source-language article of the same slug, if any
+    # The requested locale's version of the article when it is older than the source and lacks the
+    # section (why "missing"), and the error in it that stands for the one asked for, if any.
+    older_translation: Article | None = None
+    older_error: Error | None = None
+
+
+def counterpart(article: Article, error: Error) -> Error | None:
+    """The error of another version of an article (an older vintage, another language) that is the
+    same as `error`: same id, else one sharing an error code, else a nearly identical id, also once
+    the error codes that newer ids start with are left out ("UserErrorX-vm-agent-…" ~ "vm-agent-…")."""
+    same = article.error(error.id)
+    if same is not None:
+        return same
+    codes = {code.lower() for code in error.codes}
+    shared = next((e for e in article.errors if codes & {code.lower() for code in e.codes}), None)
+    if shared is not None:
+        return shared
+    ids = [e.id for e in article.errors]
+    for candidate in dict.fromkeys((error.id, _without_codes(error.id, error.codes))):
+        near = nearest_id(candidate, ids) if candidate else None
+        if near is not None:
+            return article.error(near)
+    return None
+
+
+def _without_codes(error_id: str, codes: list[str]) -> str:
+    """An id without the error codes it starts with ("BackUpOperationFailed--…v2---backup-fails" →
+    "backup-fails"), a code being read loosely: the id may name only the start of the code."""
+    codes_lower = [code.lower() for code in codes]
+    parts = error_id.split("-")
+    start = 0
+    while start < len(parts) and (not parts[start] or any(
+            code.startswith(parts[start].lower()) or parts[start].lower().startswith(code) for code in codes_lower)):
+        start += 1
+    return "-".join(parts[start:])
 
 
 @dataclass
@@ -100,8 +136,10 @@ class GuideGraph:
                               translation, source)
         if source is not None and source_error is not None:
             fallback = source_locale != requested
+            older = translation if translation is not None and fallback and is_stale(translation, source) else None
             return GuideMatch(source, source_error, source_locale or "", asked, fallback,
-                              "missing" if fallback else None, False, None, source)
+                              "missing" if fallback else None, False, None, source,
+                              older, counterpart(older, source_error) if older is not None else None)
         for other in self.locales():
             found = self.article(article, other) if other not in (requested, source_locale) else None
             error = found.error(error_id) if found is not None else None

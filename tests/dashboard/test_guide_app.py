@@ -32,9 +32,13 @@ def error_box(app):
     return boxes[0]
 
 
+# the parse problems, the Markdown checklist, the fleet's evidence
+NOT_CAUSES = (":material/report:", ":material/content_copy:", ":material/monitoring:")
+
+
 def labels(app) -> list[str]:
-    """Labels of the cause expanders (the parse-problems expander carries the report icon)."""
-    return [e.label for e in app.expander if e.proto.icon != ":material/report:"]
+    """Labels of the cause expanders."""
+    return [e.label for e in app.expander if e.proto.icon not in NOT_CAUSES]
 
 
 def test_language_switch_changes_ui_and_article_text(open_guide, guide_tree) -> None:
@@ -108,7 +112,7 @@ def test_deep_link_selects_language_error_and_cause(open_guide, guide_tree) -> N
     assert error_box(app).key == "guide_error__it-it"
     assert error_box(app).value == "agent-failures/agentdownerror"
     assert app.title[0].value == translate("Troubleshooting guide", "it-it")
-    expanded = {e.label: e.proto.expanded for e in app.expander}
+    expanded = {e.label: e.proto.expanded for e in app.expander if e.proto.icon not in NOT_CAUSES}
     assert expanded == {"Causa 1: Il servizio dell'agente è arrestato": False,
                         "Causa 2: La VM non ha rete in uscita": True}
     # The link is rewritten to the canonical error id.
@@ -150,7 +154,7 @@ def test_article_html_is_sanitised(open_guide, guide_tree) -> None:
     assert len(notes) == 1 and "<strong>Note</strong>" in notes[0]
     assert 'href="guide?lang=en-us&amp;article=agent-failures&amp;error=agentdownerror&amp;cause=no-outbound-network"' \
         in notes[0]
-    assert [c.value for c in app.code] == ["Restart-Service -Name SampleGuestAgent"]
+    assert [c.value for c in app.code if c.language != "markdown"] == ["Restart-Service -Name SampleGuestAgent"]
 
 
 def test_folder_with_a_malformed_file_keeps_the_good_articles(open_guide, guide_tree, tmp_path) -> None:
@@ -249,3 +253,45 @@ def test_two_variants_of_one_language_are_named_apart(open_guide, guide_tree, tm
     simplified, traditional = (Locale.parse(tag).get_display_name("en") for tag in ("zh_CN", "zh_TW"))
     assert simplified != traditional
     assert languages == f"English, {simplified}, {traditional}"
+
+
+def test_a_mistyped_cause_target_opens_the_section_the_lint_names(open_guide, guide_tree) -> None:
+    mistyped = guide_tree.parent / "mistyped"
+    app = open_guide(mistyped, lang="en-us", error="SnapshotTimeout", cause="snapshot-extension-is-stuck")
+    assert labels(app) == ["Cause 1: The VM has no outbound network", "Cause 2: The snapshot extension is stuck",
+                           "Cause 3: The disk is being resized"]
+    expanded = [e for e in app.expander if e.proto.expanded and e.proto.icon not in NOT_CAUSES]
+    assert [e.label for e in expanded] == ["Cause 2: The snapshot extension is stuck"]
+    assert "Remove the snapshot extension from the VM." in "".join(m.value for m in expanded[0].markdown)
+    # only the target that is near no heading says so
+    no_section = translate("The article lists this cause but has no section for it.", "en-us")
+    assert [w.value for w in app.warning] == [no_section]
+    # an in-page link with the same typo leads to the same cause
+    links = "".join(m.value for m in app.markdown if m.proto.allow_html)
+    assert "error=snapshottimeout&amp;cause=snapshot-extension-is-stuck" in links
+
+
+def test_corpus_tree_offers_italian_first_and_opens_the_older_italian_version(open_guide, corpus_dir) -> None:
+    """The corpus folder as docs root: fifteen languages, several vintages of one article."""
+    graph = load_graph(corpus_dir / "articles")
+    slug = "backup-azure-troubleshoot-vm-backup-fails-snapshot-timeout"
+    italian_titles = [" ".join(e.title.split()) for e in graph.article(slug, "it-it").errors]
+    app = open_guide(corpus_dir / "articles", lang="it-it", error="UserErrorGuestAgentStatusUnavailable")
+    shown = list(error_box(app).options)  # as the reader sees them
+    assert shown[:len(italian_titles)] == italian_titles
+    english_name = Locale.parse("en").get_display_name("it")
+    assert all(" · " in label for label in shown[len(italian_titles):])
+    assert shown[len(italian_titles)].endswith(" · " + english_name)
+    # the English error, and the Italian version it has instead of "not yet available"
+    assert app.query_params["error"].startswith("UserErrorGuestAgentStatusUnavailable")
+    assert not any("non è ancora disponibile" in i.value for i in app.info)
+    older = translate("Open the older {language} version", "it-it",
+                      language=Locale.parse("it").get_display_name("it"))
+    assert [b.label for b in app.button] == [older]
+    app.button[0].click().run()
+    assert not app.exception
+    italian = graph.article(slug, "it-it")
+    opened = app.query_params["error"]
+    assert italian.error(opened) is not None and opened.startswith("vm-agent-unable-to")
+    assert app.header[0].value == escape_markdown(" ".join(italian.error(opened).title.split()))
+    assert labels(app)[0].startswith(translate("Cause {number}: {title}", "it-it", number=1, title=""))

@@ -26,6 +26,11 @@ def server(tmp_path_factory):
         yield running
 
 
+def cause_expander(page, label: str):
+    """The cause's expander, by its header (the Markdown checklist names every cause too)."""
+    return page.get_by_test_id("stExpander").filter(has=page.locator("summary", has_text=label))
+
+
 def translated_error(docs_source_dir):
     """An error of the built-in articles that exists in English and Italian, with its causes."""
     graph = load_graph(docs_source_dir)
@@ -59,7 +64,7 @@ def test_pick_an_error_then_read_it_in_italian(server, chromium, docs_source_dir
         page.get_by_role("option").filter(has_text=code).first.click()
 
         first = f"Cause 1: {cause_title(en_article, en_error.causes[0])}"
-        cause = page.get_by_test_id("stExpander").filter(has_text=first)
+        cause = cause_expander(page, first)
         expect(cause).to_be_visible(timeout=TIMEOUT_MS)
         cause.locator("summary").click()
         # The solution opens inside the cause.
@@ -75,7 +80,7 @@ def test_pick_an_error_then_read_it_in_italian(server, chromium, docs_source_dir
             .to_be_visible(timeout=TIMEOUT_MS)
         italian_first = translate("Cause {number}: {title}", "it-it", number=1,
                                   title=cause_title(it_article, it_error.causes[0]))
-        expect(page.get_by_test_id("stExpander").filter(has_text=italian_first)).to_be_visible(timeout=TIMEOUT_MS)
+        expect(cause_expander(page, italian_first)).to_be_visible(timeout=TIMEOUT_MS)
         expect(page.get_by_role("heading", level=2).first).to_have_text(" ".join(it_error.title.split()))
         expect(page).to_have_url(re.compile(r"lang=it-it"))
         # The picker keeps the selection and now shows it in Italian.
@@ -99,7 +104,7 @@ def test_deep_links_open_the_error_in_the_requested_language(server, chromium, d
         page.goto(f"{server.url}/{url}")
         italian_first = translate("Cause {number}: {title}", "it-it", number=1,
                                   title=cause_title(it_article, it_error.causes[0]))
-        expect(page.get_by_test_id("stExpander").filter(has_text=italian_first)).to_be_visible(timeout=TIMEOUT_MS)
+        expect(cause_expander(page, italian_first)).to_be_visible(timeout=TIMEOUT_MS)
         expect(page).to_have_url(re.compile(rf"/guide\?.*error={re.escape(en_error.id)}"))
         expect(page.get_by_text("Page not found")).to_have_count(0)
     finally:

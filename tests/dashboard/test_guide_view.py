@@ -177,3 +177,38 @@ def test_corpus_locale_folder_keeps_the_articles_cause_order(corpus_dir) -> None
         view = gv.error_view(graph, gv.find_choice(choices, error.id), "it-it")
         assert [c.id for c in view.causes] == error.causes
         assert [c.number for c in view.causes] == list(range(1, len(error.causes) + 1))
+
+
+def test_choices_offer_the_readers_language_first_and_name_the_others(graph) -> None:
+    choices = gv.error_choices(graph, "it-it")
+    assert [c.locale for c in choices] == ["it-it", "en-us", "ja-jp"]
+    names = {"it-it": "italiano", "en-us": "inglese", "ja-jp": "giapponese"}
+    labels = [gv.picker_label(c, "it-it", names) for c in choices]
+    assert labels[0] == "AgentDownError - L'agente non risponde più"
+    assert labels[1].endswith(" · inglese") and labels[2].endswith(" · giapponese")
+
+
+def test_choices_on_the_corpus_tree_put_every_italian_title_first(corpus_dir) -> None:
+    corpus = load_graph(corpus_dir / "articles")
+    choices = gv.error_choices(corpus, "it-it")
+    italian = [c for c in choices if c.locale == "it-it"]
+    assert italian and choices[:len(italian)] == italian
+    newest = {e.id for a in corpus.articles("it-it") for e in a.errors} & {c.error_id for c in italian}
+    assert newest == {c.error_id for c in italian}
+    # after them the source language, then every other one, each named
+    rest = [c.locale for c in choices[len(italian):]]
+    assert rest[0] == "en-us" and rest == sorted(rest, key=lambda loc: (loc != "en-us", loc))
+
+
+def test_an_error_only_the_newer_english_article_has_offers_the_older_italian_version(corpus_dir) -> None:
+    corpus = load_graph(corpus_dir / "articles")
+    choices = gv.error_choices(corpus, "it-it")
+    english = gv.find_choice(choices, "UserErrorGuestAgentStatusUnavailable")
+    assert english is not None and english.locale == "en-us"
+    view = gv.error_view(corpus, english, "it-it")
+    assert view.notice == "older-version" and view.shown_locale == "en-us"
+    assert view.older_article == english.article and view.older_date < view.source_date
+    older = gv.find_choice(choices, view.older_error_id, view.older_article)
+    assert older is not None and older.locale == "it-it"
+    opened = gv.error_view(corpus, older, "it-it")
+    assert opened.shown_locale == "it-it" and opened.notice == "outdated"

@@ -151,3 +151,50 @@ def test_lookup_in_another_language_when_neither_reader_nor_source_has_it(tmp_pa
     (tmp_path / "docs" / "de-de" / "widget-errors.md").write_text(extra, encoding="utf-8")
     match = load_graph(tmp_path / "docs", cache=False).lookup(SLUG, "only-here", "it-it")
     assert (match.locale, match.requested_locale, match.fallback, match.why) == ("de-de", "it-it", True, "no-source")
+
+
+def test_lookup_names_the_older_translation_that_lacks_the_section(cache_dir: Path) -> None:
+    graph = load_graph(TREE)
+    match = graph.lookup(SLUG, "widget-full", "it-it")  # the 2024-01-15 Italian article has no WidgetFull
+    assert match.why == "missing" and match.older_translation is not None
+    assert match.older_translation.locale == "it-it" and str(match.older_translation.date) == "2024-01-15"
+    assert match.older_error is None  # no Italian error stands for it
+    # German is newer than the source: nothing older to offer, it just lacks the section
+    german = graph.lookup(SLUG, "widget-full", "de-de")
+    assert german.why == "missing" and german.older_translation is None and german.older_error is None
+    # found in the reader's language: nothing to offer either
+    assert graph.lookup(SLUG, "widget-offline", "it-it", stale_fallback=False).older_translation is None
+
+
+def test_counterpart_by_id_code_or_nearly_identical_id(tmp_path: Path) -> None:
+    from loaders.docs.graph import counterpart
+    from loaders.docs.parse import parse_text
+
+    older = parse_text(
+        "---\nms.date: 01/01/2017\n---\n# Old\n\n## <a name=\"vm-agent-unable-toocommunicate\"></a>Agente\n\n"
+        "- **Causa 1: [Rete](#rete)**\n\n## <a name=\"disk-full\"></a>Disco pieno\n\n**Error code**: DiskFull\n\n"
+        "## <a name=\"rete\"></a>Rete\n\nAprire la porta 443.\n", path="it-it/a.md")
+    newer = parse_text(
+        "---\nms.date: 01/01/2025\n---\n# New\n\n## <a name=\"UserErrorAgentDown-vm-agent-unable-to-communicate\"></a>"
+        "UserErrorAgentDown - VM agent unable to communicate\n\n**Error code**: UserErrorAgentDown\n\nRestart it.\n\n"
+        "## <a name=\"snapshot-disk-full\"></a>Disk full\n\n**Error code**: DiskFull\n\nFree space.\n\n"
+        "## <a name=\"quota\"></a>Quota\n\n**Error code**: QuotaReached\n\nRaise it.\n", path="en-us/a.md")
+    by_id = {e.id: e for e in newer.errors}
+    assert counterpart(older, by_id["UserErrorAgentDown-vm-agent-unable-to-communicate"]).id == \
+        "vm-agent-unable-toocommunicate"
+    assert counterpart(older, by_id["snapshot-disk-full"]).id == "disk-full"  # shared code
+    assert counterpart(older, by_id["quota"]) is None
+
+
+def test_lookup_on_the_corpus_offers_the_older_italian_version(corpus_dir: Path) -> None:
+    graph = load_graph(corpus_dir / "articles")
+    slug = "backup-azure-troubleshoot-vm-backup-fails-snapshot-timeout"
+    english = graph.article(slug, "en-us")
+    italian = graph.article(slug, "it-it")
+    assert english.date > italian.date
+    error = next(e for e in english.errors if "UserErrorGuestAgentStatusUnavailable" in e.codes)
+    match = graph.lookup(slug, error.id, "it-it")
+    assert (match.locale, match.why) == ("en-us", "missing")
+    assert match.older_translation is italian
+    assert match.older_error is not None and match.older_error in italian.errors
+    assert match.older_error.id.startswith("vm-agent-unable-to")

@@ -3,16 +3,14 @@ error-code lines, and the 2016 numbered cause sections ("Cause 1: ...", "Cause 2
 from __future__ import annotations
 
 import dataclasses
-import difflib
 
 from ..model import CauseRef, Problem
 from ..outline import Outline, Section
 from ..slug import slugify
 from ..structure import numbered_heading
+from ..targets import nearest_id
 from .content import content, section_cause, section_error
 from .found import Found
-
-NEAREST_ID_RATIO = 0.8
 
 
 def section_index(sections: list[Section]) -> tuple[dict[str, int], dict[str, int]]:
@@ -31,19 +29,13 @@ def section_index(sections: list[Section]) -> tuple[dict[str, int], dict[str, in
 
 
 def nearest_section(target: str, sections: list[Section], errors: set[int]) -> int | None:
-    """The one heading whose id is close to a broken link target (a mistyped or re-translated anchor)."""
-    wanted = target.lower()
-    scored: list[tuple[float, int]] = []
+    """The one section, not an error, whose id is nearly identical to a broken link target."""
+    by_id: dict[str, int] = {}
     for position, section in enumerate(sections):
-        if position in errors:
-            continue
-        ratio = difflib.SequenceMatcher(None, wanted, section.heading.id.lower()).ratio()
-        if ratio >= NEAREST_ID_RATIO:
-            scored.append((ratio, position))
-    scored.sort(reverse=True)
-    if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
-        return None
-    return scored[0][1]
+        if position not in errors:
+            by_id.setdefault(section.heading.id, position)
+    near = nearest_id(target, by_id)
+    return by_id[near] if near is not None else None
 
 
 def numbered_children(sections: list[Section]) -> dict[int, list[int]]:

@@ -1,14 +1,7 @@
-"""Small helpers several rules share: suggestions, number sequences, link columns."""
+"""Small pieces several rules share: number sequences, link columns, plurals."""
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Sequence
-
-
-def closest(target: str, candidates: Iterable[str]) -> str | None:
-    """The candidate most like `target`, when one is clearly similar (a typo, an artifact)."""
-    found = difflib.get_close_matches(target, list(candidates), n=1, cutoff=0.75)
-    return found[0] if found else None
+from collections.abc import Sequence
 
 
 def sequence(numbers: Sequence[int], limit: int = 12) -> str:

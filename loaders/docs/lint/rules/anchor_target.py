@@ -7,8 +7,8 @@ from loaders.docs.lint.context import ArticleContext
 from loaders.docs.lint.findings import Hit
 from loaders.docs.lint.registry import Example, Rule
 from loaders.docs.lint.rules._paths import fragment_of, local_target, resolve
-from loaders.docs.lint.rules._shared import closest
 from loaders.docs.model import Article
+from loaders.docs.targets import nearest_id
 
 
 def check(article: Article, ctx: ArticleContext) -> Iterator[Hit]:
@@ -21,7 +21,7 @@ def check(article: Article, ctx: ArticleContext) -> Iterator[Hit]:
         if link.kind == "anchor":
             if (link.line, fragment) in cause_links or fragment in own:
                 continue
-            hint = closest(fragment, own)
+            hint = nearest_id(fragment, own)
             tail = f"; did you mean #{hint}?" if hint else ""
             yield Hit(link.line, f"link to #{fragment} matches no heading or anchor in this article{tail}",
                       ctx.facts.column_of(link.line, "#" + fragment))
@@ -35,7 +35,7 @@ def check(article: Article, ctx: ArticleContext) -> Iterator[Hit]:
             anchors = ctx.workspace.anchors(other)
             if fragment in anchors:
                 continue
-            hint = closest(fragment, anchors)
+            hint = nearest_id(fragment, anchors)
             tail = f"; did you mean #{hint}?" if hint else ""
             yield Hit(link.line, f"link to {local}#{fragment}: that article has no heading or anchor "
                       f"'{fragment}'{tail}", ctx.facts.column_of(link.line, "#" + fragment))

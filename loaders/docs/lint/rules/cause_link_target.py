@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from loaders.docs.lint.context import ArticleContext
 from loaders.docs.lint.findings import Hit, Location
 from loaders.docs.lint.registry import Example, Rule
-from loaders.docs.lint.rules._shared import closest, fragment_column, plural, sequence
+from loaders.docs.lint.rules._shared import fragment_column, plural, sequence
 from loaders.docs.model import Article, CauseRef
+from loaders.docs.targets import cause_for, nearest_id
 
 
 def check(article: Article, ctx: ArticleContext) -> Iterator[Hit]:
@@ -30,7 +31,9 @@ def check(article: Article, ctx: ArticleContext) -> Iterator[Hit]:
             yield Hit(ref.line, f"{where} links to #{target}, but the anchor is #{folded[target.lower()]} "
                       "(anchors are case-sensitive)", column, others=others)
             continue
-        hint = closest(target, anchors)
+        # the hint names the section the Guide opens for this entry
+        followed = cause_for(article, ref)
+        hint = followed.id if followed is not None else nearest_id(target, anchors)
         expected = f"; did you mean #{hint}?" if hint else "; expected the id of a cause heading in this article"
         yield Hit(ref.line, f"{where} links to #{target}, which no heading or anchor in this article "
                   f"defines{expected}", column, others=others)

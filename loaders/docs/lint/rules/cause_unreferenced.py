@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from loaders.docs.lint.context import ArticleContext
 from loaders.docs.lint.findings import Hit
 from loaders.docs.lint.registry import Example, Rule
-from loaders.docs.lint.rules._shared import closest
 from loaders.docs.model import Article
+from loaders.docs.targets import nearest_id
 
 
 def _cause_ids(article: Article, cause) -> set[str]:
@@ -30,7 +30,7 @@ def check(article: Article, ctx: ArticleContext) -> Iterator[Hit]:
         ids = _cause_ids(article, cause)
         if ids & targets:
             continue
-        if any(closest(target, ids) for target in dangling):
+        if any(nearest_id(target, ids) for target in dangling):
             continue  # a misspelt link is meant for it: cause-link-target reports that link
         yield Hit(cause.line, f"cause '{cause.title}' (#{cause.id}) is not referenced by any error's cause list "
                   "or link; expected at least one error to list it", 1)
