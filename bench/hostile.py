@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -73,7 +72,6 @@ def main(argv: list[str] | None = None) -> int:
     options.add_argument("--big", type=float, default=10.0, help="size in MB of the real-article file")
     options.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
     args = options.parse_args(argv)
-    sys.path.insert(0, str(REPO))
     sizes = [float(s) for s in args.sizes.split(",")]
     rows, failures = [], []
     for name, make in PATTERNS.items():

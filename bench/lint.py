@@ -150,7 +150,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _rules() -> list:
-    sys.path.insert(0, str(REPO))
     from loaders.docs.lint.rules import ALL_RULES
 
     return list(ALL_RULES)

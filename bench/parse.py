@@ -84,7 +84,6 @@ def main(argv: list[str] | None = None) -> int:
     options.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
     args = options.parse_args(argv)
 
-    sys.path.insert(0, str(REPO))
     if not BENCH_TREE.is_dir():
         print(f"bench tree not found: {BENCH_TREE}", file=sys.stderr)
         return 2
