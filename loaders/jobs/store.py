@@ -495,6 +495,17 @@ class Store:
             "SELECT source FROM job_sources WHERE vault_id = ? AND job_id = ?", key).fetchall()
         return sorted({held[0], *(r[0] for r in others)})
 
+    def held_keys(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (vault id, job id) keys the store holds (compared lower-cased)."""
+        pairs = sorted({(v.lower(), j.lower()) for v, j in keys})
+        if not pairs:
+            return set()
+        rows = self.connection.execute(
+            "SELECT j.vault_id, j.job_id FROM jobs j SEMI JOIN (SELECT unnest(?) AS vault_id, unnest(?) AS job_id) k "
+            "ON j.vault_id = k.vault_id AND j.job_id = k.job_id", [[p[0] for p in pairs], [p[1] for p in pairs]]
+        ).fetchall()
+        return {(v, j) for v, j in rows}
+
     def job_count(self) -> int:
         return _scalar(self.connection, "SELECT count(*) FROM jobs")
 

@@ -49,6 +49,7 @@ class PageRead:
     read: int  # items listed
     quarantined: int  # items rejected (the damaged page's own record not counted)
     damaged: bool
+    read_so_far: int = 0  # the vault's items read up to this page, filled in by the writer
 
 
 @dataclass

@@ -224,12 +224,17 @@ def _list_or_failure(client: Any, subscription_id: str, call_kwargs: dict[str, A
 
 
 class _Writer:
-    """The one thread that writes: pages as they arrive, a watermark after its window's pages."""
+    """The one thread that writes. Pages are gathered into one upsert while readers keep delivering
+    (one transaction per batch instead of per page is what lets many readers share one writer); a
+    window's watermark is stored only after the batch holding its pages was committed."""
 
-    def __init__(self, store: Store, report: SyncReport, tracker: _Tracker) -> None:
-        self.store, self.report, self.tracker = store, report, tracker
+    def __init__(self, store: Store, report: SyncReport, tracker: _Tracker, batch_rows: int = 5000) -> None:
+        self.store, self.report, self.tracker, self.batch_rows = store, report, tracker, batch_rows
         self.vaults: dict[str, VaultReport] = {}
         self.seen: dict[str, set[tuple[str, str]]] = {}
+        self._pages: list[PageRead] = []
+        self._windows: list[WindowRead] = []
+        self._rows = 0
 
     def plan(self, target: VaultTarget, since: dt.datetime | None, end: dt.datetime,
              options: SyncOptions) -> VaultPlan:
@@ -249,36 +254,60 @@ class _Writer:
                 "the watermark stays, so the jobs in between are still read by the next regular sync")
         return VaultPlan(target, start, end, may_advance, end.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
-    def handle(self, event: Any) -> None:
+    def handle(self, event: Any, more_waiting: bool) -> None:
+        """Take one event; `more_waiting` says whether others are queued behind it (then a small batch
+        may grow before it is written)."""
         if isinstance(event, PageRead):
-            self._page(event)
+            self._pages.append(event)
+            self._rows += len(event.rows)
         elif isinstance(event, WindowRead):
-            self.store.set_watermark(SYNC_SOURCE, event.plan.target.vault_id, event.watermark)
-            self.vaults[event.plan.target.vault_id].watermark = event.watermark
-        elif isinstance(event, VaultRead):
+            self._windows.append(event)
+        if isinstance(event, VaultRead) or self._rows >= self.batch_rows or not more_waiting:
+            self.flush()
+        if isinstance(event, VaultRead):
             self._vault_done(event)
 
-    def _page(self, event: PageRead) -> None:
-        report = self.vaults[event.plan.target.vault_id]
-        seen = self.seen[event.plan.target.vault_id]
-        repeated = 0
-        for row in event.rows:
-            key = (row.vault_id.lower(), row.job_id.lower())
-            if key in seen:
-                repeated += 1
-            seen.add(key)
-        result = self.store.upsert_jobs(event.rows, SYNC_SOURCE)
-        self.store.add_quarantine(event.rejected)
-        report.pages += 1
-        report.read += event.read
-        report.inserted += result.inserted
-        # A job listed again within this sync is counted as repeated, not as updated a second time.
-        report.updated += result.updated - (repeated - result.duplicates)
-        report.repeated += repeated
-        report.quarantined += event.quarantined
-        report.damaged_pages += 1 if event.damaged else 0
-        self.tracker.jobs += event.read
-        self.tracker.say(f"{report.vault_name}: page {report.pages}, {report.read} jobs read")
+    def flush(self) -> None:
+        pages, windows = self._pages, self._windows
+        self._pages, self._windows, self._rows = [], [], 0
+        if pages:
+            self._write(pages)
+        for window in windows:  # after their pages were committed
+            self.store.set_watermark(SYNC_SOURCE, window.plan.target.vault_id, window.watermark)
+            self.vaults[window.plan.target.vault_id].watermark = window.watermark
+        for page in pages:
+            report = self.vaults[page.plan.target.vault_id]
+            self.tracker.say(f"{report.vault_name}: page {page.number}, {page.read_so_far} jobs read")
+
+    def _write(self, pages: list[PageRead]) -> None:
+        fresh: list[tuple[str, tuple[str, str]]] = []  # (vault id, key) first met in this sync
+        rows, rejected = [], []
+        for page in pages:
+            vault_id = page.plan.target.vault_id
+            report, seen = self.vaults[vault_id], self.seen[vault_id]
+            for row in page.rows:
+                key = (row.vault_id.lower(), row.job_id.lower())
+                if key in seen:
+                    report.repeated += 1  # listed again within this sync: neither new nor an update
+                    continue
+                seen.add(key)
+                fresh.append((vault_id, key))
+            rows.extend(page.rows)
+            rejected.extend(page.rejected)
+            report.pages += 1
+            report.read += page.read
+            page.read_so_far = report.read
+            report.quarantined += page.quarantined
+            report.damaged_pages += 1 if page.damaged else 0
+            self.tracker.jobs += page.read
+        held = self.store.held_keys(key for _, key in fresh)
+        self.store.upsert_jobs(rows, SYNC_SOURCE)
+        self.store.add_quarantine(rejected)
+        for vault_id, key in fresh:
+            if key in held:
+                self.vaults[vault_id].updated += 1
+            else:
+                self.vaults[vault_id].inserted += 1
 
     def _vault_done(self, event: VaultRead) -> None:
         report = self.vaults[event.plan.target.vault_id]
@@ -342,7 +371,7 @@ def _sync_concurrently(store: Store, connections: _Connections, plans: list[Vaul
                 event = events.get()
                 if isinstance(event, VaultRead):
                     remaining -= 1
-                writer.handle(event)
+                writer.handle(event, more_waiting=not events.empty())
         finally:
             stop.set()
 
