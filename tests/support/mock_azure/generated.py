@@ -48,7 +48,7 @@ def _job(vault: MockVault, rng: random.Random, n: int, end: dt.datetime, days: f
     if running:
         start = end - dt.timedelta(minutes=30 + n % 7)
     start = start.replace(microsecond=0)
-    duration = rng.randint(120, 3600)
+    duration = min(rng.randint(120, 3600), max(60, int((end - start).total_seconds()) - 120))  # over by `end`
     vm = f"vm-{vault.name}-{n % 97:03d}"
     failed = rng.random() < 0.1
     props: dict[str, Any] = {

@@ -110,6 +110,7 @@ class RecordedRequest:
     headers: dict[str, str]  # lower-case names
     fault: Fault | None
     status: int = 0  # filled in when the answer is sent; 0 while it is still being prepared
+    body: str = ""  # POST body as sent
     at: float = field(default_factory=time.monotonic)  # when it arrived
 
     def param(self, name: str) -> str | None:
@@ -137,6 +138,8 @@ class MockAzure:
         self.token = "mock-bearer-" + secrets.token_hex(16)
         self.identity_header = secrets.token_hex(8)
         self.vaults: dict[str, MockVault] = {}
+        self.workspaces: dict[str, list[dict[str, Any]]] = {}  # workspace id (lower-case) -> AddonAzureBackupJobs rows
+        self.la_answers: list[Any] = []  # canned query API answers, served in turn before any table
         self.faults: list[Fault] = []
         self.requests: list[RecordedRequest] = []
         self.reads_remaining = 11999
@@ -224,6 +227,20 @@ class MockAzure:
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
             self.requests.append(request)
+
+    def answer_post(self, path: str, query: dict[str, list[str]], body: Any) -> Reply:
+        """POST routes: Resource Graph `resources` and the Log Analytics query API (see query_apis)."""
+        from .query_apis import answer_log_analytics, answer_resource_graph
+
+        lower = path.lower()
+        if lower == "/providers/microsoft.resourcegraph/resources":
+            if not query.get("api-version"):
+                raise ArmError(400, "MissingApiVersionParameter", "The api-version query parameter is required.")
+            return _json_reply(answer_resource_graph(self, body))
+        match = re.match(r"^/v1/workspaces/([^/]+)/query$", lower)
+        if match:
+            return _json_reply(answer_log_analytics(self, match.group(1), body))
+        raise ArmError(404, "NotFound", f"no route for {path}")
 
     def _enter(self) -> None:
         with self._lock:
@@ -324,6 +341,32 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
+
+    def do_POST(self) -> None:
+        split = urlsplit(self.path)
+        path = split.path.rstrip("/")
+        query = parse_qs(split.query, keep_blank_values=True)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        fault = self.azure._take_fault(path, None)
+        record = RecordedRequest("POST", path, query, headers, fault, body=body.decode("utf-8", "replace"))
+        self.azure._record(record)
+        try:
+            if self.azure.latency:
+                time.sleep(self.azure.latency)
+            if fault is not None and fault.status:
+                extra = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+                raise ArmError(fault.status, _status_code_name(fault.status), f"injected failure {fault.status}",
+                               extra)
+            if headers.get("authorization") != f"Bearer {self.azure.token}":
+                raise ArmError(401, "AuthenticationFailed", "missing or invalid bearer token")
+            reply = self.azure.answer_post(path, query, json.loads(body or b"{}"))
+        except ArmError as exc:
+            reply = _json_reply({"error": {"code": exc.code, "message": exc.message}}, exc.status)
+            reply.headers.update(exc.headers)
+        record.status = reply.status
+        self._send(reply)
 
     def _send(self, reply: Reply) -> None:
         try:
