@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -159,3 +163,25 @@ def test_the_three_sources_load_the_same_jobs_and_one_store_keeps_them_once(tmp_
     finally:
         for store in stores.values():
             store.close()
+
+
+def test_the_command_syncs_from_resource_graph_and_log_analytics(tmp_path, azure) -> None:
+    repo = Path(__file__).resolve().parents[2]
+    end = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    azure.vaults.clear()
+    vaults = add_generated_fleet(azure, subscriptions=1, vaults_per_subscription=2, jobs_per_vault=5, end=end, days=3)
+    add_workspace(azure, WORKSPACE, vaults)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AZURE_", "IDENTITY_", "MSI_", "IMDS_")) and k != "BACKUP_TRIAGE_DB"}
+    env.update(azure.managed_identity_env())
+    db = str(tmp_path / "fleet.duckdb")
+    base = [sys.executable, "-m", "loaders", "jobs", "sync", "--base-url", azure.base_url, "--db", db]
+    arg = subprocess.run([*base, "--source", "resource-graph", "--subscription", vaults[0].subscription_id],
+                         cwd=repo, env=env, capture_output=True, text=True, timeout=120)
+    assert arg.returncode == 0, arg.stderr
+    assert "read 10 = 10 inserted + 0 updated + 0 quarantined + 0 collapsed" in arg.stdout
+    la = subprocess.run([*base, "--source", "log-analytics", "--workspace", WORKSPACE], cwd=repo, env=env,
+                        capture_output=True, text=True, timeout=120)
+    assert la.returncode == 0, la.stderr
+    assert "total: 1 of 1 scopes synced from azure-log-analytics; read 40 = 0 inserted + 10 updated" in la.stdout
+    assert azure.token not in arg.stdout + arg.stderr + la.stdout + la.stderr

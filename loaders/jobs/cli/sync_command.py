@@ -41,6 +41,12 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
                              "Microsoft.RecoveryServices/vaults/<name> (repeatable)")
     parser.add_argument("--subscription", action="append", default=[], metavar="ID",
                         help="a scope: subscription id, to sync every Recovery Services vault in it (repeatable)")
+    parser.add_argument("--source", choices=("rest", "resource-graph", "log-analytics"), default="rest",
+                        help="rest: each vault's job list (Backup Reader); resource-graph: the last 14 days of every "
+                             "--subscription in a few queries (Reader); log-analytics: AddonAzureBackupJobs of each "
+                             "--workspace (Log Analytics Reader). Default rest")
+    parser.add_argument("--workspace", action="append", default=[], metavar="ID",
+                        help="a Log Analytics workspace id, for --source log-analytics (repeatable)")
     parser.add_argument("--since", default=None, metavar="DATE",
                         help="read from this UTC date/time instead of each vault's watermark, e.g. 2026-11-01")
     parser.add_argument("--base-url", default=None, metavar="URL",
@@ -62,6 +68,8 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def run_sync(args: argparse.Namespace) -> int:
+    if args.source != "rest":
+        return run_query_source(args)
     scopes: Sequence[str] = [*args.vault, *args.subscription]
     if not scopes:
         error("name at least one --vault or --subscription")
@@ -135,3 +143,32 @@ class ProgressPrinter:
         if finished_one or now - self._last_status >= self.every:
             self._last_status = now
             print(f"  {status.line()}", file=self.out, flush=True)
+
+
+def run_query_source(args: argparse.Namespace) -> int:
+    """`--source resource-graph` (subscriptions) or `--source log-analytics` (workspaces)."""
+    from loaders.jobs.azure.log_analytics import sync_log_analytics
+    from loaders.jobs.azure.resource_graph import sync_resource_graph
+
+    scopes = args.subscription if args.source == "resource-graph" else args.workspace
+    if not scopes:
+        error("--source resource-graph needs --subscription, --source log-analytics needs --workspace")
+        return EXIT_UNREADABLE
+    try:
+        since = as_datetime(args.since)
+    except ValueError:
+        error(f"--since {args.since!r} is not a date (use e.g. 2026-11-01 or 2026-11-01T06:00:00Z)")
+        return EXIT_UNREADABLE
+    credential = default_credential()
+    store = open_for_writing(args)
+    if store is None:
+        return EXIT_UNREADABLE
+    options = SyncOptions(read_timeout=args.read_timeout, retry_total=args.retry_total)
+    with store:
+        if args.source == "resource-graph":
+            report = sync_resource_graph(store, credential, scopes, base_url=args.base_url, options=options)
+        else:
+            report = sync_log_analytics(store, credential, scopes, endpoint=args.base_url, options=options,
+                                        since=since)
+    print("\n".join(report.lines()))
+    return EXIT_OK if report.ok else EXIT_VAULT_FAILED
