@@ -72,10 +72,10 @@ class _Bucket:
             return 0.0
         self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
-        if self.tokens >= 1:
-            self.tokens -= 1
+        if self.tokens >= 1 - 1e-9:  # float sums of refills fall a hair short of whole tokens
+            self.tokens = max(0.0, self.tokens - 1)
             return 0.0
-        return (1 - self.tokens) / self.rate
+        return max((1 - self.tokens) / self.rate, 0.001)
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
