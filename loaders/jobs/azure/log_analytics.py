@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from loaders.jobs.azure.client import SyncOptions, describe_failure
-from loaders.jobs.azure.sources import ScopeReport, SourceReport, plain_http_kwargs, store_parsed
+from loaders.jobs.azure.sources import ScopeReport, SourceReport, client_kwargs, plain_http_kwargs, store_parsed
 from loaders.jobs.guidance import CatalogLike, Resolver, load_default_catalog
 from loaders.jobs.importers import loganalytics
 from loaders.jobs.importers.base import Parsed, VaultDirectory
@@ -53,11 +53,7 @@ def sync_log_analytics(store: Store, credential: Any, workspaces: Iterable[str],
     end = (naive_utc(now) if now is not None else utc_now()).replace(microsecond=0)
     resolver = Resolver(catalog if catalog is not None else load_default_catalog()[0])
     report = SourceReport(LA_SOURCE)
-    kwargs: dict[str, Any] = {"retry_total": options.retry_total, "retry_backoff_factor": options.retry_backoff_factor,
-                              "retry_backoff_max": options.retry_backoff_max}
-    if endpoint:
-        kwargs["endpoint"] = endpoint
-    client = LogsQueryClient(credential, **kwargs)
+    client = LogsQueryClient(credential, **client_kwargs(options, endpoint=endpoint))
     try:
         for workspace in dict.fromkeys(w.strip() for w in workspaces if w.strip()):
             scope_report = ScopeReport(f"workspace {workspace}")

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from loaders.jobs.azure.client import SyncOptions, describe_failure
-from loaders.jobs.azure.sources import ScopeReport, SourceReport, plain_http_kwargs, store_parsed
+from loaders.jobs.azure.sources import ScopeReport, SourceReport, client_kwargs, plain_http_kwargs, store_parsed
 from loaders.jobs.guidance import CatalogLike, Resolver, load_default_catalog
 from loaders.jobs.importers import rest
 from loaders.jobs.importers.base import Parsed
@@ -54,11 +54,7 @@ def sync_resource_graph(store: Store, credential: Any, subscriptions: Iterable[s
     subs = sorted({s.strip().lower().removeprefix("/subscriptions/") for s in subscriptions if s.strip()})
     resolver = Resolver(catalog if catalog is not None else load_default_catalog()[0])
     report = SourceReport(ARG_SOURCE)
-    kwargs: dict[str, Any] = {"retry_total": options.retry_total, "retry_backoff_factor": options.retry_backoff_factor,
-                              "retry_backoff_max": options.retry_backoff_max}
-    if base_url:
-        kwargs["base_url"] = base_url
-    client = ResourceGraphClient(credential, **kwargs)
+    client = ResourceGraphClient(credential, **client_kwargs(options, base_url=base_url))
     try:
         for i in range(0, len(subs), SUBSCRIPTIONS_PER_QUERY):
             batch = subs[i: i + SUBSCRIPTIONS_PER_QUERY]

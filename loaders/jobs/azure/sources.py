@@ -69,6 +69,14 @@ def store_parsed(store: Store, parsed: Parsed, resolver: Resolver, report: Scope
     report.quarantined += len(parsed.rejected)
 
 
+def client_kwargs(options: Any, **endpoint: str | None) -> dict[str, Any]:
+    """Retry settings of `options` (SyncOptions) for an azure-core client, plus its endpoint if given."""
+    kwargs: dict[str, Any] = {"retry_total": options.retry_total, "retry_backoff_factor": options.retry_backoff_factor,
+                              "retry_backoff_max": options.retry_backoff_max}
+    kwargs.update({name: value for name, value in endpoint.items() if value})
+    return kwargs
+
+
 def plain_http_kwargs(url: str | None) -> dict[str, Any]:
     # Bearer tokens over plain HTTP are refused unless asked per call: only for local endpoints.
     return {"enforce_https": False} if needs_plain_http(url) else {}

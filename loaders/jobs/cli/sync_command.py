@@ -67,6 +67,15 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     parser.set_defaults(handler=run_sync)
 
 
+def _since(args: argparse.Namespace) -> Any:
+    """`--since` as naive UTC (None when not given); False, after saying why, when it is no date."""
+    try:
+        return as_datetime(args.since)
+    except ValueError:
+        error(f"--since {args.since!r} is not a date (use e.g. 2026-11-01 or 2026-11-01T06:00:00Z)")
+        return False
+
+
 def run_sync(args: argparse.Namespace) -> int:
     if args.source != "rest":
         return run_query_source(args)
@@ -79,10 +88,8 @@ def run_sync(args: argparse.Namespace) -> int:
         for message in classified.invalid:
             error(message)
         return EXIT_UNREADABLE
-    try:
-        since = as_datetime(args.since)
-    except ValueError:
-        error(f"--since {args.since!r} is not a date (use e.g. 2026-11-01 or 2026-11-01T06:00:00Z)")
+    since = _since(args)
+    if since is False:
         return EXIT_UNREADABLE
     if args.read_timeout <= 0 or args.max_detail_fetches < 0 or args.retry_total < 0 or args.concurrency < 1:
         error("--read-timeout and --concurrency must be positive, --retry-total and --max-detail-fetches "
@@ -154,10 +161,8 @@ def run_query_source(args: argparse.Namespace) -> int:
     if not scopes:
         error("--source resource-graph needs --subscription, --source log-analytics needs --workspace")
         return EXIT_UNREADABLE
-    try:
-        since = as_datetime(args.since)
-    except ValueError:
-        error(f"--since {args.since!r} is not a date (use e.g. 2026-11-01 or 2026-11-01T06:00:00Z)")
+    since = _since(args)
+    if since is False:
         return EXIT_UNREADABLE
     credential = default_credential()
     store = open_for_writing(args)
