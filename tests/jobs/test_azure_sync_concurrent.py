@@ -103,9 +103,9 @@ def test_throttling_pauses_every_reader_and_low_remaining_reads_slow_all_down(st
     report = sync(store, azure, catalog)
     assert report.ok and report.pauses >= 1
     [throttled] = [r for r in azure.requests if r.status == 429]
-    # Requests that arrived after the 429 went out (those within a few milliseconds were already on
-    # their way): nobody asked anything during the second the service asked for.
-    later = [r for r in azure.requests if r.at > throttled.at + 0.05]
+    # Requests that arrived after the 429 reached the client (those sent while it was on its way
+    # back are let through): nobody asked anything during the rest of the second the service asked for.
+    later = [r for r in azure.requests if r.at > throttled.at + 0.2]
     assert later and min(r.at for r in later) - throttled.at >= 0.9
     assert set(stored_keys(store)) == truth(azure)
 
@@ -116,7 +116,7 @@ def test_throttling_pauses_every_reader_and_low_remaining_reads_slow_all_down(st
     times = sorted(r.at for r in azure.requests)
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     # Every reader waits out each pause: the requests come in bursts with the pause between them.
-    assert sum(gap >= 0.15 for gap in gaps) >= 3
+    assert sum(gap >= 0.15 for gap in gaps) >= 2  # 12 requests, 4 readers: three bursts at least
 
 
 def test_failing_vaults_are_named_and_caught_up_by_the_next_sync(store, azure, catalog) -> None:

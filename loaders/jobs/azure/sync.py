@@ -74,6 +74,13 @@ __all__ = ["SYNC_SOURCE", "SyncProgress", "SyncReport", "SyncStatus", "VaultRepo
            "default_credential", "sync_vaults"]
 
 
+# The writer commits a batch when it holds this many rows, when no event came for FLUSH_AFTER_IDLE
+# seconds, or when the queue is empty and the last commit is FLUSH_INTERVAL old: few, big
+# transactions while readers deliver fast, prompt commits (and progress) while they wait.
+FLUSH_AFTER_IDLE = 0.2
+FLUSH_INTERVAL = 1.0
+
+
 def _no_progress(done: int, total: int, message: str) -> None:
     return None
 
@@ -228,13 +235,15 @@ class _Writer:
     (one transaction per batch instead of per page is what lets many readers share one writer); a
     window's watermark is stored only after the batch holding its pages was committed."""
 
-    def __init__(self, store: Store, report: SyncReport, tracker: _Tracker, batch_rows: int = 5000) -> None:
+    def __init__(self, store: Store, report: SyncReport, tracker: _Tracker, batch_rows: int = 20_000) -> None:
         self.store, self.report, self.tracker, self.batch_rows = store, report, tracker, batch_rows
         self.vaults: dict[str, VaultReport] = {}
         self.seen: dict[str, set[tuple[str, str]]] = {}
         self._pages: list[PageRead] = []
         self._windows: list[WindowRead] = []
+        self._finished: list[VaultRead] = []
         self._rows = 0
+        self._flushed_at = 0.0
 
     def plan(self, target: VaultTarget, since: dt.datetime | None, end: dt.datetime,
              options: SyncOptions) -> VaultPlan:
@@ -254,22 +263,30 @@ class _Writer:
                 "the watermark stays, so the jobs in between are still read by the next regular sync")
         return VaultPlan(target, start, end, may_advance, end.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
-    def handle(self, event: Any, more_waiting: bool) -> None:
-        """Take one event; `more_waiting` says whether others are queued behind it (then a small batch
-        may grow before it is written)."""
+    def handle(self, event: Any) -> None:
+        """Take one event; the batch is written when it is big enough (or by `flush`, when the readers
+        pause or finish)."""
         if isinstance(event, PageRead):
             self._pages.append(event)
             self._rows += len(event.rows)
         elif isinstance(event, WindowRead):
             self._windows.append(event)
-        if isinstance(event, VaultRead) or self._rows >= self.batch_rows or not more_waiting:
+        elif isinstance(event, VaultRead):
+            self._finished.append(event)
+        if self._rows >= self.batch_rows:
             self.flush()
-        if isinstance(event, VaultRead):
-            self._vault_done(event)
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._pages or self._windows or self._finished)
+
+    def busy_recently(self) -> bool:
+        return time.monotonic() - self._flushed_at < FLUSH_INTERVAL
 
     def flush(self) -> None:
-        pages, windows = self._pages, self._windows
-        self._pages, self._windows, self._rows = [], [], 0
+        self._flushed_at = time.monotonic()
+        pages, windows, finished = self._pages, self._windows, self._finished
+        self._pages, self._windows, self._finished, self._rows = [], [], [], 0
         if pages:
             self._write(pages)
         for window in windows:  # after their pages were committed
@@ -278,6 +295,8 @@ class _Writer:
         for page in pages:
             report = self.vaults[page.plan.target.vault_id]
             self.tracker.say(f"{report.vault_name}: page {page.number}, {page.read_so_far} jobs read")
+        for done in finished:  # after their pages, so their summaries count everything
+            self._vault_done(done)
 
     def _write(self, pages: list[PageRead]) -> None:
         fresh: list[tuple[str, tuple[str, str]]] = []  # (vault id, key) first met in this sync
@@ -368,10 +387,17 @@ def _sync_concurrently(store: Store, connections: _Connections, plans: list[Vaul
                 pool.submit(task, plan, store.cursor())
             remaining = len(plans)
             while remaining:
-                event = events.get()
+                try:
+                    event = events.get(timeout=FLUSH_AFTER_IDLE)
+                except queue.Empty:
+                    writer.flush()  # the readers are waiting on the service: write what is there
+                    continue
                 if isinstance(event, VaultRead):
                     remaining -= 1
-                writer.handle(event, more_waiting=not events.empty())
+                writer.handle(event)
+                if events.empty() and writer.pending and not writer.busy_recently():
+                    writer.flush()
+            writer.flush()
         finally:
             stop.set()
 
