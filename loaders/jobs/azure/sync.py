@@ -5,19 +5,20 @@
     python -m loaders jobs sync --vault <id> [--subscription <id>] [--since 2026-11-01] [--db PATH]
 
 For every vault (given by resource id, or found by listing a subscription's vaults) the jobs of
-backup management type AzureIaasVM are listed with the official SDK (azure-mgmt-recoveryservicesbackup)
-for the window from the vault's watermark (minus an overlap) to now, page by page following
-nextLink. Vaults are read concurrently (`SyncOptions.concurrency` worker threads, all paced by one
-shared read budget, see `client.Pacer`); the calling thread is the only writer: every page is
-normalised exactly like an imported REST file (`importers.rest`), resolved against the error
-catalog and upserted as soon as it arrives, so a crash loses at most the pages in flight and a
-re-run duplicates nothing. Progress callbacks run in the calling thread too. The watermark
-(source "azure-rest", scope = vault id) moves only after a window was read completely and its
-pages committed, and never past the start of a job that is still running, so that job is read
-again, finished, next time. Failed jobs listed without errorDetails are fetched
-one by one (bounded per vault). A vault that keeps failing (HTTP status after retries, timeouts)
-is reported with the status and the other vaults go on; unreadable items and damaged pages go to
-the quarantine as "<vault>/page N/item i".
+backup management type AzureIaasVM are listed through the official SDK's client
+(azure-mgmt-recoveryservicesbackup: its pipeline brings the credential, retries and pacing; the
+pages are kept as raw JSON, see `pages`) for the window from the vault's watermark (minus an
+overlap) to now, page by page following nextLink. Vaults are read concurrently
+(`SyncOptions.concurrency` worker threads, all paced by one shared read budget, see
+`client.Pacer`); the calling thread is the only writer: every page is normalised exactly like an
+imported REST file (`importers.rest`), resolved against the error catalog and upserted in batches
+as it arrives, so a crash loses at most the pages in flight and a re-run duplicates nothing.
+Progress callbacks run in the calling thread too. The watermark (source "azure-rest", scope =
+vault id) moves only after a window was read completely and its pages committed, and never past
+the start of a job that is still running, so that job is read again, finished, next time. Failed
+jobs listed without errorDetails are fetched one by one (bounded per vault). A vault that keeps
+failing (HTTP status after retries, timeouts) is reported with the status and the other vaults go
+on; unreadable items and damaged pages go to the quarantine as "<vault>/page N/item i".
 
 Permissions: read-only. The identity needs the built-in **Backup Reader** role on each vault
 (or on its resource group or subscription). Listing the vaults of a subscription needs a role
