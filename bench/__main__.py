@@ -4,7 +4,7 @@ from __future__ import annotations
 import runpy
 import sys
 
-BENCHMARKS = ("bench.parse", "bench.lint", "bench.fleet", "bench.fleet_page", "bench.hostile")
+BENCHMARKS = ("bench.parse", "bench.lint", "bench.fleet", "bench.fleet_page", "bench.hostile", "bench.sync")
 
 
 def main() -> int:

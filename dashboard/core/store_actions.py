@@ -15,7 +15,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from dashboard.core import fleet_store
-from loaders.jobs.azure import SyncProgress, SyncReport, default_credential, sync_vaults
+from loaders.jobs.azure import SyncProgress, SyncReport, SyncStatus, default_credential, sync_vaults
 from loaders.jobs.importers import ImportReport, import_files
 from loaders.jobs.sample import SAMPLE_SOURCE, SampleReport, generate_sample
 from loaders.jobs.schema import QuarantineRow
@@ -139,11 +139,14 @@ def parse_scopes(text: str) -> list[str]:
 
 
 def sync_from_azure(scopes: list[str], credential: Any = None, path: Path | None = None,
-                    progress: SyncProgress | None = None) -> SyncReport:
-    """Run `loaders.jobs.azure.sync_vaults(store, credential, scopes, progress=...)`; `progress` is
-    called with (vaults done, vaults in total, message). Without a credential, the Azure SDK's default
-    chain is used (environment, managed identity, Azure CLI login); it is never stored."""
+                    progress: SyncProgress | None = None,
+                    status: Callable[[SyncStatus], None] | None = None) -> SyncReport:
+    """Run `loaders.jobs.azure.sync_vaults(store, credential, scopes, progress=..., status=...)`;
+    `progress` is called with (vaults done, vaults in total, message), `status` with the running
+    totals (vaults done, jobs fetched, rate, time left), both in the calling thread. Without a
+    credential, the Azure SDK's default chain is used (environment, managed identity, Azure CLI
+    login); it is never stored."""
     if credential is None:
         credential = default_credential()
     with fleet_store.writing(path) as store:
-        return sync_vaults(store, credential, scopes, progress=progress)
+        return sync_vaults(store, credential, scopes, progress=progress, status=status)

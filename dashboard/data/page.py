@@ -10,6 +10,7 @@ from dashboard.core.i18n import _, current_locale, ngettext
 from dashboard.core.render import escape_markdown
 from dashboard.data import view as data_view
 from dashboard.fleet import view as fleet_view
+from loaders.jobs.azure import SyncStatus
 
 REPORT_KEY = "data.last_report"  # what the last action did, shown after the rerun that follows it
 CONFIRM_KEY = "data.confirm"  # the deletion waiting for the reader's "yes": "sample" or "clear"
@@ -214,12 +215,16 @@ if start_sync:
         st.warning(_("Enter at least one subscription or vault."))
     else:
         bar = st.progress(0.0, text=_("Syncing…"))
+        totals = st.empty()
 
         def progress(done: int, total: int, message: str) -> None:
             bar.progress(min(done / max(total, 1), 1.0), text=escape_markdown(str(message)))
 
+        def status(now: SyncStatus) -> None:
+            totals.caption(escape_markdown(now.line()))
+
         try:
-            result = store_actions.sync_from_azure(scopes, path=path, progress=progress)
+            result = store_actions.sync_from_azure(scopes, path=path, progress=progress, status=status)
         except Exception as exc:
             bar.empty()
             st.error(_("The sync failed: {reason}", reason=escape_markdown(str(exc))))

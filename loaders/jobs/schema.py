@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Job statuses: the JobStatus vocabulary of the REST API, which every source is normalised to.
 COMPLETED = "Completed"

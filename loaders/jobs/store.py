@@ -1,7 +1,9 @@
 """The DuckDB file every job source writes into and every fleet view reads from.
 
 Tables: `jobs` (JOBS_DDL, one row per (vault_id, job_id)), `quarantine` (rejected records with
-their location and reason), `sync_state` (one watermark per source and scope) and `meta`
+their location and reason), `sync_state` (one watermark per source and scope), `job_sources`
+(every source of a job that more than one source delivered; a job with one source has no rows
+there, so the sample and single-source stores pay nothing for it) and `meta`
 (schema version, a write counter, timestamps). Opening a file applies the pending migrations in
 order, so files written by older versions keep working.
 
@@ -142,6 +144,15 @@ CREATE TABLE IF NOT EXISTS quarantine (
 """
 
 
+JOB_SOURCES_DDL = """
+CREATE TABLE IF NOT EXISTS job_sources (
+    vault_id VARCHAR NOT NULL,
+    job_id VARCHAR NOT NULL,
+    source VARCHAR NOT NULL
+)
+"""
+
+
 def _ddl_column_types(ddl: str) -> dict[str, str]:
     """Column name -> SQL type, read from a CREATE TABLE statement of one column per line."""
     types: dict[str, str] = {}
@@ -176,9 +187,14 @@ def _migrate_to_v1(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(QUARANTINE_DDL)
 
 
+def _migrate_to_v2(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(JOB_SOURCES_DDL)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "jobs, sync_state, quarantine and meta tables; complete pre-versioning jobs tables",
               _migrate_to_v1),
+    Migration(2, "job_sources: the sources of jobs delivered by more than one source", _migrate_to_v2),
 )
 assert MIGRATIONS[-1].version == SCHEMA_VERSION, "every schema version needs a migration"
 
@@ -396,6 +412,19 @@ def _merged_column(name: str) -> str:
 _MERGED_SELECT = ", ".join(_merged_column(c) for c in JOB_COLUMNS)
 
 
+def _record_mixed_sources(con: duckdb.DuckDBPyConnection, incoming: str) -> None:
+    """Inside an upsert: where a batch row meets a stored row of another source, both sources are
+    remembered (the stored row's source column only names the latest)."""
+    con.execute(
+        "INSERT INTO job_sources SELECT DISTINCT vault_id, job_id, source FROM ("
+        "SELECT e.vault_id, e.job_id, e.source FROM upsert_existing e JOIN " + incoming + " b "
+        "ON e.vault_id = b.vault_id AND e.job_id = b.job_id WHERE e.source <> b.source "
+        "UNION SELECT b.vault_id, b.job_id, b.source FROM upsert_existing e JOIN " + incoming + " b "
+        "ON e.vault_id = b.vault_id AND e.job_id = b.job_id WHERE e.source <> b.source) AS mixed "
+        "WHERE NOT EXISTS (SELECT 1 FROM job_sources s WHERE s.vault_id = mixed.vault_id "
+        "AND s.job_id = mixed.job_id AND s.source = mixed.source)")
+
+
 def _clip(text: str | None) -> str | None:
     if text is None or len(text) <= RAW_TEXT_LIMIT:
         return text
@@ -467,6 +496,7 @@ class Store:
                     )
                     updated = _scalar(con, "SELECT count(*) FROM upsert_existing")
                 if updated:
+                    _record_mixed_sources(con, incoming)
                     con.execute("DELETE FROM jobs WHERE rowid IN (SELECT stored_rowid FROM upsert_existing)")
                     con.execute(
                         f"INSERT INTO jobs ({_COLUMN_LIST}) SELECT {_MERGED_SELECT} FROM {incoming} b "
@@ -483,6 +513,27 @@ class Store:
                     pass  # temporary; gone with the connection anyway
             con.unregister(view)
         return UpsertResult(inserted=distinct - updated, updated=updated, duplicates=duplicates)
+
+    def job_sources(self, vault_id: str, job_id: str) -> list[str]:
+        """Every source that delivered this job, sorted (empty when the store does not hold it)."""
+        key = [vault_id.lower(), job_id.lower()]
+        held = _first_row(self.connection, "SELECT source FROM jobs WHERE vault_id = ? AND job_id = ?", key)
+        if held is None:
+            return []
+        others = self.connection.execute(
+            "SELECT source FROM job_sources WHERE vault_id = ? AND job_id = ?", key).fetchall()
+        return sorted({held[0], *(r[0] for r in others)})
+
+    def held_keys(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (vault id, job id) keys the store holds (compared lower-cased)."""
+        pairs = sorted({(v.lower(), j.lower()) for v, j in keys})
+        if not pairs:
+            return set()
+        rows = self.connection.execute(
+            "SELECT j.vault_id, j.job_id FROM jobs j SEMI JOIN (SELECT unnest(?) AS vault_id, unnest(?) AS job_id) k "
+            "ON j.vault_id = k.vault_id AND j.job_id = k.job_id", [[p[0] for p in pairs], [p[1] for p in pairs]]
+        ).fetchall()
+        return {(v, j) for v, j in rows}
 
     def job_count(self) -> int:
         return _scalar(self.connection, "SELECT count(*) FROM jobs")
@@ -597,6 +648,9 @@ class Store:
             for table in ("jobs", "quarantine", "sync_state"):
                 counts.append(_scalar(con, f"SELECT count(*) FROM {table} {where}", params))
                 con.execute(f"DELETE FROM {table} {where}", params)
+            con.execute(f"DELETE FROM job_sources {where}", params)
+            con.execute("DELETE FROM job_sources WHERE NOT EXISTS (SELECT 1 FROM jobs j "
+                        "WHERE j.vault_id = job_sources.vault_id AND j.job_id = job_sources.job_id)")
             now = utc_now()
             if not _scalar(con, "SELECT count(*) FROM jobs"):
                 con.execute("DELETE FROM meta WHERE key = 'last_ingest_time'")

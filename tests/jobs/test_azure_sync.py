@@ -21,7 +21,7 @@ from tests.support.mock_azure import PAGE_SIZE, TEST_CATALOG, Fault, MockAzure, 
 
 NOW = dt.datetime(2026, 11, 20, 12, 0, 0)
 FAST = SyncOptions(retry_total=2, retry_backoff_factor=0.01, retry_backoff_max=0.02, read_timeout=2.0,
-                   connection_timeout=2.0, min_request_interval=0.0)
+                   connection_timeout=2.0, reads_per_second=0)
 JOB = "0b6f9a10-0000-4000-8000-0000000000{:02d}".format
 
 

@@ -109,29 +109,62 @@ def test_failures_are_described_by_status_and_remedy() -> None:
 
 
 class _Response:
-    def __init__(self, status: int, remaining: str | None) -> None:
-        headers = {} if remaining is None else {"x-ms-ratelimit-remaining-subscription-reads": remaining}
+    def __init__(self, status: int, remaining: str | None, retry_after: str | None = None,
+                 header: str = "x-ms-ratelimit-remaining-subscription-reads") -> None:
+        headers = {} if remaining is None else {header: remaining}
+        if retry_after is not None:
+            headers["Retry-After"] = retry_after
         self.http_response = type("Http", (), {"status_code": status, "headers": headers})()
 
 
-def test_pacer_spaces_requests_and_slows_down_when_few_reads_remain() -> None:
-    slept: list[float] = []
-    pacer = Pacer(SyncOptions(min_request_interval=0.0, low_reads_threshold=100, low_reads_pause=2.0),
-                  sleep=slept.append)
+class _Request:
+    def __init__(self, subscription: str) -> None:
+        url = f"https://management.azure.com/subscriptions/{subscription}/providers/x?api-version=1"
+        self.http_request = type("Http", (), {"url": url})()
+
+
+class _Clock:
+    """Time that moves only when someone sleeps."""
+
+    def __init__(self) -> None:
+        self.now, self.slept = 100.0, []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 3))
+        self.now += seconds
+
+
+def test_pacer_pauses_every_reader_when_few_reads_remain_or_arm_asks_to_retry_later() -> None:
+    clock = _Clock()
+    pacer = Pacer(SyncOptions(reads_per_second=0, low_reads_threshold=100, low_reads_pause=2.0),
+                  sleep=clock.sleep, clock=clock)
     pacer.before_request(None)
     pacer.after_response(_Response(200, "11999"))
+    pacer.before_request(_Request("sub-a"))
+    assert clock.slept == []
+    pacer.after_response(_Response(200, "42", header="x-ms-ratelimit-remaining-tenant-reads"))
+    pacer.before_request(_Request("sub-b"))  # another subscription's reader waits too
+    assert clock.slept == [2.0]
+    pacer.after_response(_Response(200, "not a number"))  # unreadable: no pause
     pacer.before_request(None)
-    assert slept == []
-    pacer.after_response(_Response(429, "42"))
-    pacer.before_request(None)
-    assert slept == [2.0]
-    pacer.after_response(_Response(200, "not a number"))  # ignored: the last known count stands
-    pacer.before_request(None)
-    assert slept == [2.0, 2.0]
-    assert pacer.snapshot() == {200: 2, 429: 1}
+    assert clock.slept == [2.0]
+    pacer.after_response(_Response(429, None, retry_after="7"))
+    pacer.before_request(_Request("sub-a"))
+    assert clock.slept == [2.0, 7.0]
+    assert pacer.snapshot() == {200: 3, 429: 1} and pacer.pauses == 2
 
-    spaced: list[float] = []
-    steady = Pacer(SyncOptions(min_request_interval=10.0), sleep=spaced.append)
-    steady.before_request(None)
-    steady.before_request(None)
-    assert len(spaced) == 1 and 9.0 < spaced[0] <= 10.0
+
+def test_pacer_keeps_each_subscription_within_its_read_bucket() -> None:
+    clock = _Clock()
+    pacer = Pacer(SyncOptions(reads_per_second=10, read_burst=3), sleep=clock.sleep, clock=clock)
+    for _ in range(3):
+        pacer.before_request(_Request("sub-a"))
+    assert clock.slept == []  # the burst
+    pacer.before_request(_Request("sub-a"))
+    assert clock.slept == [0.1]  # then the refill rate
+    for _ in range(3):
+        pacer.before_request(_Request("SUB-B"))  # a bucket of its own
+    assert clock.slept == [0.1]

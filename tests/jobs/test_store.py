@@ -222,7 +222,7 @@ def test_migrates_a_store_from_before_versioning(tmp_path: Path) -> None:
     path = tmp_path / "legacy.duckdb"
     _write_legacy_store(path)
     with open_store(path) as store:
-        assert [m.version for m in store.applied_migrations] == [1]
+        assert [m.version for m in store.applied_migrations] == [1, 2]
         assert store.schema_version() == SCHEMA_VERSION
         columns = [r[0] for r in store.connection.execute("DESCRIBE jobs").fetchall()]
         assert set(columns) == set(JOB_COLUMNS)
@@ -368,3 +368,20 @@ def test_a_store_that_cannot_be_written_gives_store_errors_and_stays_usable(tmp_
         assert store.job_count() == 1
         store.upsert_jobs([job("new")], "test")
         assert store.job_count() == 2
+
+
+def test_a_job_delivered_by_two_sources_is_one_row_that_names_both(tmp_path: Path) -> None:
+    with open_store(tmp_path / "two.duckdb") as store:
+        store.upsert_jobs([job("j-1", source="azure-rest"), job("j-2", source="azure-rest")], "azure-rest")
+        assert store.job_sources(VAULT, "j-1") == ["azure-rest"]
+        store.upsert_jobs([job("J-1", error_code="UserErrorGuestAgentStatusUnavailable",
+                               source="azure-log-analytics")], "azure-log-analytics")
+        store.upsert_jobs([job("j-1", source="azure-log-analytics")], "azure-log-analytics")  # again: no new entry
+        assert store.job_count() == 2
+        assert store.job_sources(VAULT, "j-1") == ["azure-log-analytics", "azure-rest"]
+        assert store.job_sources(VAULT, "j-2") == ["azure-rest"]
+        assert store.connection.execute("SELECT count(*) FROM job_sources").fetchone() == (2,)
+        assert store.job_sources(VAULT, "missing") == []
+        store.delete_source("azure-log-analytics")
+        assert store.job_sources(VAULT, "j-1") == []  # its latest source went, and the job with it
+        assert store.connection.execute("SELECT count(*) FROM job_sources").fetchone() == (0,)

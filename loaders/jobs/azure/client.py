@@ -2,14 +2,16 @@
 pacing, and turning failures into messages a person can act on.
 
 Retries are azure-core's RetryPolicy (429/408/5xx and timeouts, honouring `Retry-After`); on top
-of it a `Pacer` spaces requests out and slows down when ARM reports few remaining reads, because
-the RetryPolicy alone caps consecutive throttling retries at a handful and then gives up.
+of it a `Pacer`, shared by all concurrent readers, keeps to ARM's read budget per subscription and
+holds every reader back when ARM reports few remaining reads or asks to retry later, because the
+RetryPolicy alone caps consecutive throttling retries at a handful and then gives up.
 
 Tokens: the bearer token lives only inside the SDK's authentication policy. Nothing here logs
 request headers, and error messages are built from status codes and ARM error bodies only.
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import Counter
@@ -29,6 +31,8 @@ ARM_ENDPOINT = "https://management.azure.com"
 ARM_SCOPE = "https://management.azure.com/.default"
 VAULTS_API_VERSION = "2026-11-01"  # Microsoft.RecoveryServices/vaults (azure-mgmt-recoveryservices 4.3)
 REMAINING_READS_HEADER = "x-ms-ratelimit-remaining-subscription-reads"
+REMAINING_HEADER_PREFIX = "x-ms-ratelimit-remaining-"  # subscription, tenant, global and resource variants
+_SUBSCRIPTION_IN_PATH = re.compile(r"/subscriptions/([^/?#]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -45,47 +49,117 @@ class SyncOptions:
     retry_backoff_max: float = 60.0
     read_timeout: float = 60.0  # seconds to wait for a response
     connection_timeout: float = 20.0
-    min_request_interval: float = 0.05  # seconds between requests (ARM refills 25 reads/s)
-    low_reads_threshold: int = 100  # below this many remaining reads, pause before each request
+    # ARM's read budget per subscription and principal: a bucket of 250 refilled at 25 per second.
+    # `concurrency` vaults are read at once; a page takes a few hundred milliseconds, so 8 readers
+    # stay near the refill rate and the bucket absorbs the bursts. 0 reads per second: no pacing.
+    concurrency: int = 8
+    reads_per_second: float = 25.0
+    read_burst: int = 250
+    low_reads_threshold: int = 100  # below this many remaining reads, every reader pauses
     low_reads_pause: float = 2.0  # seconds
     damaged_page_retries: int = 1  # re-requests of a page whose body is not valid JSON
 
 
-class Pacer:
-    """Spaces requests out and counts responses by status. Called from azure-core's hooks for
-    every attempt, retries included."""
+class _Bucket:
+    """A token bucket: `take` spends one token, or says how long until one is there."""
 
-    def __init__(self, options: SyncOptions, sleep: Any = time.sleep) -> None:
+    def __init__(self, rate: float, capacity: int, now: float) -> None:
+        self.rate, self.capacity = rate, max(1, capacity)
+        self.tokens, self.stamp = float(self.capacity), now
+
+    def take(self, now: float) -> float:
+        if self.rate <= 0:
+            return 0.0
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1 - 1e-9:  # float sums of refills fall a hair short of whole tokens
+            self.tokens = max(0.0, self.tokens - 1)
+            return 0.0
+        return max((1 - self.tokens) / self.rate, 0.001)
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None  # an HTTP date: azure-core's retry honours it for the request itself
+
+
+class Pacer:
+    """The throttling budget every reader of a sync shares, fed by azure-core's hooks on every
+    attempt (retries included): a token bucket per subscription (ARM counts reads per
+    subscription and principal), and a pause for all readers when a response says the remaining
+    reads (`x-ms-ratelimit-remaining-*`) run low or asks to retry after some seconds (429)."""
+
+    def __init__(self, options: SyncOptions, sleep: Any = time.sleep, clock: Any = time.monotonic) -> None:
         self.options = options
-        self._sleep = sleep
+        self._sleep, self._clock = sleep, clock
         self._lock = threading.Lock()
-        self._last_request = 0.0
-        self._remaining_reads: int | None = None
+        self._buckets: dict[str, _Bucket] = {}
+        self._paused_until = 0.0
         self.statuses: Counter[int] = Counter()
+        self.pauses = 0  # times every reader was held back by a low budget or a Retry-After
 
     def before_request(self, request: Any) -> None:
-        with self._lock:
-            wait = self.options.min_request_interval - (time.monotonic() - self._last_request)
-            if self._remaining_reads is not None and self._remaining_reads < self.options.low_reads_threshold:
-                wait = max(wait, self.options.low_reads_pause)
-            if wait > 0:
-                self._sleep(wait)
-            self._last_request = time.monotonic()
+        key = _budget_key(request)
+        while True:
+            with self._lock:
+                now = self._clock()
+                wait = self._paused_until - now
+                if wait <= 0:
+                    bucket = self._buckets.get(key)
+                    if bucket is None:
+                        bucket = self._buckets[key] = _Bucket(self.options.reads_per_second,
+                                                              self.options.read_burst, now)
+                    wait = bucket.take(now)
+                    if wait <= 0:
+                        return
+            self._sleep(wait)
 
     def after_response(self, response: Any) -> None:
         http = response.http_response
+        headers = http.headers
+        remaining = _lowest_remaining(headers)
+        retry_after = _retry_after_seconds(headers.get("Retry-After")) if http.status_code == 429 else None
         with self._lock:
             self.statuses[http.status_code] += 1
-            value = http.headers.get(REMAINING_READS_HEADER)
-            if value is not None:
-                try:
-                    self._remaining_reads = int(value)
-                except ValueError:
-                    pass
+            pause = 0.0
+            if remaining is not None and remaining < self.options.low_reads_threshold:
+                pause = self.options.low_reads_pause
+            if retry_after is not None:
+                pause = max(pause, retry_after)
+            if pause > 0:
+                until = self._clock() + pause
+                if until > self._paused_until:
+                    self._paused_until = until
+                    self.pauses += 1
 
     def snapshot(self) -> Counter[int]:
         with self._lock:
             return Counter(self.statuses)
+
+
+def _budget_key(request: Any) -> str:
+    """The subscription a request is counted against ("" for tenant-level calls)."""
+    url = getattr(getattr(request, "http_request", None), "url", None)
+    match = _SUBSCRIPTION_IN_PATH.search(url) if isinstance(url, str) else None
+    return match.group(1).lower() if match else ""
+
+
+def _lowest_remaining(headers: Any) -> int | None:
+    """The smallest `x-ms-ratelimit-remaining-*` count of a response, if any is readable."""
+    lowest: int | None = None
+    for name, value in headers.items():
+        if not name.lower().startswith(REMAINING_HEADER_PREFIX):
+            continue
+        try:
+            count = int(value)
+        except (TypeError, ValueError):
+            continue
+        lowest = count if lowest is None else min(lowest, count)
+    return lowest
 
 
 def needs_plain_http(base_url: str | None) -> bool:

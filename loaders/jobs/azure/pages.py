@@ -1,11 +1,10 @@
-"""Reading one vault's `backupJobs` list page by page through the SDK pager, surviving pages
-whose body is not valid JSON.
+"""Reading one vault's `backupJobs` list page by page through the SDK client's pipeline, following
+`nextLink` as the SDK pager does, surviving pages whose body is not valid JSON.
 
-The SDK follows `nextLink` itself. When a page cannot be decoded the pager stops, so the page is
-requested again (a cut-off transfer is usually transient); if it stays damaged, the intact job
-objects in it are kept, the page is reported as damaged, and reading resumes from the `nextLink`
-still legible in the body. When that link is lost too, the rest of the list cannot be reached:
-`LostPages` says so and the caller keeps the watermark where it was.
+When a page cannot be decoded it is requested again (a cut-off transfer is usually transient); if
+it stays damaged, the intact job objects in it are kept, the page is reported as damaged, and
+reading resumes from the `nextLink` still legible in the body. When that link is lost too, the
+rest of the list cannot be reached: `LostPages` says so and the caller keeps the watermark where it was.
 """
 from __future__ import annotations
 
@@ -14,8 +13,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from azure.core.exceptions import DecodeError
+from azure.core.rest import HttpRequest
 
 from loaders.jobs.importers import rest
 from loaders.jobs.importers.jsonscan import salvage
@@ -35,62 +36,51 @@ class LostPages(Exception):
     """Pages after a damaged one are out of reach: the damaged body names no next page."""
 
 
-@dataclass
-class PageState:
-    """Kept across a damaged page: the last response seen, whatever its shape."""
-
-    last_body: str | None = None
-
-    def hook(self, response: Any) -> None:
-        try:
-            self.last_body = response.http_response.text()
-        except Exception:  # a streamed or undecodable body: nothing to salvage from
-            self.last_body = None
+JOBS_API_VERSION = "2026-10-01"  # the api-version azure-mgmt-recoveryservicesbackup 11.2 sends
 
 
-def _raw(item: Any) -> Any:
-    """The item as the JSON it arrived as (azure-mgmt 11 models round-trip through as_dict)."""
-    as_dict = getattr(item, "as_dict", None)
-    return as_dict() if callable(as_dict) else item
+def first_page_url(client: Any, vault_name: str, resource_group: str, job_filter: str) -> str:
+    config = getattr(client, "_config", None)
+    subscription = getattr(config, "subscription_id", "")
+    return (f"/subscriptions/{quote(subscription, safe='')}/resourceGroups/{quote(resource_group, safe='')}"
+            f"/providers/Microsoft.RecoveryServices/vaults/{quote(vault_name, safe='')}/backupJobs"
+            f"?api-version={_api_version(client)}&$filter={quote(job_filter, safe='')}")
+
+
+def _api_version(client: Any) -> str:
+    return getattr(getattr(client, "_config", None), "api_version", None) or JOBS_API_VERSION
+
+
+def next_page_url(link: str, api_version: str) -> str:
+    """The service's nextLink, as the SDK follows it: as given (host included), with the client's
+    own api-version in place of whatever the link carries."""
+    parts = urlsplit(link)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() != "api-version"]
+    query.append(("api-version", api_version))
+    return urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
 
 
 def read_pages(client: Any, vault_name: str, resource_group: str, job_filter: str,
                call_kwargs: dict[str, Any], damaged_page_retries: int = 1) -> Iterator[Page]:
-    state = PageState()
-    previous_hook = call_kwargs.get("raw_response_hook")
-
-    def hook(response: Any) -> None:
-        state.hook(response)
-        if previous_hook is not None:
-            previous_hook(response)
-
-    kwargs = {**call_kwargs, "raw_response_hook": hook}
-    token: str | None = None
+    """The vault's list, page by page, through the client's own pipeline (credential, retries,
+    pacing) as raw JSON: the items are stored as they came, so they are not turned into SDK models
+    first (which costs more than everything else a sync does with a job)."""
+    url: str | None = first_page_url(client, vault_name, resource_group, job_filter)
+    api_version = _api_version(client)
     number = 0
     retries_left = damaged_page_retries
-    while True:
-        pager = client.backup_jobs.list(vault_name, resource_group, filter=job_filter, **kwargs).by_page(
-            continuation_token=token)
+    while url:
+        body = _page_body(client, url, call_kwargs)
         try:
-            while True:
-                try:
-                    page = next(pager)
-                except StopIteration:
-                    return
-                items = [(i, _raw(item)) for i, item in enumerate(page)]
-                number += 1
-                retries_left = damaged_page_retries
-                yield Page(number, items)
-        except (DecodeError, ValueError, TypeError, AttributeError) as exc:
-            # The pager's link for the page that failed (None: the first request).
-            failed_link = pager.continuation_token
-            if retries_left > 0:
+            doc = json.loads(body)
+            if not isinstance(doc, dict) or not isinstance(doc.get("value"), list):
+                raise ValueError("no `value` list")
+        except ValueError as exc:
+            if retries_left > 0:  # a cut-off transfer is usually transient: ask for the same page again
                 retries_left -= 1
-                token = failed_link
                 continue
             retries_left = damaged_page_retries
             number += 1
-            body = _body_of(exc, state)
             items, next_link, ends = salvage_page(body)
             reason = f"page body is not a readable job list ({_reason(exc)}); {len(items)} intact job(s) kept"
             yield Page(number, items, damage=reason, body=body)
@@ -99,17 +89,25 @@ def read_pages(client: Any, vault_name: str, resource_group: str, job_filter: st
                     return
                 raise LostPages(f"page {number} is damaged and its link to the next page cannot be read; "
                                 "later pages were not fetched") from None
-            token = next_link
+            url = next_page_url(next_link, api_version)
+            continue
+        number += 1
+        retries_left = damaged_page_retries
+        yield Page(number, list(enumerate(doc["value"])))
+        link = doc.get("nextLink")
+        url = next_page_url(link, api_version) if isinstance(link, str) and link else None
 
 
-def _body_of(exc: BaseException, state: PageState) -> str:
-    response = getattr(exc, "response", None)
-    if response is not None:
-        try:
-            return response.text()
-        except Exception:
-            pass
-    return state.last_body or ""
+def _page_body(client: Any, url: str, call_kwargs: dict[str, Any]) -> str:
+    try:
+        response = client.send_request(HttpRequest("GET", url), **call_kwargs)
+    except DecodeError as exc:  # the pipeline could not decode the JSON body: it is read as damaged
+        response = exc.response
+        if response is None:
+            raise
+        return response.text()
+    response.raise_for_status()
+    return response.text()
 
 
 def _reason(exc: BaseException) -> str:

@@ -5,6 +5,7 @@
     jobs sync --vault/--subscription --since    sync_vaults(store, credential, scopes, since=, base_url=,
               --base-url --read-timeout           options=SyncOptions(read_timeout=, retry_total=,
               --retry-total --max-detail-fetches                      max_detail_fetches=))
+    jobs query --source log-analytics:<ids>     pushdown.run_views(credential, workspaces, FleetFilter, now, views=)
     jobs info                                   Store.info()
     jobs quarantine --limit --source            Store.quarantine(limit=, source=)
     jobs delete --source                        Store.delete_source(source)
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from loaders.jobs.cli import report_command, sample_command, store_commands, sync_command
+from loaders.jobs.cli import query_command, report_command, sample_command, store_commands, sync_command
 from loaders.jobs.cli.options import db_option
 
 
@@ -34,6 +35,7 @@ def register(subparsers: Any) -> None:
     sample_command.add_parser(sub, shared)
     store_commands.add_import_parser(sub, shared)
     sync_command.add_parser(sub, shared)
+    query_command.add_parser(sub, [])
     store_commands.add_info_parser(sub, shared)
     store_commands.add_quarantine_parser(sub, shared)
     store_commands.add_delete_parser(sub, shared)

@@ -8,13 +8,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TextIO
 
 from loaders.jobs.azure import (
     ARM_SCOPE,
     SYNC_SOURCE,
     SyncOptions,
+    SyncStatus,
     as_datetime,
     classify_scopes,
     default_credential,
@@ -39,6 +41,12 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
                              "Microsoft.RecoveryServices/vaults/<name> (repeatable)")
     parser.add_argument("--subscription", action="append", default=[], metavar="ID",
                         help="a scope: subscription id, to sync every Recovery Services vault in it (repeatable)")
+    parser.add_argument("--source", choices=("rest", "resource-graph", "log-analytics"), default="rest",
+                        help="rest: each vault's job list (Backup Reader); resource-graph: the last 14 days of every "
+                             "--subscription in a few queries (Reader); log-analytics: AddonAzureBackupJobs of each "
+                             "--workspace (Log Analytics Reader). Default rest")
+    parser.add_argument("--workspace", action="append", default=[], metavar="ID",
+                        help="a Log Analytics workspace id, for --source log-analytics (repeatable)")
     parser.add_argument("--since", default=None, metavar="DATE",
                         help="read from this UTC date/time instead of each vault's watermark, e.g. 2026-11-01")
     parser.add_argument("--base-url", default=None, metavar="URL",
@@ -51,12 +59,26 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     parser.add_argument("--max-detail-fetches", type=int, default=SyncOptions.max_detail_fetches, metavar="N",
                         help="at most N job-detail requests per vault for failed jobs listed without error details "
                              f"(default {SyncOptions.max_detail_fetches})")
+    parser.add_argument("--concurrency", type=int, default=SyncOptions.concurrency, metavar="N",
+                        help="vaults read at the same time, all within one read budget per subscription "
+                             f"(default {SyncOptions.concurrency})")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--quiet", action="store_true", help="no progress messages on stderr")
     parser.set_defaults(handler=run_sync)
 
 
+def _since(args: argparse.Namespace) -> Any:
+    """`--since` as naive UTC (None when not given); False, after saying why, when it is no date."""
+    try:
+        return as_datetime(args.since)
+    except ValueError:
+        error(f"--since {args.since!r} is not a date (use e.g. 2026-11-01 or 2026-11-01T06:00:00Z)")
+        return False
+
+
 def run_sync(args: argparse.Namespace) -> int:
+    if args.source != "rest":
+        return run_query_source(args)
     scopes: Sequence[str] = [*args.vault, *args.subscription]
     if not scopes:
         error("name at least one --vault or --subscription")
@@ -66,13 +88,12 @@ def run_sync(args: argparse.Namespace) -> int:
         for message in classified.invalid:
             error(message)
         return EXIT_UNREADABLE
-    try:
-        since = as_datetime(args.since)
-    except ValueError:
-        error(f"--since {args.since!r} is not a date (use e.g. 2026-11-01 or 2026-11-01T06:00:00Z)")
+    since = _since(args)
+    if since is False:
         return EXIT_UNREADABLE
-    if args.read_timeout <= 0 or args.max_detail_fetches < 0 or args.retry_total < 0:
-        error("--read-timeout must be positive, --retry-total and --max-detail-fetches not negative")
+    if args.read_timeout <= 0 or args.max_detail_fetches < 0 or args.retry_total < 0 or args.concurrency < 1:
+        error("--read-timeout and --concurrency must be positive, --retry-total and --max-detail-fetches "
+              "not negative")
         return EXIT_UNREADABLE
 
     credential = default_credential()
@@ -88,23 +109,71 @@ def run_sync(args: argparse.Namespace) -> int:
     if store is None:
         return EXIT_UNREADABLE
     options = SyncOptions(read_timeout=args.read_timeout, max_detail_fetches=args.max_detail_fetches,
-                          retry_total=args.retry_total)
-
-    def show(done: int, total: int, message: str) -> None:
-        if not args.quiet:
-            position = f"[{done}/{total}] " if total else ""
-            print(f"{position}{message}", file=sys.stderr, flush=True)
-
+                          retry_total=args.retry_total, concurrency=args.concurrency)
+    printer = ProgressPrinter(sys.stderr, quiet=args.quiet)
     with store:
-        report = sync_vaults(store, credential, scopes, since=since, progress=show, base_url=args.base_url,
-                             options=options)
+        report = sync_vaults(store, credential, scopes, since=since, progress=printer.progress,
+                             status=printer.status, base_url=args.base_url, options=options)
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))
     else:
         print("\n".join(report.lines()))
         if report.total("quarantined"):
-            print(f"see quarantined records: "
-                  f"python -m loaders jobs quarantine --source {SYNC_SOURCE} --db {store.path}")
+            print("see quarantined records: python -m loaders jobs quarantine "
+                  f"--source {SYNC_SOURCE} --db {store.path}")
     if report.credential_error:
         return EXIT_UNREADABLE
+    return EXIT_OK if report.ok else EXIT_VAULT_FAILED
+
+
+class ProgressPrinter:
+    """Progress on stderr: each vault as it finishes, and the running totals (vaults done, jobs
+    fetched, rate, time left) at most once per `every` seconds."""
+
+    def __init__(self, out: TextIO, quiet: bool = False, every: float = 1.0) -> None:
+        self.out, self.quiet, self.every = out, quiet, every
+        self._done = -1
+        self._message = ""
+        self._last_status = 0.0
+
+    def progress(self, done: int, total: int, message: str) -> None:
+        self._message = f"[{done}/{total}] {message}"
+
+    def status(self, status: SyncStatus) -> None:
+        if self.quiet:
+            return
+        now = time.monotonic()
+        finished_one = status.vaults_done != self._done
+        if finished_one:
+            self._done = status.vaults_done
+            print(self._message, file=self.out, flush=True)
+        if finished_one or now - self._last_status >= self.every:
+            self._last_status = now
+            print(f"  {status.line()}", file=self.out, flush=True)
+
+
+def run_query_source(args: argparse.Namespace) -> int:
+    """`--source resource-graph` (subscriptions) or `--source log-analytics` (workspaces)."""
+    from loaders.jobs.azure.log_analytics import sync_log_analytics
+    from loaders.jobs.azure.resource_graph import sync_resource_graph
+
+    scopes = args.subscription if args.source == "resource-graph" else args.workspace
+    if not scopes:
+        error("--source resource-graph needs --subscription, --source log-analytics needs --workspace")
+        return EXIT_UNREADABLE
+    since = _since(args)
+    if since is False:
+        return EXIT_UNREADABLE
+    credential = default_credential()
+    store = open_for_writing(args)
+    if store is None:
+        return EXIT_UNREADABLE
+    options = SyncOptions(read_timeout=args.read_timeout, retry_total=args.retry_total)
+    with store:
+        if args.source == "resource-graph":
+            report = sync_resource_graph(store, credential, scopes, base_url=args.base_url, options=options)
+        else:
+            report = sync_log_analytics(store, credential, scopes, endpoint=args.base_url, options=options,
+                                        since=since)
+    print("\n".join(report.lines()))
     return EXIT_OK if report.ok else EXIT_VAULT_FAILED

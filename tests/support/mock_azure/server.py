@@ -88,6 +88,8 @@ class Fault:
     retry_after: str | None = None  # Retry-After header sent with `status`
     delay: float = 0.0  # seconds to wait before answering
     corrupt: str | None = None  # "item": one item of the page is cut short; "truncate": the body is cut
+    drop: bool = False  # the connection is closed half-way through the body (Content-Length says more)
+    repeat: bool = False  # job list pages: nextLink points at this same page, so it is served twice
     page: int | None = None  # job/vault list pages only: 1-based page number
     times: int | None = 1  # how many matching requests it applies to; None = all of them
     hits: int = 0
@@ -108,6 +110,8 @@ class RecordedRequest:
     headers: dict[str, str]  # lower-case names
     fault: Fault | None
     status: int = 0  # filled in when the answer is sent; 0 while it is still being prepared
+    body: str = ""  # POST body as sent
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
     def param(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -134,9 +138,14 @@ class MockAzure:
         self.token = "mock-bearer-" + secrets.token_hex(16)
         self.identity_header = secrets.token_hex(8)
         self.vaults: dict[str, MockVault] = {}
+        self.workspaces: dict[str, list[dict[str, Any]]] = {}  # workspace id (lower-case) -> AddonAzureBackupJobs rows
+        self.la_answers: list[Any] = []  # canned query API answers, served in turn before any table
         self.faults: list[Fault] = []
         self.requests: list[RecordedRequest] = []
         self.reads_remaining = 11999
+        self.latency = 0.0  # seconds added to every answer (a distant region)
+        self.in_flight = 0
+        self.peak_in_flight = 0  # most requests being answered at the same time
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -219,6 +228,29 @@ class MockAzure:
         with self._lock:
             self.requests.append(request)
 
+    def answer_post(self, path: str, query: dict[str, list[str]], body: Any) -> Reply:
+        """POST routes: Resource Graph `resources` and the Log Analytics query API (see query_apis)."""
+        from .query_apis import answer_log_analytics, answer_resource_graph
+
+        lower = path.lower()
+        if lower == "/providers/microsoft.resourcegraph/resources":
+            if not query.get("api-version"):
+                raise ArmError(400, "MissingApiVersionParameter", "The api-version query parameter is required.")
+            return _json_reply(answer_resource_graph(self, body))
+        match = re.match(r"^/v1/workspaces/([^/]+)/query$", lower)
+        if match:
+            return _json_reply(answer_log_analytics(self, match.group(1), body))
+        raise ArmError(404, "NotFound", f"no route for {path}")
+
+    def _enter(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
     def _next_reads(self) -> int:
         with self._lock:
             self.reads_remaining -= 1
@@ -265,16 +297,71 @@ class _Handler(BaseHTTPRequestHandler):
         # Recorded on arrival, so a request the client gave up on (timeout) is still counted.
         record = RecordedRequest("GET", path, query, headers, fault)
         self.azure._record(record)
+        self.azure._enter()
         try:
+            self._answer(path, query, headers, page, fault, record)
+        finally:
+            self.azure._leave()
+
+    def _answer(self, path: str, query: dict[str, list[str]], headers: dict[str, str], page: int | None,
+                fault: Fault | None, record: RecordedRequest) -> None:
+        try:
+            if self.azure.latency:
+                time.sleep(self.azure.latency)
             if fault is not None and fault.delay:
                 time.sleep(fault.delay)
             if fault is not None and fault.status:
                 extra = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                 raise ArmError(fault.status, _status_code_name(fault.status),
                                f"injected failure {fault.status} for {path}", extra)
-            reply = self._route(path, query, headers)
+            reply = self._route(path, query, headers, repeat=fault is not None and fault.repeat)
             if fault is not None and fault.corrupt:
                 reply.body = _corrupt(reply.body, fault.corrupt)
+        except ArmError as exc:
+            reply = _json_reply({"error": {"code": exc.code, "message": exc.message}}, exc.status)
+            reply.headers.update(exc.headers)
+        record.status = reply.status
+        if fault is not None and fault.drop:
+            self._send_half(reply)
+            return
+        self._send(reply)
+
+    def _send_half(self, reply: Reply) -> None:
+        try:
+            self.send_response(reply.status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            self.wfile.write(reply.body[: len(reply.body) // 2])
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def do_POST(self) -> None:
+        split = urlsplit(self.path)
+        path = split.path.rstrip("/")
+        query = parse_qs(split.query, keep_blank_values=True)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        fault = self.azure._take_fault(path, None)
+        record = RecordedRequest("POST", path, query, headers, fault, body=body.decode("utf-8", "replace"))
+        self.azure._record(record)
+        try:
+            if self.azure.latency:
+                time.sleep(self.azure.latency)
+            if fault is not None and fault.status:
+                extra = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+                raise ArmError(fault.status, _status_code_name(fault.status), f"injected failure {fault.status}",
+                               extra)
+            if headers.get("authorization") != f"Bearer {self.azure.token}":
+                raise ArmError(401, "AuthenticationFailed", "missing or invalid bearer token")
+            reply = self.azure.answer_post(path, query, json.loads(body or b"{}"))
         except ArmError as exc:
             reply = _json_reply({"error": {"code": exc.code, "message": exc.message}}, exc.status)
             reply.headers.update(exc.headers)
@@ -296,7 +383,7 @@ class _Handler(BaseHTTPRequestHandler):
             pass  # the client gave up waiting (timeout tests)
 
     # -- routing ---------------------------------------------------------------------------------------
-    def _route(self, path: str, query: dict[str, list[str]], headers: dict[str, str]) -> Reply:
+    def _route(self, path: str, query: dict[str, list[str]], headers: dict[str, str], repeat: bool = False) -> Reply:
         lower = path.lower()
         if lower == "/msi/token":
             return self._token(query, headers)
@@ -318,7 +405,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not rest:
             return _json_reply(vault.resource())
         if rest == "/backupjobs":
-            return self._job_list(vault, query)
+            return self._job_list(vault, query, repeat)
         if rest.startswith("/backupjobs/") and rest.count("/") == 2:
             return self._job_details(vault, rest.rsplit("/", 1)[1])
         raise ArmError(404, "NotFound", f"no route for {path}")
@@ -340,7 +427,7 @@ class _Handler(BaseHTTPRequestHandler):
                                 f"&%24skipToken={quote(_token_for(offset + size), safe='')}")
         return _json_reply(page)
 
-    def _job_list(self, vault: MockVault, query: dict[str, list[str]]) -> Reply:
+    def _job_list(self, vault: MockVault, query: dict[str, list[str]], repeat: bool = False) -> Reply:
         text = (query.get("$filter") or [None])[0]
         clauses = parse_filter(text) if text else {}
         jobs = [job for job in vault.jobs if _matches(job, clauses)]
@@ -354,7 +441,8 @@ class _Handler(BaseHTTPRequestHandler):
                     f"?api-version={NEXT_LINK_API_VERSION}")
             if text:
                 link += f"&%24filter={quote(text, safe='')}"
-            page["nextLink"] = link + f"&%24skiptoken={quote(_token_for(offset + size), safe='')}"
+            following = offset if repeat else offset + size
+            page["nextLink"] = link + f"&%24skiptoken={quote(_token_for(following), safe='')}"
         return _json_reply(page)
 
     def _job_details(self, vault: MockVault, job_name: str) -> Reply:
@@ -370,7 +458,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _status_code_name(status: int) -> str:
-    return {429: "TooManyRequests", 500: "InternalServerError", 502: "BadGateway", 503: "ServiceUnavailable",
+    return {401: "ExpiredAuthenticationToken",
+            429: "TooManyRequests", 500: "InternalServerError", 502: "BadGateway", 503: "ServiceUnavailable",
             403: "AuthorizationFailed", 404: "ResourceNotFound"}.get(status, "Error")
 
 
