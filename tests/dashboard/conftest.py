@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.core.docs_root import ENV_VAR
 from loaders.jobs.store import DB_ENV_VAR
+from tests.support.apps import started_app
 from tests.support.browser import launch_chromium
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,12 +39,7 @@ def run_app(monkeypatch, tmp_path) -> Callable[..., AppTest]:
             monkeypatch.delenv(ENV_VAR, raising=False)
         else:
             monkeypatch.setenv(ENV_VAR, str(env_docs))
-        app = AppTest.from_file(str(APP), default_timeout=60)
-        for name, value in query.items():
-            app.query_params[name] = value
-        app.run()
-        assert not app.exception, [e.value for e in app.exception]
-        return app
+        return started_app(query, timeout=60)
 
     return run
 
@@ -55,14 +51,7 @@ def open_fleet(monkeypatch) -> Callable[..., AppTest]:
     def run(db: Path, page: str | None = "fleet", **query: str) -> AppTest:
         monkeypatch.setenv(DB_ENV_VAR, str(db))
         monkeypatch.delenv(ENV_VAR, raising=False)
-        app = AppTest.from_file(str(APP), default_timeout=120)
-        if page:
-            app.query_params["page"] = page
-        for name, value in query.items():
-            app.query_params[name] = value
-        app.run()
-        assert not app.exception, [e.value for e in app.exception]
-        return app
+        return started_app({"page": page, **query} if page else query)
 
     return run
 

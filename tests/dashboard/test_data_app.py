@@ -12,6 +12,7 @@ from dashboard.core import store_actions, widgets
 from dashboard.core.formatting import format_integer, format_megabytes
 from dashboard.core.i18n import translate, translate_plural
 from loaders.jobs.store import DB_ENV_VAR, open_store
+from tests.support.apps import started_app
 from tests.support.fleet_stores import make_sample_store
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
@@ -23,13 +24,7 @@ UPLOAD_KEY = "data.upload"
 def open_data(monkeypatch) -> Callable[..., AppTest]:
     def run(db: Path, **query: str) -> AppTest:
         monkeypatch.setenv(DB_ENV_VAR, str(db))
-        app = AppTest.from_file(str(APP), default_timeout=120)
-        app.query_params["page"] = "data"
-        for name, value in query.items():
-            app.query_params[name] = value
-        app.run()
-        assert not app.exception, [e.value for e in app.exception]
-        return app
+        return started_app({"page": "data", **query})
 
     return run
 

@@ -119,14 +119,16 @@ def test_docs_qa_runs_no_payload(server) -> None:
     with sync_playwright() as playwright:
         browser, page, watch = open_page(playwright, f"{server.url}/docs-qa?lang=en-us")
         try:
-            grid = page.get_by_test_id("stDataFrame").first
+            # the findings table: the first table after the "Findings" heading (the matrix comes before it)
+            grid = page.locator("xpath=//*[@id='findings']/following::*[@data-testid='stDataFrame'][1]")
             expect(grid).to_be_visible(timeout=TIMEOUT_MS)
+            grid.scroll_into_view_if_needed()
             page.wait_for_timeout(1000)
             box = grid.bounding_box()
             assert box is not None
             # The row marker of the first data row (the table's rows are drawn on a canvas).
             page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
-            lines = page.get_by_test_id("stCode")
+            lines = page.locator("xpath=//*[@id='finding-lines']/following::*[@data-testid='stCode']")
             expect(lines.first).to_be_visible(timeout=TIMEOUT_MS)
             shown = lines.first.inner_text()
             assert "alert('xss-1')" in shown, shown  # the article's lines are shown as text
