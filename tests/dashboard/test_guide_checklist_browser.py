@@ -13,7 +13,7 @@ from dashboard.core.i18n import translate
 from loaders.docs.graph import load_graph
 from loaders.jobs.catalog import load_catalog
 from loaders.jobs.store import DB_ENV_VAR
-from tests.support.browser import StreamlitServer, require_chromium, screenshot
+from tests.support.browser import StreamlitServer, require_chromium, screenshot, wait_until_settled
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 30_000
@@ -35,22 +35,30 @@ def cause_expander(page, label: str):
     return page.get_by_test_id("stExpander").filter(has=page.locator("summary", has_text=label))
 
 
-def cause_labels(docs_source_dir, locale: str) -> list[str]:
+def causes_of_error(docs_source_dir, locale: str) -> list[tuple[str, str]]:
+    """(expander label, cause id) of every cause of the error, in the article's order."""
     article = load_graph(docs_source_dir).article(ARTICLE, locale)
     error = article.error(ERROR)
-    return [translate("Cause {number}: {title}", locale, number=ref.number or n,
-                      title=" ".join(article.cause(ref.target).title.split()))
+    return [(translate("Cause {number}: {title}", locale, number=ref.number or n,
+                       title=" ".join(article.cause(ref.target).title.split())), ref.target)
             for n, ref in enumerate(error.cause_refs, start=1)]
 
 
-def mark(page, number: int, state: str) -> None:
-    control = page.get_by_test_id("stButtonGroup").nth(number)
-    control.get_by_role("radio", name=state, exact=True).click()
+def state_button(page, label: str, state: str):
+    """The checklist button beside the cause's expander (its row), not the n-th on the page."""
+    row = page.get_by_test_id("stHorizontalBlock").filter(has=cause_expander(page, label))
+    return row.get_by_test_id("stButtonGroup").get_by_role("radio", name=state, exact=True)
+
+
+def mark(page, label: str, state: str) -> None:
+    wait_until_settled(page)
+    state_button(page, label, state).click()
 
 
 def test_marks_survive_a_shared_link_in_a_fresh_browser(server, chromium, docs_source_dir) -> None:
     message = load_catalog().entries["UserErrorGuestAgentStatusUnavailable"].message
-    causes = cause_labels(docs_source_dir, "ja-jp")
+    causes = causes_of_error(docs_source_dir, "ja-jp")
+    (first_label, first_id), (second_label, second_id) = causes[0], causes[1]
     checked, ruled_out = translate("Checked", "ja-jp"), translate("Ruled out", "ja-jp")
     first = chromium.new_context(viewport={"width": 1280, "height": 1000}, locale="ja-JP")
     try:
@@ -61,13 +69,13 @@ def test_marks_survive_a_shared_link_in_a_fresh_browser(server, chromium, docs_s
         box = page.get_by_role("textbox", name=translate("Find an error", "ja-jp"))
         box.fill(f"{message}\n - Ensure the VM agent is running.\n")
         box.press("Control+Enter")
-        expect(cause_expander(page, causes[0])).to_be_visible(timeout=TIMEOUT_MS)
+        expect(cause_expander(page, first_label)).to_be_visible(timeout=TIMEOUT_MS)
         expect(page).to_have_url(re.compile(rf"error={ERROR}"), timeout=TIMEOUT_MS)
 
-        mark(page, 0, checked)
-        expect(page).to_have_url(re.compile(r"checked="), timeout=TIMEOUT_MS)
-        mark(page, 1, ruled_out)
-        expect(page).to_have_url(re.compile(r"ruled_out="), timeout=TIMEOUT_MS)
+        mark(page, first_label, checked)
+        expect(page).to_have_url(re.compile(rf"checked={re.escape(first_id)}(&|$)"), timeout=TIMEOUT_MS)
+        mark(page, second_label, ruled_out)
+        expect(page).to_have_url(re.compile(rf"ruled_out={re.escape(second_id)}(&|$)"), timeout=TIMEOUT_MS)
         screenshot(page, "guide-checklist-ja")
         shared = page.url
     finally:
@@ -77,13 +85,12 @@ def test_marks_survive_a_shared_link_in_a_fresh_browser(server, chromium, docs_s
     try:
         page = second.new_page()
         page.goto(shared)
-        expect(cause_expander(page, causes[0])).to_be_visible(timeout=TIMEOUT_MS)
+        expect(cause_expander(page, first_label)).to_be_visible(timeout=TIMEOUT_MS)
         summary = translate("{checked} of {total} checked, {ruled_out} ruled out", "ja-jp", checked=1,
-                            total=len(set(causes)), ruled_out=1)
+                            total=len({cause_id for _label, cause_id in causes}), ruled_out=1)
         expect(page.get_by_text(summary)).to_be_visible(timeout=TIMEOUT_MS)
-        for number, state in ((0, checked), (1, ruled_out)):
-            button = page.get_by_test_id("stButtonGroup").nth(number).get_by_role("radio", name=state, exact=True)
-            expect(button).to_have_attribute("aria-checked", "true", timeout=TIMEOUT_MS)
+        for label, state in ((first_label, checked), (second_label, ruled_out)):
+            expect(state_button(page, label, state)).to_have_attribute("aria-checked", "true", timeout=TIMEOUT_MS)
         screenshot(page, "guide-checklist-shared")
     finally:
         second.close()

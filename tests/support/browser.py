@@ -117,3 +117,13 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def wait_until_settled(page, timeout_ms: int = 30_000) -> None:
+    """Wait until the script run is over and no element of the previous run is left on the page: a click on a
+    stale element lands on whatever Streamlit puts in its place."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidgetRunningIcon]')"
+        " && !document.querySelector('[data-stale=true]')",
+        timeout=timeout_ms,
+    )
