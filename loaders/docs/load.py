@@ -25,7 +25,7 @@ from loaders.files import describe_os_error, read_file_bytes, why_unreadable
 
 from .cache import ArticleCache, content_key
 from .frontmatter import key_line
-from .locale import locale_problems, resolve_locale
+from .locale import DEFAULT_LOCALE, locale_and_origin, locale_problems, locale_under, resolve_locale
 from .model import Article, Include, Problem
 from .parse import parse_text
 
@@ -218,10 +218,20 @@ def load_tree(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], 
     found = discover(roots)
     named = [Path(error.path) for error in found.errors if error.kind in ("missing", "unreadable")]
     articles = load_articles(sorted(set(found.files) | set(named)), use_cache=cache)
+    folders = [root for root in roots if root.is_dir()]
+    articles = [located_under(article, folders) for article in articles]
     for article in articles:
-        _confine_includes(article, [root for root in roots if root.is_dir()])
+        _confine_includes(article, folders)
     outside = [_outside_article(error) for error in found.errors if error.kind == "outside"]
     return sorted(articles + outside, key=lambda article: Path(article.path)) if outside else articles
+
+
+def located_under(article: Article, folders: list[Path]) -> Article:
+    """An article whose language comes from its folders reads them from the docs root down only."""
+    if locale_and_origin(article.metadata, article.path)[1] != "folder":
+        return article
+    locale = locale_under(article.path, folders) or DEFAULT_LOCALE
+    return article if locale == article.locale else dataclasses.replace(article, locale=locale)
 
 
 def _confine_includes(article: Article, folders: list[Path]) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import PurePath
 
@@ -37,6 +38,19 @@ def _nearest_locale(parts: tuple[str, ...]) -> str | None:
 def locale_from_path(path: str | PurePath) -> str | None:
     """The locale folder nearest to a file: `docs/it-it/2017-10-05/x.md` → it-it."""
     return _nearest_locale(PurePath(path).parts[:-1])
+
+
+def locale_under(path: str | PurePath, roots: Iterable[str | PurePath]) -> str | None:
+    """The locale folder nearest to a file found under one of the docs folders `roots`, looking only
+    at that folder's own name and the folders below it: where a checkout happens to sit (`/home/de-de/docs`,
+    `/tmp/my-qa`) says nothing about the language of its articles. A file under none of `roots` (named
+    on its own) is read by all its parent folders, as `locale_from_path` does."""
+    file = PurePath(path)
+    containing = [PurePath(root) for root in roots if file.is_relative_to(PurePath(root))]
+    if not containing:
+        return locale_from_path(file)
+    root = max(containing, key=lambda folder: len(folder.parts))
+    return _nearest_locale((root.name, *file.relative_to(root).parts[:-1]))
 
 
 def locale_of_folder(path: str | PurePath) -> str | None:

@@ -8,6 +8,7 @@ is still checked.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -34,6 +35,8 @@ from loaders.docs.lint.tree import (
     locale_of,
     same_article,
 )
+from loaders.docs.load import located_under
+from loaders.docs.locale import locale_under
 from loaders.docs.model import Article, is_stale
 
 
@@ -253,8 +256,11 @@ def lint(
                           {key: rule.id for key, rule in rules_by_key(known).items()})
     found = discover(paths, config.exclude, workspace.base)
     input_errors = list(found.errors)
-    items = [(str(path), locale_of(path), config.max_file_size) for path in found.files]
+    folders = [Path(p) for p in paths if Path(p).is_dir()]
+    items = [(str(path), locale_under(path, folders), config.max_file_size) for path in found.files]
     for path, prepared in zip(found.files, prepare_many(items), strict=False):
+        if prepared.article is not None:
+            prepared = dataclasses.replace(prepared, article=located_under(prepared.article, folders))
         result = workspace.add(path, prepared)
         if isinstance(result, InputError):
             input_errors.append(result)
