@@ -56,3 +56,21 @@ def test_a_file_under_no_given_folder_reads_all_its_folders() -> None:
     assert locale_under("/srv/de-de/docs/it-it/2017-10-05/a.md", ["/srv/de-de/docs"]) == "it-it"
     assert locale_under("/srv/de-de/docs/a.md", ["/elsewhere"]) == "de-de"
     assert locale_under("docs/zh-tw/a.md", ["docs", "docs/zh-tw"]) == "zh-tw"
+
+
+ENGLISH_TABLES = Path(__file__).resolve().parents[1] / "data" / "table_pair" / "en-us" / "widget-backup.md"
+
+
+def test_an_error_table_and_its_japanese_translation_share_ids(tmp_path: Path, cache_dir: Path) -> None:
+    docs = tmp_path / "ja-jp" / "checkout" / "docs"  # a locale-named folder above the root changes nothing
+    (docs / "en-us").mkdir(parents=True)
+    (docs / "ja-jp").mkdir()
+    shutil.copy(ENGLISH_TABLES, docs / "en-us" / "widget-backup.md")
+    shutil.copy(Path(__file__).resolve().parents[1] / "data" / "parse" / "error_table_two_columns.md",
+                docs / "ja-jp" / "widget-backup.md")
+    graph = load_graph(docs)
+    (english,) = graph.articles("en-us")
+    (japanese,) = graph.articles("ja-jp")
+    assert [e.layout for e in english.errors] == ["error-table"] * 4
+    assert [e.id for e in japanese.errors] == [e.id for e in english.errors]
+    assert "usererrorwidgetdiskfull" in [e.id for e in english.errors]
