@@ -16,8 +16,8 @@ from loaders.docs.lint.pairing import ArticlePairing, pair_articles
 from loaders.docs.lint.rules._sections import codes_of
 from loaders.docs.lint.rules.number_changed import numbers_of
 from loaders.docs.lint.rules.step_count import steps_between
-from loaders.docs.lint.tree import locale_of
-from loaders.docs.load import parse_article
+from loaders.docs.load import located_under, parse_article
+from loaders.docs.locale import locale_under
 from loaders.docs.model import Article, Cause, Error
 
 # same             – both sides have it, and what is compared agrees
@@ -186,5 +186,9 @@ def difference_counts(rows: list[StructureRow]) -> dict[str, int]:
 
 def compare_files(root: Path, left_path: str, right_path: str) -> list[StructureRow]:
     """`side_by_side` of two files of the docs folder, each read as the lint reads it (in its folder's locale)."""
-    left, right = root / left_path, root / right_path
-    return side_by_side(parse_article(left, locale_of(left)), parse_article(right, locale_of(right)))
+    return side_by_side(_read_under(root, left_path), _read_under(root, right_path))
+
+
+def _read_under(root: Path, relative: str) -> Article:
+    path = root / relative
+    return located_under(parse_article(path, locale_under(path, [root])), [root])
