@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from dashboard.core.formatting import format_megabytes
 from dashboard.core.i18n import translate
 from loaders.jobs.store import open_store
-from tests.support.browser import screenshot
+from tests.support.browser import screenshot, wait_until_settled
 from tests.support.fleet_stores import make_sample_store, store_server
 
 pytestmark = pytest.mark.browser
@@ -43,7 +43,8 @@ def test_the_uploader_speaks_german_on_a_german_page(server, chromium) -> None:
         uploader = page.get_by_test_id("stFileUploader")
         expect(uploader).to_be_visible(timeout=TIMEOUT_MS)
         expect(page.get_by_role("heading", name=translate("Data", locale), level=1)).to_be_visible()
-        page.wait_for_timeout(500)
+        # The whole page is read: the run must be over, or later elements would go unchecked.
+        wait_until_settled(page)
         body = page.locator("body").inner_text()
         assert not ENGLISH_CHROME.findall(body), ENGLISH_CHROME.findall(body)
         choose = translate("Choose files", locale)
@@ -70,10 +71,12 @@ def test_the_uploader_speaks_german_on_a_german_page(server, chromium) -> None:
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
             [os.path.join(JOBS_DATA, "az-cli-list.json")])
         expect(uploader.get_by_test_id("stFileChip")).to_have_count(1, timeout=TIMEOUT_MS)
+        wait_until_settled(page)
         assert not ENGLISH_CHROME.findall(page.locator("body").inner_text())
         page.get_by_role("button", name=translate("Import", locale)).click()
         expect(page.get_by_text(translate("{jobs} jobs written", locale, jobs="").strip(), exact=False)) \
             .to_be_visible(timeout=TIMEOUT_MS)
+        wait_until_settled(page)
         assert not ENGLISH_CHROME.findall(page.locator("body").inner_text())
     finally:
         context.close()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from dashboard.core.docs_root import ENV_VAR
 from dashboard.docs_qa.cell_view import ARTICLE_WIDTH, LOCALE_WIDTH
 from loaders.jobs.store import DB_ENV_VAR
-from tests.support.browser import StreamlitServer, require_chromium, screenshot
+from tests.support.browser import StreamlitServer, require_chromium, screenshot, wait_until_settled
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 60_000
@@ -35,18 +35,23 @@ def test_matrix_cell_then_version_shows_the_broken_cause_links(server, chromium)
         expect(page.get_by_role("heading", name="Articles × languages")).to_be_visible(timeout=TIMEOUT_MS)
         grid = page.get_by_test_id("stDataFrame").first
         expect(grid).to_be_visible(timeout=TIMEOUT_MS)
-        page.wait_for_timeout(1000)
+        # The cell is clicked by position: the run must be over and the matrix its final one.
+        wait_until_settled(page)
+        page.wait_for_timeout(1000)  # the grid draws its canvas
         screenshot(page, "docs-qa-matrix")
         box = grid.bounding_box()
         # click 1: the cs-cz cell, the second language column (en-us, the source, comes first)
         page.mouse.click(box["x"] + ARTICLE_WIDTH + LOCALE_WIDTH + LOCALE_WIDTH / 2, box["y"] + ROW_HEIGHT * 1.5)
         versions = page.get_by_role("radiogroup", name="Version")
         expect(versions).to_be_visible(timeout=TIMEOUT_MS)
+        wait_until_settled(page)
         # click 2: the 2017-10-09 version of the Czech article
         page.get_by_text("2017-10-09 ·", exact=False).click()
         broken = page.get_by_test_id("stExpander").filter(has_text="TS001 cause-link-target")
         expect(broken).to_have_count(5, timeout=TIMEOUT_MS)
-        expect(page.get_by_text("cs-cz/2017-10-09/articles/backup/", exact=False).first).to_be_visible()
+        expect(page.get_by_text("cs-cz/2017-10-09/articles/backup/", exact=False).first).to_be_visible(
+            timeout=TIMEOUT_MS)
+        wait_until_settled(page)
         broken.first.click()
         code = broken.first.get_by_test_id("stCode").first
         expect(code).to_contain_text("#the-vm-has-no-internet-access", timeout=TIMEOUT_MS)

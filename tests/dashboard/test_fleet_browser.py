@@ -14,7 +14,7 @@ from dashboard.fleet.filters import reference_time
 from loaders.jobs import queries
 from loaders.jobs.queries import FleetFilter
 from loaders.jobs.store import open_store
-from tests.support.browser import screenshot
+from tests.support.browser import screenshot, wait_until_settled
 from tests.support.fleet_stores import make_sample_store, store_server
 
 pytestmark = pytest.mark.browser
@@ -64,7 +64,10 @@ def test_filter_then_click_a_top_error_to_read_its_guidance(server, chromium, sa
         expect(page).to_have_url(re.compile(rf"region={re.escape(region)}"), timeout=TIMEOUT_MS)
         expect(metric_value(page, "Jobs")).to_have_text(format_integer(region_kpis.jobs, "en-us"),
                                                         timeout=TIMEOUT_MS)
-        expect(metric_value(page, "Failed")).to_have_text(format_integer(region_kpis.failed, "en-us"))
+        expect(metric_value(page, "Failed")).to_have_text(format_integer(region_kpis.failed, "en-us"),
+                                                          timeout=TIMEOUT_MS)
+        # The bars are read and clicked by position: none may be left over from the unfiltered run.
+        wait_until_settled(page)
         chart = page.locator(".js-plotly-plot").nth(1)
         expect(chart.locator(".gtitle")).to_have_text("Top error codes")
         page.wait_for_timeout(500)  # let Plotly finish laying out the redrawn bars
@@ -121,6 +124,8 @@ def test_a_table_row_opens_the_guide_in_italian(server, chromium, sample_db) -> 
         expect(grid).to_be_visible(timeout=TIMEOUT_MS)
         # Elements arrive in turn; on a busy machine the last tiles may trail the table.
         expect(page.get_by_test_id("stMetric")).to_have_count(5, timeout=TIMEOUT_MS)
+        # The row is clicked by position: the run must be over and the table its final one.
+        wait_until_settled(page)
         page.wait_for_timeout(500)
         # Italian labels run long ("Percentuale di successo"): no tile cuts its label or figure short.
         clipped = page.evaluate("""() => [...document.querySelectorAll(
@@ -199,6 +204,7 @@ def test_on_a_phone_the_sidebar_starts_closed_and_legends_keep_clear_of_the_axes
                              [box["x"] + 10, box["y"] + box["height"] / 2]), "the page is covered on load"
         sidebar = page.get_by_test_id("stSidebar").bounding_box()
         assert sidebar is None or sidebar["x"] + sidebar["width"] <= 0, sidebar
+        wait_until_settled(page)
         page.wait_for_timeout(1000)  # Plotly lays the charts out at the phone's width
         with_legend = 0
         for index in range(5):

@@ -11,10 +11,10 @@ from dashboard.core.docs_root import ENV_VAR
 from dashboard.core.i18n import translate
 from loaders.docs.graph import load_graph
 from loaders.jobs.store import DB_ENV_VAR
-from tests.support.browser import StreamlitServer, require_chromium, screenshot
+from tests.support.browser import StreamlitServer, require_chromium, screenshot, wait_until_settled
 
 pytestmark = pytest.mark.browser
-TIMEOUT_MS = 30_000
+TIMEOUT_MS = 60_000
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +66,7 @@ def test_pick_an_error_then_read_it_in_italian(server, chromium, docs_source_dir
         first = f"Cause 1: {cause_title(en_article, en_error.causes[0])}"
         cause = cause_expander(page, first)
         expect(cause).to_be_visible(timeout=TIMEOUT_MS)
+        wait_until_settled(page)
         cause.locator("summary").click()
         # The solution opens inside the cause.
         expect(cause.get_by_test_id("stExpanderDetails")).to_be_visible(timeout=TIMEOUT_MS)
@@ -81,7 +82,10 @@ def test_pick_an_error_then_read_it_in_italian(server, chromium, docs_source_dir
         italian_first = translate("Cause {number}: {title}", "it-it", number=1,
                                   title=cause_title(it_article, it_error.causes[0]))
         expect(cause_expander(page, italian_first)).to_be_visible(timeout=TIMEOUT_MS)
-        expect(page.get_by_role("heading", level=2).first).to_have_text(" ".join(it_error.title.split()))
+        # The first h2 is read by position: none of the English run may be left on the page.
+        wait_until_settled(page)
+        expect(page.get_by_role("heading", level=2).first).to_have_text(" ".join(it_error.title.split()),
+                                                                        timeout=TIMEOUT_MS)
         expect(page).to_have_url(re.compile(r"lang=it-it"))
         # The picker keeps the selection and now shows it in Italian.
         it_picker = page.get_by_role("combobox", name=translate("Error", "it-it"))

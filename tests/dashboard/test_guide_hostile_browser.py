@@ -15,7 +15,7 @@ from loaders.jobs.store import DB_ENV_VAR
 from tests.support.browser import StreamlitServer, launch_chromium, require_chromium, screenshot
 
 pytestmark = pytest.mark.browser
-TIMEOUT_MS = 30_000
+TIMEOUT_MS = 60_000
 TRACKER = "tracker.example"
 DOCS_HOST = "docs.example"
 # Streamlit draws the app's Material page icon (the favicon set in the app shell) from Google's font

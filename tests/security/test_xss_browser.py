@@ -12,7 +12,7 @@ from playwright.sync_api import expect, sync_playwright
 from dashboard.core.docs_root import ENV_VAR
 from loaders.jobs.store import DB_ENV_VAR
 from tests.security.xss_corpus import MARKERS, hostile_article
-from tests.support.browser import StreamlitServer, launch_chromium, require_chromium, screenshot
+from tests.support.browser import StreamlitServer, launch_chromium, require_chromium, screenshot, wait_until_settled
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 45_000
@@ -122,8 +122,10 @@ def test_docs_qa_runs_no_payload(server) -> None:
             # the findings table: the first table after the "Findings" heading (the matrix comes before it)
             grid = page.locator("xpath=//*[@id='findings']/following::*[@data-testid='stDataFrame'][1]")
             expect(grid).to_be_visible(timeout=TIMEOUT_MS)
+            # The row marker is clicked by position: the run must be over and the table its final one.
+            wait_until_settled(page)
             grid.scroll_into_view_if_needed()
-            page.wait_for_timeout(1000)
+            page.wait_for_timeout(1000)  # the grid draws its canvas
             box = grid.bounding_box()
             assert box is not None
             # The row marker of the first data row (the table's rows are drawn on a canvas).
