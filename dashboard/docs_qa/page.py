@@ -270,7 +270,7 @@ else:
 st.header(_("Translation coverage"), anchor="coverage")
 st.caption(_("Each article in each language, against the newest {language} version: missing, older (ms.date) "
              "or with errors and causes that differ.", language=locale_label(config.source_locale, locale)))
-coverage = coverage_matrix(graph, config.source_locale, report.findings)
+coverage = coverage_matrix(graph, config.source_locale, selected_findings)
 if coverage.rows and not coverage.has_source:
     st.info(_("This folder has no {language} articles, so translations cannot be compared.",
               language=locale_label(config.source_locale, locale)), icon=":material/translate:")

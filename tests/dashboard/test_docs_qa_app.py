@@ -153,6 +153,8 @@ def test_filters_shape_the_matrix_cells_and_the_labelled_downloads(run_app) -> N
     assert matrix.loc["disk-errors", "de-de"] == "✓ · ↺"  # still stale, its TS108 warning filtered out
     click_cell(app, "agent-errors", "it-it")
     assert set(cell_findings(app).rule) == {"TS102 cause-mismatch"}
+    details = next(frame for frame in app.dataframe if "missing_causes" in frame.value.columns).value
+    assert details[(details.article == "agent-errors") & (details.locale == "it-it")].iloc[0].findings == 2
 
     multiselect(app, "docs_qa_locales").set_value(["it-it"]).run()
     assert list(matrix_table(app).columns) == ["it-it"]
