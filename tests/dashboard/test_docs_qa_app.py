@@ -168,10 +168,12 @@ def test_filters_shape_the_matrix_cells_and_the_labelled_downloads(run_app) -> N
     assert "`python -m loaders lint . --format csv`" in helps[0]
     assert "`python -m loaders lint . --format csv --rule TS102 --locale it-it`" in helps[3]
 
+    # the clicked cell (agent-errors, it-it) leaves the matrix: the drill-down does not point at it
     app.multiselect(key="docs_qa_articles__field").set_value(["disk-errors"]).run()
     assert not app.exception
     assert list(matrix_table(app).index) == ["disk-errors"]  # no TS102 finding in it: the table is empty
     assert len(findings_table(app).value) == 0
+    assert app.selectbox(key="docs_qa_cell_article__en-us").value != "agent-errors"
 
 
 def test_filters_offer_no_english_only_select_all(run_app) -> None:
