@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Collection, Iterable, Sequence
+import shlex
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -13,6 +14,9 @@ from loaders.docs.lint import Finding, LintReport
 from loaders.docs.lint.findings import SEVERITIES, SEVERITY_RANK
 from loaders.docs.lint.formats import render
 from loaders.docs.lint.formats.csv_report import CSV_COLUMNS, findings_csv  # noqa: F401  (re-exported)
+from loaders.docs.lint.selection import NO_LOCALE  # noqa: F401  (re-exported)
+from loaders.docs.lint.selection import FindingSelection as FindingFilter  # noqa: F401  (re-exported)
+from loaders.docs.lint.selection import select_findings as filter_findings  # noqa: F401  (re-exported)
 from loaders.docs.slug import article_slug
 from loaders.docs.textio import decode
 
@@ -21,7 +25,6 @@ SORT_ORDERS: tuple[SortOrder, ...] = ("severity", "file", "rule")
 ExportFormat = Literal["csv", "sarif", "json"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "sarif", "json")
 EXPORT_MEDIA_TYPES = {"csv": "text/csv", "sarif": "application/sarif+json", "json": "application/json"}
-NO_LOCALE = ""  # filter value of findings in files outside any locale folder
 
 
 def finding_key(finding: Finding) -> str:
@@ -66,26 +69,6 @@ def filter_options(findings: Sequence[Finding]) -> FilterOptions:
         locales=tuple(sorted({f.locale or NO_LOCALE for f in findings})),
         articles=tuple(sorted({article_slug(f.path) for f in findings})),
     )
-
-
-@dataclass(frozen=True)
-class FindingFilter:
-    """Empty selections mean "all"."""
-
-    severities: Collection[str] = ()
-    rules: Collection[str] = ()
-    locales: Collection[str] = ()
-    articles: Collection[str] = ()
-
-    def accepts(self, finding: Finding) -> bool:
-        return ((not self.severities or finding.severity in self.severities)
-                and (not self.rules or finding.rule in self.rules)
-                and (not self.locales or (finding.locale or NO_LOCALE) in self.locales)
-                and (not self.articles or article_slug(finding.path) in self.articles))
-
-
-def filter_findings(findings: Iterable[Finding], wanted: FindingFilter) -> list[Finding]:
-    return [f for f in findings if wanted.accepts(f)]
 
 
 def sort_findings(findings: Iterable[Finding], order: SortOrder = "severity") -> list[Finding]:
@@ -139,6 +122,22 @@ def filtered_report(report: LintReport, findings: Iterable[Finding]) -> LintRepo
     shows), so an export of every finding is byte for byte what the CLI writes."""
     kept = {id(finding) for finding in findings}
     return dataclasses.replace(report, findings=[f for f in report.findings if id(f) in kept])
+
+
+EXPORT_NAME = "docs-lint"
+
+
+def export_name(fmt: ExportFormat, kind: Literal["all", "filtered"] = "all") -> str:
+    return f"{EXPORT_NAME}.{fmt}" if kind == "all" else f"{EXPORT_NAME}-filtered.{fmt}"
+
+
+def cli_command(fmt: ExportFormat, selection: FindingFilter) -> str:
+    """The lint command whose output a download equals, run in the docs folder."""
+    words = ["python -m loaders lint . --format", fmt]
+    for flag, values in (("--rule", selection.rules), ("--severity", selection.severities),
+                         ("--locale", selection.locales), ("--article", selection.articles)):
+        words.extend(f"{flag} {shlex.quote(value)}" for value in values)
+    return " ".join(words)
 
 
 def export(report: LintReport, fmt: ExportFormat) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Literal
@@ -213,3 +213,12 @@ def counterpart(matrix: Matrix, cell: MatrixCell, locale: str, sources: Mapping[
         return sources[cell.shown.path][0]
     other = matrix.cell(cell.article, locale)
     return other.shown.path if other is not None and other.shown is not None else None
+
+
+def restrict(matrix: Matrix, locales: Collection[str] = (), articles: Collection[str] = ()) -> Matrix:
+    """Only the chosen languages (columns) and articles (rows); an empty choice keeps them all.
+    Staleness still compares with the source version, shown or not."""
+    kept_locales = tuple(loc for loc in matrix.locales if not locales or loc in locales)
+    kept_articles = tuple(slug for slug in matrix.articles if not articles or slug in articles)
+    cells = {key: cell for key, cell in matrix.cells.items() if key[0] in kept_articles and key[1] in kept_locales}
+    return replace(matrix, locales=kept_locales, articles=kept_articles, cells=cells)

@@ -30,7 +30,7 @@ from dashboard.docs_qa.labels import (
     sort_label,
     status_label,
 )
-from dashboard.docs_qa.matrix import build_matrix, counterpart
+from dashboard.docs_qa.matrix import build_matrix, counterpart, restrict
 from dashboard.docs_qa.side_by_side import compare_files
 from loaders.docs.lint import list_rules
 from loaders.docs.slug import article_slug
@@ -43,7 +43,6 @@ ARTICLE_KEY = STATE_PREFIX + "articles"
 SORT_KEY = STATE_PREFIX + "sort"
 SELECTED_KEY = STATE_PREFIX + "selected"  # finding_key of the row last clicked
 TABLE_KEY = STATE_PREFIX + "table"
-EXPORT_NAME = "docs-lint"
 
 locale = current_locale()
 widgets.page_style()
@@ -105,38 +104,7 @@ for note in report.notes:
     st.info(escape_markdown(note), icon=":material/info:")
 
 
-# -- articles × languages ------------------------------------------------------------------------
-try:
-    graph = guide_graph(docs)
-except Exception as exc:  # never a blank page
-    st.error(_("The articles in {path} could not be read: {reason}", path=folder, reason=escape_markdown(str(exc))))
-    st.stop()
-st.header(_("Articles × languages"), anchor="matrix")
-matrix = build_matrix(graph.articles(), report.findings, report.base, config.source_locale)
-if not matrix.articles:
-    st.info(_("No articles with a language to compare."))
-else:
-    st.caption(_("Each article in each language, its newest version against the newest {language} version.",
-                 language=locale_label(config.source_locale, locale)))
-    cell_view.show_matrix(matrix, locale)
-    st.subheader(_("Findings of one article in one language"), anchor="cell")
-    chosen = cell_view.chosen_cell(matrix, locale)
-    if chosen is None:
-        st.caption(_("Click a cell of the matrix, or choose an article and a language."))
-    else:
-        cell_view.show_cell(chosen, report.findings, report.base, locale)
-    if chosen is not None and chosen.shown is not None:
-        st.subheader(_("Structure side by side"), anchor="side-by-side")
-        left_locale = cell_view.compare_locale(matrix, chosen, locale)
-        left_path = counterpart(matrix, chosen, left_locale, report.sources) if left_locale else None
-        if left_path is None:
-            st.info(_("No version of this article to compare it with."), icon=":material/compare:")
-        else:
-            cell_view.show_side_by_side(compare_files(report.base, left_path, chosen.shown.path), left_path,
-                                        chosen.shown.path, locale)
-
-
-# -- findings -------------------------------------------------------------------------------------
+# -- filters: the matrix, the cell findings, the table and the filtered downloads all follow them ---------
 def multiselect(label: str, options: Sequence[Any], state_key: str, format_func: Callable[[Any], str],
                 translated: bool, help: str) -> list[Any]:
     """A multiselect whose choice lives in session state: it survives page switches, and one widget
@@ -150,11 +118,13 @@ def multiselect(label: str, options: Sequence[Any], state_key: str, format_func:
                           select_all=False)  # empty means all; Streamlit's entry for it is English-only
 
 
-st.header(_("Findings"), anchor="findings")
 options = qa.filter_options(report.findings)
-if not report.findings:
-    st.success(_("No findings: every article follows the rules."), icon=":material/task_alt:")
-else:
+severities: list[str] = []
+rules: list[str] = []
+locales: list[str] = []
+articles: list[str] = []
+order = qa.SORT_ORDERS[0]
+if report.findings:
     columns = st.columns(5)
     with columns[0]:
         severities = multiselect(_("Severity"), options.severities, SEVERITY_KEY,
@@ -178,8 +148,49 @@ else:
                                             format_func=lambda value: sort_label(value, locale), state_key=SORT_KEY,
                                             clearable=False,
                                             help=_("Order of the table; column headers sort it too."))
+selection = qa.FindingFilter(rules=rules, severities=severities, locales=locales, articles=articles)
+selected_findings = qa.filter_findings(report.findings, selection)
+
+
+# -- articles × languages ------------------------------------------------------------------------
+try:
+    graph = guide_graph(docs)
+except Exception as exc:  # never a blank page
+    st.error(_("The articles in {path} could not be read: {reason}", path=folder, reason=escape_markdown(str(exc))))
+    st.stop()
+st.header(_("Articles × languages"), anchor="matrix")
+matrix = restrict(build_matrix(graph.articles(), selected_findings, report.base, config.source_locale),
+                  locales, articles)
+if not matrix.articles:
+    st.info(_("No articles with a language to compare."))
+else:
+    st.caption(_("Each article in each language, its newest version against the newest {language} version.",
+                 language=locale_label(config.source_locale, locale)))
+    cell_view.show_matrix(matrix, locale)
+    st.subheader(_("Findings of one article in one language"), anchor="cell")
+    chosen = cell_view.chosen_cell(matrix, locale)
+    if chosen is None:
+        st.caption(_("Click a cell of the matrix, or choose an article and a language."))
+    else:
+        cell_view.show_cell(chosen, selected_findings, report.base, locale)
+    if chosen is not None and chosen.shown is not None:
+        st.subheader(_("Structure side by side"), anchor="side-by-side")
+        left_locale = cell_view.compare_locale(matrix, chosen, locale)
+        left_path = counterpart(matrix, chosen, left_locale, report.sources) if left_locale else None
+        if left_path is None:
+            st.info(_("No version of this article to compare it with."), icon=":material/compare:")
+        else:
+            cell_view.show_side_by_side(compare_files(report.base, left_path, chosen.shown.path), left_path,
+                                        chosen.shown.path, locale)
+
+
+# -- findings -------------------------------------------------------------------------------------
+st.header(_("Findings"), anchor="findings")
+if not report.findings:
+    st.success(_("No findings: every article follows the rules."), icon=":material/task_alt:")
+else:
     shown = qa.sort_findings(
-        qa.filter_findings(report.findings, qa.FindingFilter(severities, rules, locales, articles)),
+        selected_findings,
         order or qa.SORT_ORDERS[0],
     )
     st.caption(_("{shown} of {total} findings shown. Select a row to see the lines it points at.",
@@ -225,19 +236,25 @@ else:
     if picked_rows and picked_rows[0] < len(keys):
         st.session_state[SELECTED_KEY] = keys[picked_rows[0]]
 
-    export_report = qa.filtered_report(report, shown)
-    downloads = st.container(horizontal=True)
-    export_labels = {"csv": _("Download CSV"), "sarif": _("Download SARIF"), "json": _("Download JSON")}
-    export_help = {
-        "csv": _("The findings shown, one per row, for a spreadsheet."),
-        "sarif": _("The findings shown as SARIF 2.1.0, for code scanning tools."),
-        "json": _("The findings shown in the lint's JSON report format."),
+    filtered = not selection.everything
+    export_sets = [("all", report)] + ([("filtered", qa.filtered_report(report, shown))] if filtered else [])
+    export_labels = {
+        ("all", "csv"): _("Download CSV"), ("all", "sarif"): _("Download SARIF"), ("all", "json"): _("Download JSON"),
+        ("filtered", "csv"): _("Download filtered CSV"), ("filtered", "sarif"): _("Download filtered SARIF"),
+        ("filtered", "json"): _("Download filtered JSON"),
     }
-    for fmt in qa.EXPORT_FORMATS:
-        downloads.download_button(export_labels[fmt], data=qa.export(export_report, fmt),
-                               file_name=f"{EXPORT_NAME}.{fmt}", mime=qa.EXPORT_MEDIA_TYPES[fmt],
-                               help=export_help[fmt], icon=":material/download:", on_click="ignore",
-                               key=f"{STATE_PREFIX}download_{fmt}")
+    for kind, exported in export_sets:
+        downloads = st.container(horizontal=True)
+        for fmt in qa.EXPORT_FORMATS:
+            command = qa.cli_command(fmt, selection if kind == "filtered" else qa.FindingFilter())
+            downloads.download_button(
+                export_labels[(kind, fmt)], data=qa.export(exported, fmt), file_name=qa.export_name(fmt, kind),
+                mime=qa.EXPORT_MEDIA_TYPES[fmt], icon=":material/download:", on_click="ignore",
+                help=_("The same bytes as `{command}` in the docs folder.", command=command),
+                key=f"{STATE_PREFIX}download_{kind}_{fmt}")
+    if filtered:
+        st.caption(_("“Download” gives every finding of the check; “Download filtered” only the findings shown, as "
+                     "the lint's --rule, --severity, --locale and --article options select them."))
 
     selected = next((f for f in shown if qa.finding_key(f) == st.session_state.get(SELECTED_KEY)), None)
     if selected is not None:
@@ -253,7 +270,7 @@ else:
 st.header(_("Translation coverage"), anchor="coverage")
 st.caption(_("Each article in each language, against the newest {language} version: missing, older (ms.date) "
              "or with errors and causes that differ.", language=locale_label(config.source_locale, locale)))
-coverage = coverage_matrix(graph, config.source_locale, report.findings)
+coverage = coverage_matrix(graph, config.source_locale, selected_findings)
 if coverage.rows and not coverage.has_source:
     st.info(_("This folder has no {language} articles, so translations cannot be compared.",
               language=locale_label(config.source_locale, locale)), icon=":material/translate:")

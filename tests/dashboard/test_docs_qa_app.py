@@ -138,8 +138,42 @@ def test_filters_narrow_the_table_and_survive_a_language_switch(run_app) -> None
     assert rows[0]["severity"] == "▲ " + translate("Warning", "it-it")
     assert multiselect(app, "docs_qa_severities").value == ["warning"]
     assert multiselect(app, "docs_qa_severities").label == translate("Severity", "it-it")
-    assert matrix_table(app).loc["disk-errors", "de-de"] == "▲ 1 · ↺"
+    # The matrix follows the filters too: one article, its warnings only.
+    assert list(matrix_table(app).index) == ["agent-errors"]
+    assert matrix_table(app).loc["agent-errors", "it-it"] == "▲ 1"
     assert matrix_frame(app).value.loc["agent-errors", "de-de"] == "✗ " + translate("Missing", "it-it")
+
+
+def test_filters_shape_the_matrix_cells_and_the_labelled_downloads(run_app) -> None:
+    app = open_page(run_app, TREE)
+    app.multiselect(key="docs_qa_rules__field").set_value(["TS102"]).run()
+    matrix = matrix_table(app)
+    assert list(matrix.columns) == ["en-us", "de-de", "it-it"]
+    assert matrix.loc["agent-errors", "it-it"] == "✖ 2"  # the step-numbering warning is filtered out
+    assert matrix.loc["disk-errors", "de-de"] == "✓ · ↺"  # still stale, its TS108 warning filtered out
+    click_cell(app, "agent-errors", "it-it")
+    assert set(cell_findings(app).rule) == {"TS102 cause-mismatch"}
+    details = next(frame for frame in app.dataframe if "missing_causes" in frame.value.columns).value
+    assert details[(details.article == "agent-errors") & (details.locale == "it-it")].iloc[0].findings == 2
+
+    multiselect(app, "docs_qa_locales").set_value(["it-it"]).run()
+    assert list(matrix_table(app).columns) == ["it-it"]
+    assert list(matrix_table(app).index) == ["agent-errors", "disk-errors"]
+    assert matrix_table(app).loc["disk-errors", "it-it"] == "✗ Missing"
+
+    labels = [d.proto.label for d in app.get("download_button")]
+    assert labels == ["Download CSV", "Download SARIF", "Download JSON",
+                      "Download filtered CSV", "Download filtered SARIF", "Download filtered JSON"]
+    helps = [d.proto.help for d in app.get("download_button")]
+    assert "`python -m loaders lint . --format csv`" in helps[0]
+    assert "`python -m loaders lint . --format csv --rule TS102 --locale it-it`" in helps[3]
+
+    # the clicked cell (agent-errors, it-it) leaves the matrix: the drill-down does not point at it
+    app.multiselect(key="docs_qa_articles__field").set_value(["disk-errors"]).run()
+    assert not app.exception
+    assert list(matrix_table(app).index) == ["disk-errors"]  # no TS102 finding in it: the table is empty
+    assert len(findings_table(app).value) == 0
+    assert app.selectbox(key="docs_qa_cell_article__en-us").value != "agent-errors"
 
 
 def test_filters_offer_no_english_only_select_all(run_app) -> None:

@@ -20,8 +20,8 @@ REPO = Path(__file__).resolve().parents[2]
 TREE = REPO / "tests" / "data" / "docs_qa" / "tree"
 
 
-def cli(folder: Path, fmt: str) -> bytes:
-    result = subprocess.run([sys.executable, "-m", "loaders", "lint", ".", "--format", fmt], cwd=folder,
+def cli(folder: Path, fmt: str, *options: str) -> bytes:
+    result = subprocess.run([sys.executable, "-m", "loaders", "lint", ".", "--format", fmt, *options], cwd=folder,
                             capture_output=True, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.returncode in (0, 1), result.stderr
     return result.stdout
@@ -53,6 +53,33 @@ def test_a_filtered_download_keeps_the_cli_order():
     warnings = qa.sort_findings(qa.filter_findings(report.findings, qa.FindingFilter(severities=["warning"])), "rule")
     kept = qa.filtered_report(report, warnings).findings
     assert kept == [f for f in report.findings if f.severity == "warning"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "sarif"])
+def test_a_filtered_download_equals_the_filtered_cli_run(fmt):
+    report = folder_report(TREE, load_config(start=TREE))
+    selection = qa.FindingFilter(rules=["cause-mismatch", "TS108"], locales=["it-it"])
+    shown = qa.sort_findings(qa.filter_findings(report.findings, selection), "severity")
+    assert {f.rule for f in shown} == {"TS102"} and len(shown) == 2
+    download = qa.export(qa.filtered_report(report, shown), fmt).encode("utf-8")
+    assert download == cli(TREE, fmt, "--rule", "cause-mismatch,TS108", "--locale", "it-it")
+    assert qa.cli_command(fmt, selection) == (
+        f"python -m loaders lint . --format {fmt} --rule cause-mismatch --rule TS108 --locale it-it")
+
+
+def test_cli_selection_sets_the_exit_status_and_rejects_unknown_severities():
+    def run(*options: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "loaders", "lint", ".", *options], cwd=TREE, capture_output=True,
+                              timeout=300, env={**os.environ, "PYTHONPATH": str(REPO)}, text=True)
+
+    warnings = run("--severity", "warning", "--article", "agent-errors")
+    assert warnings.returncode == 0  # the errors of the run are not selected
+    assert warnings.stdout.splitlines() == [
+        "it-it/agent-errors.md:22:1: TS003 step-numbering step 3 missing in 'Il servizio dell'agente è arrestato': "
+        "numbering goes 1, 2, 4"]
+    assert run("--severity", "error").returncode == 1
+    wrong = run("--severity", "fatal")
+    assert wrong.returncode == 2 and "--severity fatal" in wrong.stderr and not wrong.stdout
 
 
 def test_the_cache_key_is_the_content_not_the_mtime(tmp_path):

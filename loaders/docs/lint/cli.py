@@ -10,10 +10,12 @@ import sys
 
 from loaders.docs.lint.config import ConfigError, LintConfig, check_locale, load_config
 from loaders.docs.lint.engine import lint
+from loaders.docs.lint.findings import SEVERITIES
 from loaders.docs.lint.formats import render
 from loaders.docs.lint.formats.text import summary_line
 from loaders.docs.lint.registry import Rule
 from loaders.docs.lint.rules import ALL_RULES
+from loaders.docs.lint.selection import FindingSelection, select_report
 
 FORMAT_NAMES = ("text", "json", "sarif", "github", "junit", "csv")
 
@@ -31,6 +33,15 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=FORMAT_NAMES, default="text", help="output format (default text)")
     parser.add_argument("--config", metavar="FILE", help="TOML file with the lint settings (default: pyproject.toml)")
     parser.add_argument("--list-rules", action="store_true", help="print the rules and exit")
+    selection = parser.add_argument_group(
+        "selection", "report only some findings (repeat a flag or separate values with commas; the exit status "
+        "follows the findings reported)")
+    selection.add_argument("--rule", action="append", metavar="RULE",
+                           help="rule ID or alias, e.g. TS003 or step-numbering")
+    selection.add_argument("--severity", action="append", metavar="SEVERITY", help="error, warning or info")
+    selection.add_argument("--locale", action="append", metavar="LOCALE", help="language folder, e.g. it-it")
+    selection.add_argument("--article", action="append", metavar="NAME",
+                           help="article file name without .md, in every language")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     parser.set_defaults(handler=run)
     return parser
@@ -84,6 +95,19 @@ def _write(text: str, output: str | None) -> bool:
     return True
 
 
+def _values(given: list[str] | None) -> tuple[str, ...]:
+    return tuple(value.strip() for item in given or () for value in item.split(",") if value.strip())
+
+
+def _selection(args: argparse.Namespace) -> FindingSelection:
+    severities = _values(args.severity)
+    unknown = [value for value in severities if value not in SEVERITIES]
+    if unknown:
+        raise ConfigError(f"--severity {', '.join(unknown)}: expected one of {', '.join(SEVERITIES)}")
+    return FindingSelection(rules=_values(args.rule), severities=severities, locales=_values(args.locale),
+                            articles=_values(args.article))
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config)
@@ -94,7 +118,8 @@ def run(args: argparse.Namespace) -> int:
         if not args.paths:
             print("lint: give at least one PATH (a Markdown file or a folder), or --list-rules", file=sys.stderr)
             return 2
-        report = lint(args.paths, config=config, source_locale=args.source_locale)
+        selection = _selection(args)
+        report = select_report(lint(args.paths, config=config, source_locale=args.source_locale), selection)
     except ConfigError as exc:
         print(f"lint: {exc}", file=sys.stderr)
         return 2
