@@ -122,6 +122,7 @@ def import_rows(reports: Iterable[ImportReport]) -> list[dict[str, Any]]:
     return [{
         "file": r.path, "format": r.description if r.format else None, "read": r.read, "inserted": r.inserted,
         "updated": r.updated, "quarantined": r.quarantined, "duplicates": r.duplicates,
+        "not_stored": r.not_stored,
         "problem": "; ".join(([r.error] if r.error else []) + r.warnings) or None,
     } for r in reports]
 

@@ -177,6 +177,7 @@ if rows:
     st.dataframe(shown, hide_index=True, width="stretch", key="data.import_table", column_config={
         "file": _("File"), "format": _("Format"), "read": _("Read"), "inserted": _("Inserted"),
         "updated": _("Updated"), "quarantined": _("Rejected"), "duplicates": _("Older copies"),
+        "not_stored": _("Not stored"),
         "problem": _("Problems"),
     })
     if failed:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -16,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from loaders.jobs.importers import BATCH_ROWS
+from loaders.jobs.guidance import Resolver
+from loaders.jobs.importers import BATCH_ROWS, import_file
+from loaders.jobs.store import open_store
 from tests.support.jobs_cli import REPO, jobs_env, run_jobs
 
 DATA = REPO / "tests" / "data" / "jobs"
@@ -176,10 +179,40 @@ def test_full_file_system(tmp_path: Path) -> None:
         assert result.returncode != 0 and "Traceback" not in result.stderr
         errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
         assert len(errors) == 1 and "No space left on device" in errors[0] and str(db) in errors[0], result.stderr
+        # The records of the batch that did not fit are counted, not lost from the report.
+        counts = stopped_counts(errors[0])
+        assert counts["read"] == 20_000 and counts["not stored"] == 20_000, errors[0]
+        assert counts["read"] == sum(v for k, v in counts.items() if k != "read"), errors[0]
         assert info(db)["jobs"] == SMALL_JOBS  # what was stored before is all there
         # Room again (a smaller import fits): the store takes writes as before.
         assert run_jobs("import", "--db", str(db), str(DATA / "la-rows.json")).returncode == 0
         assert info(db)["jobs"] > SMALL_JOBS
+
+
+def stopped_counts(line: str) -> dict[str, int]:
+    """The counts of a `stopped after N records (a inserted, b updated, ...)` line."""
+    match = re.search(r"stopped after (\d+) records \(([^)]*)\)", line)
+    assert match, line
+    counts = {"read": int(match[1])}
+    for part in match[2].split(", "):
+        number, name = part.split(" ", 1)
+        counts[name] = int(number)
+    return counts
+
+
+def test_full_file_system_mid_stream(tmp_path: Path) -> None:
+    """A streamed import whose later batch does not fit: the batches before it stay stored and counted,
+    the records of the failed batch are reported as not stored, and the counts still add up."""
+    export = write_big_export(tmp_path / "export.csv", 60_000)
+    with tmpfs(tmp_path / "data", "6m") as data, open_store(data / "fleet.duckdb") as store:
+        report = import_file(store, export, Resolver(None), stream_from=0, batch_rows=5_000)
+        stored = store.connection.execute("SELECT count(*), count(DISTINCT (vault_id, job_id)) FROM jobs").fetchone()
+    assert report.error and "No space left on device" in report.error, report.summary()
+    assert report.inserted > 0 and report.not_stored > 0, report.summary()
+    assert report.adds_up, report.summary()
+    assert report.read < 60_000 + 1  # the rest of the file was not read after the failure
+    assert stored == (report.inserted, report.inserted)  # whole batches only, each counted once
+    assert f"{report.not_stored} not stored" in report.summary()
 
 
 def test_two_writers_at_once(tmp_path: Path) -> None:

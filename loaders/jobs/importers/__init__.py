@@ -60,13 +60,21 @@ class ImportReport:
     updated: int = 0
     quarantined: int = 0
     duplicates: int = 0  # older records of a job superseded by a newer one in the same file
+    # records read but lost with a batch whose store write failed (full disk, lock, read-only);
+    # `error` says why, and nothing of that batch is in the store
+    not_stored: int = 0
     warnings: list[str] = field(default_factory=list)
     error: str | None = None  # the file could not be imported (or not to its end)
     skipped: str | None = None  # not read because it was imported already in the same run
 
     @property
     def adds_up(self) -> bool:
-        return self.read == self.inserted + self.updated + self.quarantined + self.duplicates
+        return self.read == self.inserted + self.updated + self.quarantined + self.duplicates + self.not_stored
+
+    def store_failed(self, reason: str) -> None:
+        """The write of the current batch failed: every record read and not yet counted was not stored."""
+        self.error = f"cannot store: {reason}"
+        self.not_stored = self.read - (self.inserted + self.updated + self.quarantined + self.duplicates)
 
     @property
     def description(self) -> str:
@@ -77,7 +85,8 @@ class ImportReport:
             return f"{self.path}: skipped: {self.skipped}"
         if self.error and self.read:
             return (f"{self.path}: stopped after {self.read} records ({self.inserted} inserted, {self.updated} "
-                    f"updated, {self.quarantined} quarantined, {self.duplicates} duplicates): {self.error}")
+                    f"updated, {self.quarantined} quarantined, {self.duplicates} duplicates, "
+                    f"{self.not_stored} not stored): {self.error}")
         if self.error:
             return f"{self.path}: not imported: {self.error}"
         return (f"{self.path} ({self.description}): read {self.read} = {self.inserted} inserted"
@@ -177,7 +186,7 @@ def import_file(store: Store, path: Path, resolver: Resolver,
             report.error = f"cannot read: {describe_os_error(exc, path)}"
             return report
         except (StoreError, ValueError) as exc:  # a batch of a streamed file could not be stored
-            report.error = f"cannot store: {exc}"
+            report.store_failed(str(exc))
             return report
     report.format, report.source = parsed.format, parsed.source
     report.warnings.extend(parsed.warnings)
@@ -185,7 +194,7 @@ def import_file(store: Store, path: Path, resolver: Resolver,
         writer.write(parsed.rows, parsed.rejected)
         writer.finish()
     except (StoreError, ValueError) as exc:
-        report.error = f"cannot store: {exc}"
+        report.store_failed(str(exc))
     return report
 
 
