@@ -123,11 +123,13 @@ def discover(
             reason = why_unreadable(path)
             found.errors.append(InputError(str(raw), reason or "not a regular file or folder", "unreadable"))
             continue
+        folder = file_key(path) if path.is_dir() else None  # resolved once, not once per file
         for candidate in candidates:
-            if path.is_dir() and not is_within(candidate, path):
+            resolved = file_key(candidate) if folder is not None or one_entry_per_file else candidate
+            if folder is not None and not resolved.is_relative_to(folder):
                 found.errors.append(_outside(candidate, raw))
                 continue
-            key = file_key(candidate) if one_entry_per_file else candidate
+            key = resolved if one_entry_per_file else candidate
             if key in seen or (exclude is not None and exclude(candidate)):
                 continue
             seen.add(key)
