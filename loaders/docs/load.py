@@ -79,6 +79,29 @@ def _outside(candidate: Path, folder: str | os.PathLike[str]) -> InputError:
     return InputError(str(candidate), f"is a link to a file outside {folder}; it is not read", "outside")
 
 
+class _InsideCheck:
+    """Whether a file listed under `folder` really lies inside it. Only a symlink below the folder can
+    lead out, so a path without one needs no resolving (most of a warm load was spent resolving); a path
+    through a symlink is resolved and compared with the resolved folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.real_folder = file_key(folder)
+        self._linked_dirs: dict[Path, bool] = {}
+
+    def __call__(self, candidate: Path) -> bool:
+        if candidate.is_symlink() or self._through_link(candidate.parent):
+            return file_key(candidate).is_relative_to(self.real_folder)
+        return True
+
+    def _through_link(self, directory: Path) -> bool:
+        if directory == self.folder or directory == directory.parent:
+            return False
+        if directory not in self._linked_dirs:
+            self._linked_dirs[directory] = directory.is_symlink() or self._through_link(directory.parent)
+        return self._linked_dirs[directory]
+
+
 def discover(
     paths: Iterable[str | os.PathLike[str]],
     *,
@@ -123,13 +146,12 @@ def discover(
             reason = why_unreadable(path)
             found.errors.append(InputError(str(raw), reason or "not a regular file or folder", "unreadable"))
             continue
-        folder = file_key(path) if path.is_dir() else None  # resolved once, not once per file
+        inside = _InsideCheck(path) if path.is_dir() else None
         for candidate in candidates:
-            resolved = file_key(candidate) if folder is not None or one_entry_per_file else candidate
-            if folder is not None and not resolved.is_relative_to(folder):
+            if inside is not None and not inside(candidate):
                 found.errors.append(_outside(candidate, raw))
                 continue
-            key = resolved if one_entry_per_file else candidate
+            key = file_key(candidate) if one_entry_per_file else candidate
             if key in seen or (exclude is not None and exclude(candidate)):
                 continue
             seen.add(key)
