@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from loaders.docs.lint.engine import LintReport
 from loaders.docs.lint.findings import Finding
@@ -30,8 +31,12 @@ class FindingSelection:
     def everything(self) -> bool:
         return not (self.rules or self.severities or self.locales or self.articles)
 
+    @cached_property
+    def _locales(self) -> frozenset[str]:  # once per selection, not once per finding
+        return frozenset(value.lower() for value in self.locales)
+
     def accepts(self, finding: Finding) -> bool:
-        locales = {value.lower() for value in self.locales}
+        locales = self._locales
         return ((not self.rules or finding.rule in self.rules or finding.alias in self.rules)
                 and (not self.severities or finding.severity in self.severities)
                 and (not locales or (finding.locale or NO_LOCALE).lower() in locales)
